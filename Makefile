@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# make              build ./iouringsnoop
+# make run          install missing packages, build, trace (ARGS=... passes options)
+# make test         install missing packages, build, run the tests
+# make deps         install missing Debian packages, nothing when all are there
+# make vmlinux      regenerate vmlinux.h from this kernel's BTF
+# make install      install binary and man page (PREFIX, DESTDIR)
+# make V=1 ...      show the full commands
+
+VERSION   ?= 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CLANG     ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL   ?= bpftool
+CC        ?= cc
+ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -Wall -Wextra -std=gnu11 -DVERSION='"$(VERSION)"' -I.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
+	      -Wno-unused-parameter -I.
+# libbpf statically; libelf and zlib as shared libraries
+LIBBPF_A  ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a /usr/lib64/libbpf.a /usr/lib/libbpf.a))
+LDLIBS    += $(LIBBPF_A) -lelf -lz
+
+# Userspace objects other than main, shared with the tests.
+LIB_OBJS  := opcodes.o output.o options.o trace_helpers.o
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# Root needs no sudo, and many servers have none.
+SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
+	      linux-libc-dev
+TEST_PKGS  := liburing-dev jq
+
+.PHONY: all clean deps deps-test run test install vmlinux
+.DELETE_ON_ERROR:
+
+all: iouringsnoop
+
+iouringsnoop.bpf.o: iouringsnoop.bpf.c iouringsnoop.h vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+iouringsnoop.skel.h: iouringsnoop.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name iouringsnoop_bpf > $@
+
+iouringsnoop.o: iouringsnoop.skel.h
+%.o: %.c $(wildcard *.h)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+iouringsnoop: iouringsnoop.o $(LIB_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+vmlinux:
+	$(call msg,GEN,vmlinux.h)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+
+# Install only what is missing; do nothing when everything is there.
+define install_missing
+	$(Q)missing=""; \
+	for p in $(1); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "  DEPS     installing$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq --no-install-recommends \
+			$$missing >/dev/null || exit 1; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(BUILD_PKGS))
+
+deps-test:
+	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS))
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(SUDO) ./iouringsnoop $(ARGS)
+
+test: deps-test
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -C tests
+	$(Q)$(SUDO) tests/run.sh
+
+install: iouringsnoop
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 0755 iouringsnoop $(DESTDIR)$(PREFIX)/sbin/iouringsnoop
+	$(Q)install -D -m 0644 man/iouringsnoop.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/iouringsnoop.8
+
+clean:
+	$(call msg,CLEAN,)
+	$(Q)rm -f iouringsnoop *.o iouringsnoop.skel.h
+	$(Q)$(MAKE) --no-print-directory -C tests clean

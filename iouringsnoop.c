@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * iouringsnoop: trace io_uring SQE issues and writes, attributed to the
+ * thread that submitted them.
+ *
+ * Open the BPF object, set the filters in .rodata, choose a backend by
+ * enabling its programs, load, attach, then print perf buffer records.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "iouringsnoop.h"
+#include "iouringsnoop.skel.h"
+#include "options.h"
+#include "output.h"
+#include "trace_helpers.h"
+
+static volatile sig_atomic_t exiting;
+static struct env env;
+static struct output_opts oo;
+static unsigned long long n_events, n_lost, n_malformed;
+
+struct backend_ops {
+	enum backend id;
+	/* NULL when the kernel has what the backend needs, else why not */
+	const char *(*unsupported)(void);
+	void (*enable)(struct iouringsnoop_bpf *obj);
+};
+
+static const char *tracepoint_unsupported(void)
+{
+	if (!tracepoint_exists("io_uring_submit_req"))
+		return "this kernel has no io_uring_submit_req tracepoint "
+		       "(io_uring tracepoints missing, or a kernel before 6.3)";
+	if (tracepoint_nargs("io_uring_complete") != 3)
+		return "io_uring_complete has an unexpected prototype";
+	return NULL;
+}
+
+static void tracepoint_enable(struct iouringsnoop_bpf *obj)
+{
+	bpf_program__set_autoload(obj->progs.tp_create, true);
+	bpf_program__set_autoload(obj->progs.tp_submit_req, true);
+	bpf_program__set_autoload(obj->progs.tp_queue_async_work, true);
+	bpf_program__set_autoload(obj->progs.tp_complete, true);
+	bpf_program__set_autoload(obj->progs.tp_req_failed,
+				  tracepoint_nargs("io_uring_req_failed") == 3);
+}
+
+static const char *fentry_unsupported(void)
+{
+	return "the fentry backend is not built into this version";
+}
+
+static const char *kprobe_unsupported(void)
+{
+	return "the kprobe backend is not built into this version";
+}
+
+/* In the order auto tries them. */
+static const struct backend_ops backends[] = {
+	{ BACKEND_TRACEPOINT, tracepoint_unsupported, tracepoint_enable },
+	{ BACKEND_FENTRY, fentry_unsupported, NULL },
+	{ BACKEND_KPROBE, kprobe_unsupported, NULL },
+};
+
+static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
+			   va_list args)
+{
+	if (!env.verbose && level != LIBBPF_WARN)
+		return 0;
+	if (!env.verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static void sig_handler(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static void handle_event(void *ctx, int cpu, void *data, __u32 size)
+{
+	(void)ctx;
+	(void)cpu;
+	if (output_event(stdout, &oo, data, size))
+		n_malformed++;
+	else
+		n_events++;
+}
+
+static void handle_lost_events(void *ctx, int cpu, __u64 count)
+{
+	(void)ctx;
+	n_lost += count;
+	output_lost(stdout, stderr, &oo, cpu, count);
+}
+
+static void set_rodata(struct iouringsnoop_bpf *obj)
+{
+	unsigned int i;
+	__u64 key;
+
+	obj->rodata->kinds = env.kinds;
+	obj->rodata->failed_only = env.failed_only;
+	obj->rodata->nr_pids = env.nr_pids;
+	for (i = 0; i < env.nr_pids; i++)
+		obj->rodata->pids[i] = env.pids[i];
+	obj->rodata->nr_tids = env.nr_tids;
+	for (i = 0; i < env.nr_tids; i++)
+		obj->rodata->tids[i] = env.tids[i];
+	obj->rodata->nr_comms = env.nr_comms;
+	memcpy((void *)obj->rodata->comms, env.comms, sizeof(env.comms));
+	obj->rodata->filter_ops = env.filter_ops;
+	memcpy((void *)obj->rodata->opmask, env.opmask, sizeof(env.opmask));
+	obj->rodata->nr_prefixes = env.nr_prefixes;
+	for (i = 0; i < env.nr_prefixes; i++)
+		obj->rodata->prefix_lens[i] = strlen(env.prefixes[i]);
+	memcpy((void *)obj->rodata->prefixes, env.prefixes,
+	       sizeof(env.prefixes));
+	/* request ids are hashes of kernel pointers: key them per run */
+	if (getrandom(&key, sizeof(key), 0) != sizeof(key))
+		key = (__u64)time(NULL) * 0x9E3779B97F4A7C15ULL ^ getpid();
+	obj->rodata->req_key = key | 1;
+}
+
+static void disable_all(struct iouringsnoop_bpf *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj->obj)
+		bpf_program__set_autoload(prog, false);
+}
+
+/* Open, configure, load and attach one backend. */
+static int try_backend(const struct backend_ops *b,
+		       struct iouringsnoop_bpf **out, char *why, size_t n)
+{
+	struct iouringsnoop_bpf *obj;
+	const char *reason;
+	int err;
+
+	reason = b->unsupported();
+	if (reason) {
+		snprintf(why, n, "%s", reason);
+		return -EOPNOTSUPP;
+	}
+	obj = iouringsnoop_bpf__open();
+	if (!obj) {
+		snprintf(why, n, "cannot open the BPF object: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	set_rodata(obj);
+	disable_all(obj);
+	b->enable(obj);
+	err = iouringsnoop_bpf__load(obj);
+	if (!err)
+		err = iouringsnoop_bpf__attach(obj);
+	if (err) {
+		snprintf(why, n, "%s: %s", err == -EPERM || err == -EACCES ?
+			 "the kernel refused the BPF programs" :
+			 "loading or attaching failed", strerror(-err));
+		iouringsnoop_bpf__destroy(obj);
+		return err;
+	}
+	*out = obj;
+	return 0;
+}
+
+static const struct backend_ops *find_backend(enum backend id)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (backends[i].id == id)
+			return &backends[i];
+	return NULL;
+}
+
+static int open_backend(struct iouringsnoop_bpf **obj)
+{
+	char why[256];
+	unsigned int i;
+	int err = -ENOENT;
+
+	if (env.backend != BACKEND_AUTO) {
+		err = try_backend(find_backend(env.backend), obj, why,
+				  sizeof(why));
+		if (err)
+			fprintf(stderr, "iouringsnoop: backend %s cannot run "
+				"here: %s\n", backend_name(env.backend), why);
+		else if (env.verbose)
+			fprintf(stderr, "backend: %s\n",
+				backend_name(env.backend));
+		return err;
+	}
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		err = try_backend(&backends[i], obj, why, sizeof(why));
+		if (!err) {
+			if (env.verbose)
+				fprintf(stderr, "backend: chose %s\n",
+					backend_name(backends[i].id));
+			return 0;
+		}
+		if (env.verbose)
+			fprintf(stderr, "backend: passed over %s: %s\n",
+				backend_name(backends[i].id), why);
+	}
+	fprintf(stderr, "iouringsnoop: no backend can run on this kernel "
+		"(run with -v to see why each was passed over)\n");
+	return err;
+}
+
+static int preflight(void)
+{
+	const char *cap = missing_capability();
+
+	if (cap) {
+		fprintf(stderr, "iouringsnoop: missing privilege: tracing "
+			"needs %s; run as root\n", cap);
+		return -1;
+	}
+	if (!vmlinux_btf()) {
+		fprintf(stderr, "iouringsnoop: this kernel has no BTF "
+			"(/sys/kernel/btf/vmlinux); it needs "
+			"CONFIG_DEBUG_INFO_BTF=y\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* True when stdout has gone away (a closed pipe): stop quietly. */
+static bool flush_output(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return true;
+	return false;
+}
+
+static int trace(struct iouringsnoop_bpf *obj)
+{
+	struct perf_buffer *pb;
+	time_t end = 0;
+	int err = 0;
+
+	pb = perf_buffer__new(bpf_map__fd(obj->maps.events), env.pages,
+			      handle_event, handle_lost_events, NULL, NULL);
+	if (!pb) {
+		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
+			"(%s); try a smaller -b\n", strerror(errno));
+		return 1;
+	}
+	if (env.duration)
+		end = time(NULL) + env.duration;
+	output_header(stdout, &oo);
+	if (!flush_output())
+		goto out;
+	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
+	while (!exiting) {
+		err = perf_buffer__poll(pb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "iouringsnoop: reading the perf buffer "
+				"failed: %s\n", strerror(-err));
+			err = 1;
+			goto out;
+		}
+		err = 0;
+		if (!flush_output())
+			goto out;
+		if (end && time(NULL) >= end)
+			break;
+	}
+	/* drain what is already in the buffers before leaving */
+	perf_buffer__consume(pb);
+	flush_output();
+out:
+	perf_buffer__free(pb);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct iouringsnoop_bpf *obj = NULL;
+	int err;
+
+	err = parse_args(argc, argv, &env);
+	if (err)
+		return err > 0 ? 0 : 2;
+	oo.json = env.json;
+	oo.timestamp = env.timestamp;
+	oo.mono_to_real = monotonic_to_realtime();
+	libbpf_set_print(libbpf_print_fn);
+	if (preflight())
+		return 1;
+	bump_memlock_rlimit();
+	if (open_backend(&obj))
+		return 1;
+	signal(SIGINT, sig_handler);
+	signal(SIGTERM, sig_handler);
+	signal(SIGPIPE, SIG_IGN);
+	err = trace(obj);
+	iouringsnoop_bpf__destroy(obj);
+	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
+	if (n_malformed)
+		fprintf(stderr, ", %llu malformed records", n_malformed);
+	fputc('\n', stderr);
+	return err;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Shared between the BPF programs and userspace: the event record,
+ * filter limits and the codes that travel inside an event.
+ */
+#ifndef __IOURINGSNOOP_H
+#define __IOURINGSNOOP_H
+
+#define TASK_COMM_LEN		16
+
+/*
+ * The path is built backwards from the leaf in a per-CPU scratch area of
+ * PATH_BUF bytes and at most PATH_DEPTH components. Longer or deeper paths
+ * are cut at the root end and flagged PATH_F_TRUNCATED.
+ */
+#define PATH_BUF		4096
+#define PATH_DEPTH		128
+#define NAME_MAX_LEN		255
+
+/* Filter limits: each is a small array in .rodata, set before load. */
+#define MAX_PIDS		8
+#define MAX_TIDS		8
+#define MAX_COMMS		8
+#define MAX_PREFIXES		8
+#define PREFIX_MAX		256
+#define MAX_OPCODE		255	/* opcodes are a u8 */
+#define OPMASK_WORDS		4	/* 256 bits, one per opcode */
+
+/* Opcodes the BPF side needs by number. */
+#define OP_WRITEV		2
+#define OP_WRITE_FIXED		5
+#define OP_WRITE		23
+#define OP_WRITEV_FIXED		61
+
+enum event_type {
+	EV_ISSUE = 1,
+	EV_WRITE = 2,
+};
+
+/* Event kinds selected with -e, as a bit mask of 1 << event_type. */
+#define KIND_ISSUE		(1U << EV_ISSUE)
+#define KIND_WRITE		(1U << EV_WRITE)
+
+/* Where the request was issued from (issue) or last issued (write). */
+enum issue_context {
+	CTX_SUBMIT = 0,		/* inline, in the thread that submitted it */
+	CTX_SQPOLL = 1,		/* inline, in the ring's SQPOLL thread */
+	CTX_IOWQ = 2,		/* handed to an io-wq worker */
+};
+
+/* What the file is, which decides how userspace names it. */
+enum file_kind {
+	FILE_NONE = 0,		/* no file: the op takes none, or a bad fd */
+	FILE_PATH = 1,		/* a name in the mount tree */
+	FILE_SOCKET = 2,	/* socket:[ino] */
+	FILE_PIPE = 3,		/* pipe:[ino] */
+	FILE_ANON = 4,		/* anon_inode:NAME */
+	FILE_PSEUDO = 5,	/* other synthesized names (nsfs, dmabuf...) */
+};
+
+#define PATH_F_TRUNCATED	0x1	/* root end of the path is missing */
+#define PATH_F_DELETED		0x2	/* file was unlinked */
+
+/* The low bits of the request flags are the SQE's IOSQE_* flags. */
+#define SQE_FLAGS_MASK		0x7f
+
+struct event {
+	__u64 ts;		/* CLOCK_MONOTONIC ns */
+	__u64 req;		/* request id, stable while in flight */
+	__u64 user_data;
+	__u64 flags;		/* request flags (REQ_F_*) when seen */
+	__u64 ino;
+	__s64 pos;		/* write: file offset from the SQE */
+	__u64 buf;		/* write: buffer (or iovec array) address */
+	__u64 len;		/* write: bytes requested */
+	__u64 latency;		/* write: ns from submission to completion */
+	__u32 dev;		/* kernel dev_t: major << 20 | minor */
+	__s32 res;		/* write: completion result */
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	__u32 sq_tid;		/* tid of the ring's SQPOLL thread, or 0 */
+	__u16 path_len;		/* bytes of path[] that follow */
+	__u8 type;		/* enum event_type */
+	__u8 opcode;
+	__u8 context;		/* enum issue_context */
+	__u8 sq_thread;		/* issued by the SQPOLL thread itself */
+	__u8 file_kind;		/* enum file_kind */
+	__u8 path_flags;	/* PATH_F_* */
+	char comm[TASK_COMM_LEN];
+	char path[PATH_BUF];	/* not NUL-terminated; only path_len sent */
+};
+
+#define EVENT_HDR_SIZE		(sizeof(struct event) - PATH_BUF)
+
+#endif /* __IOURINGSNOOP_H */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef __OPCODES_H
+#define __OPCODES_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Highest opcode with a known name (IORING_OP_URING_CMD128). */
+#define OPCODE_LAST_KNOWN	64
+
+/* "WRITE" for 23; NULL for numbers this build has no name for. */
+const char *opcode_name(unsigned int op);
+
+/*
+ * Parse one opcode: a name, any case, with or without "IORING_OP_", or a
+ * number 0-255. Returns 0, or -1 when the text is neither.
+ */
+int opcode_parse(const char *text, unsigned int *op);
+
+/* Whether the opcode is one that iouringsnoop reports write events for. */
+bool opcode_is_write(unsigned int op);
+
+/* Print every known name, comma-separated, for error messages. */
+void opcode_list(FILE *out);
+
+#endif /* __OPCODES_H */

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Command line: argp options into struct env, with one-line errors. */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "opcodes.h"
+#include "options.h"
+
+#ifndef VERSION
+#define VERSION "dev"
+#endif
+
+FILE *opt_err;
+
+const char *argp_program_version = "iouringsnoop " VERSION;
+const char *argp_program_bug_address = NULL;
+
+static const char doc[] =
+"Trace io_uring: every SQE the kernel issues and every write it completes.\n"
+"\n"
+"USAGE: iouringsnoop [-j] [-T] [-p PID] [-t TID] [-c COMM] [-o OPS]\n"
+"                    [-P PREFIX] [-x] [-e issue|write] [-d SECONDS]\n"
+"                    [-b PAGES] [-B BACKEND] [-v]\n"
+"\n"
+"Filters run in the kernel. Different filters must all match; a filter\n"
+"given several times matches any of its values.\n"
+"\n"
+"EXAMPLES:\n"
+"    iouringsnoop                 # every issue and write, in columns\n"
+"    iouringsnoop -j              # JSON Lines, one object per event\n"
+"    iouringsnoop -p 181          # only process 181\n"
+"    iouringsnoop -c fio -e write # writes submitted by threads named fio\n"
+"    iouringsnoop -o write,writev # only these opcodes\n"
+"    iouringsnoop -P /etc -P /root/.ssh  # files under either prefix\n"
+"    iouringsnoop -x              # only writes that failed\n"
+"    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n";
+
+enum {
+	OPT_USAGE = 0x100,
+};
+
+static const struct argp_option opts[] = {
+	{ "pid", 'p', "PID", 0, "Only this process (repeatable)", 0 },
+	{ "tid", 't', "TID", 0, "Only this thread (repeatable)", 0 },
+	{ "comm", 'c', "COMM", 0,
+	  "Only threads with this exact name (repeatable)", 0 },
+	{ "op", 'o', "OPS", 0,
+	  "Only these opcodes: comma-separated names (any case, IORING_OP_ "
+	  "optional) or numbers (repeatable)", 0 },
+	{ "prefix", 'P', "PREFIX", 0,
+	  "Only files whose path starts with PREFIX (repeatable)", 0 },
+	{ "failed", 'x', NULL, 0, "Only writes that failed (res < 0)", 0 },
+	{ "event", 'e', "KINDS", 0,
+	  "Only these event kinds: issue, write (comma-separated)", 0 },
+	{ "json", 'j', NULL, 0, "Print JSON Lines instead of columns", 0 },
+	{ "timestamp", 'T', NULL, 0, "Add a TIME column (local time)", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS seconds", 0 },
+	{ "buffer-pages", 'b', "PAGES", 0,
+	  "Perf buffer pages per CPU, a power of two (default 128)", 0 },
+	{ "backend", 'B', "BACKEND", 0,
+	  "auto (default), tracepoint, fentry or kprobe", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf and backend probing details",
+	  0 },
+	{ "help", 'h', NULL, 0, "Show this help", -1 },
+	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message", -1 },
+	{ "version", 'V', NULL, 0, "Show the version", -1 },
+	{},
+};
+
+__attribute__((format(printf, 1, 2)))
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("iouringsnoop: ", opt_err);
+	va_start(ap, fmt);
+	vfprintf(opt_err, fmt, ap);
+	va_end(ap);
+	fputc('\n', opt_err);
+	return EINVAL;
+}
+
+/* A whole decimal number in [min, max], or -1. */
+static long parse_long(const char *arg, long min, long max)
+{
+	char *end;
+	long v;
+
+	if (!arg[0] || arg[0] == ' ' || arg[0] == '+')
+		return -1;
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	return v;
+}
+
+static int add_id(pid_t *ids, unsigned int *nr, unsigned int max,
+		  const char *arg, const char *what, char opt)
+{
+	long v = parse_long(arg, 1, INT_MAX);
+
+	if (v < 0)
+		return fail("invalid %s '%s' for -%c: expected a number from "
+			    "1 to %d", what, arg, opt, INT_MAX);
+	if (*nr >= max)
+		return fail("too many -%c values: at most %u", opt, max);
+	ids[(*nr)++] = v;
+	return 0;
+}
+
+static int add_comm(struct env *env, const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (!len)
+		return fail("empty COMM for -c: give a thread name");
+	if (len >= TASK_COMM_LEN)
+		return fail("COMM '%s' for -c is %zu characters long; the "
+			    "kernel keeps at most %d, so it can never match",
+			    arg, len, TASK_COMM_LEN - 1);
+	if (env->nr_comms >= MAX_COMMS)
+		return fail("too many -c values: at most %d", MAX_COMMS);
+	strcpy(env->comms[env->nr_comms++], arg);
+	return 0;
+}
+
+static void bad_opcode(const char *name)
+{
+	fprintf(opt_err, "iouringsnoop: unknown opcode '%s' for -o; use a "
+		"number 0-255 or one of: ", name);
+	opcode_list(opt_err);
+	fputc('\n', opt_err);
+}
+
+static int add_ops(struct env *env, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL, *tok, *p = copy;
+	unsigned int op;
+	int err = 0;
+
+	if (!copy)
+		return ENOMEM;
+	if (!arg[0] || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") ||
+	    arg[0] == ',')
+		err = fail("empty opcode in -o '%s': give comma-separated "
+			   "names or numbers", arg);
+	while (!err && (tok = strtok_r(p, ",", &save))) {
+		p = NULL;
+		if (opcode_parse(tok, &op)) {
+			bad_opcode(tok);
+			err = EINVAL;
+		} else if (env->opmask[op / 64] & (1ULL << (op % 64))) {
+			err = fail("opcode '%s' is given twice in -o", tok);
+		} else {
+			env->opmask[op / 64] |= 1ULL << (op % 64);
+			env->filter_ops = true;
+		}
+	}
+	free(copy);
+	return err;
+}
+
+static int add_prefix(struct env *env, const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (!len)
+		return fail("empty PREFIX for -P: give an absolute path such "
+			    "as /etc");
+	if (arg[0] != '/')
+		return fail("PREFIX '%s' for -P is not absolute: paths are "
+			    "reported from /, so start it with /", arg);
+	if (len >= PREFIX_MAX)
+		return fail("PREFIX for -P is %zu bytes long; at most %d are "
+			    "supported", len, PREFIX_MAX - 1);
+	if (env->nr_prefixes >= MAX_PREFIXES)
+		return fail("too many -P values: at most %d", MAX_PREFIXES);
+	strcpy(env->prefixes[env->nr_prefixes++], arg);
+	return 0;
+}
+
+static int add_kinds(struct env *env, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL, *tok, *p = copy;
+	int err = 0;
+
+	if (!copy)
+		return ENOMEM;
+	if (!arg[0] || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") ||
+	    arg[0] == ',')
+		err = fail("empty event kind in -e '%s': use issue, write or "
+			   "issue,write", arg);
+	while (!err && (tok = strtok_r(p, ",", &save))) {
+		p = NULL;
+		if (!strcasecmp(tok, "issue"))
+			env->kinds |= KIND_ISSUE;
+		else if (!strcasecmp(tok, "write"))
+			env->kinds |= KIND_WRITE;
+		else
+			err = fail("unknown event kind '%s' for -e: use issue "
+				   "or write", tok);
+	}
+	free(copy);
+	return err;
+}
+
+static int set_backend(struct env *env, const char *arg)
+{
+	static const enum backend all[] = {
+		BACKEND_AUTO, BACKEND_TRACEPOINT, BACKEND_FENTRY,
+		BACKEND_KPROBE,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (!strcasecmp(arg, backend_name(all[i]))) {
+			env->backend = all[i];
+			return 0;
+		}
+	}
+	return fail("unknown backend '%s' for -B: use auto, tracepoint, "
+		    "fentry or kprobe", arg);
+}
+
+static int set_pages(struct env *env, const char *arg)
+{
+	long v = parse_long(arg, 1, MAX_PAGES);
+
+	if (v < 0 || (v & (v - 1)))
+		return fail("invalid PAGES '%s' for -b: expected a power of "
+			    "two from 1 to %d", arg, MAX_PAGES);
+	env->pages = v;
+	return 0;
+}
+
+static int set_duration(struct env *env, const char *arg)
+{
+	long v = parse_long(arg, 1, MAX_DURATION);
+
+	if (v < 0)
+		return fail("invalid SECONDS '%s' for -d: expected a whole "
+			    "number from 1 to %ld", arg, MAX_DURATION);
+	env->duration = v;
+	return 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct env *env = state->input;
+
+	switch (key) {
+	case 'p':
+		return add_id(env->pids, &env->nr_pids, MAX_PIDS, arg, "PID",
+			      'p');
+	case 't':
+		return add_id(env->tids, &env->nr_tids, MAX_TIDS, arg, "TID",
+			      't');
+	case 'c':
+		return add_comm(env, arg);
+	case 'o':
+		return add_ops(env, arg);
+	case 'P':
+		return add_prefix(env, arg);
+	case 'x':
+		env->failed_only = true;
+		return 0;
+	case 'e':
+		return add_kinds(env, arg);
+	case 'j':
+		env->json = true;
+		return 0;
+	case 'T':
+		env->timestamp = true;
+		return 0;
+	case 'd':
+		return set_duration(env, arg);
+	case 'b':
+		return set_pages(env, arg);
+	case 'B':
+		return set_backend(env, arg);
+	case 'v':
+		env->verbose = true;
+		return 0;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		return EINTR;	/* stop here: help was printed */
+	case OPT_USAGE:
+		argp_state_help(state, stdout, ARGP_HELP_USAGE);
+		return EINTR;
+	case 'V':
+		printf("%s\n", argp_program_version);
+		return EINTR;
+	case ARGP_KEY_ARG:
+		return fail("unexpected argument '%s': iouringsnoop takes "
+			    "options only (see --help)", arg);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp argp = {
+	.options = opts,
+	.parser = parse_opt,
+	.doc = doc,
+};
+
+const char *backend_name(enum backend b)
+{
+	switch (b) {
+	case BACKEND_TRACEPOINT:
+		return "tracepoint";
+	case BACKEND_FENTRY:
+		return "fentry";
+	case BACKEND_KPROBE:
+		return "kprobe";
+	default:
+		return "auto";
+	}
+}
+
+/* The long option that an unambiguous prefix names, or NULL. */
+static const struct argp_option *find_long(const char *name, size_t n,
+					   int *matches)
+{
+	const struct argp_option *o, *hit = NULL;
+
+	*matches = 0;
+	for (o = opts; o->name || o->key; o++) {
+		if (!o->name || strncmp(o->name, name, n))
+			continue;
+		if (strlen(o->name) == n) {
+			*matches = 1;
+			return o;
+		}
+		hit = o;
+		(*matches)++;
+	}
+	return *matches == 1 ? hit : NULL;
+}
+
+static bool long_takes_arg(const char *name)
+{
+	int matches;
+	const struct argp_option *o = find_long(name, strlen(name), &matches);
+
+	return o && o->arg;
+}
+
+static int check_long(const char *s, bool have_next)
+{
+	size_t n = strcspn(s + 2, "=");
+	const struct argp_option *o;
+	int matches;
+
+	o = find_long(s + 2, n, &matches);
+	if (!o && matches > 1)
+		return fail("ambiguous option '%.*s' (see --help)",
+			    (int)n + 2, s);
+	if (!o)
+		return fail("unknown option '%.*s' (see --help)", (int)n + 2,
+			    s);
+	if (o->arg && !s[2 + n] && !have_next)
+		return fail("option '%s' needs a value (see --help)", s);
+	if (!o->arg && s[2 + n])
+		return fail("option '--%s' takes no value (see --help)",
+			    o->name);
+	return 0;
+}
+
+/*
+ * argp would report bad options in two lines and with its own wording;
+ * find them first and say what is wrong in one line.
+ */
+static int check_unknown(int argc, char **argv)
+{
+	static const char shorts[] = "ptcoPxejTdbBvhV";
+	static const char with_arg[] = "ptcoPedbB";
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		const char *s = argv[a];
+		size_t n;
+
+		if (!strcmp(s, "--"))
+			return 0;
+		if (s[0] != '-' || !s[1])
+			continue;
+		if (s[1] == '-') {
+			if (check_long(s, a + 1 < argc))
+				return -1;
+			if (!strchr(s, '=') && long_takes_arg(s + 2))
+				a++;
+			continue;
+		}
+		for (n = 1; s[n]; n++) {
+			if (!strchr(shorts, s[n]))
+				return fail("unknown option '-%c' (see --help)",
+					    s[n]);
+			if (strchr(with_arg, s[n])) {
+				if (!s[n + 1])
+					a++;
+				break;
+			}
+		}
+		if (a >= argc)
+			return fail("option '%s' needs a value (see --help)",
+				    s);
+	}
+	return 0;
+}
+
+int parse_args(int argc, char **argv, struct env *env)
+{
+	int err;
+
+	if (!opt_err)
+		opt_err = stderr;
+	memset(env, 0, sizeof(*env));
+	env->pages = DEFAULT_PAGES;
+	if (check_unknown(argc, argv))
+		return -1;
+	err = argp_parse(&argp, argc, argv,
+			 ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL,
+			 env);
+	if (err == EINTR)
+		return 1;
+	if (err)
+		return -1;
+	if (!env->kinds)
+		env->kinds = KIND_ISSUE | KIND_WRITE;
+	if (env->failed_only && !(env->kinds & KIND_WRITE)) {
+		fail("-x selects failed writes, but -e excludes writes");
+		return -1;
+	}
+	return 0;
+}

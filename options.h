@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef __OPTIONS_H
+#define __OPTIONS_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include "iouringsnoop.h"
+
+enum backend {
+	BACKEND_AUTO,
+	BACKEND_TRACEPOINT,
+	BACKEND_FENTRY,
+	BACKEND_KPROBE,
+};
+
+#define DEFAULT_PAGES		128
+#define MAX_PAGES		(1 << 16)
+#define MAX_DURATION		(366L * 24 * 3600)
+
+struct env {
+	pid_t pids[MAX_PIDS];
+	unsigned int nr_pids;
+	pid_t tids[MAX_TIDS];
+	unsigned int nr_tids;
+	char comms[MAX_COMMS][TASK_COMM_LEN];
+	unsigned int nr_comms;
+	__u64 opmask[OPMASK_WORDS];
+	bool filter_ops;
+	char prefixes[MAX_PREFIXES][PREFIX_MAX];
+	unsigned int nr_prefixes;
+	bool failed_only;
+	unsigned int kinds;	/* KIND_* mask; 0 until -e is given */
+	bool json;
+	bool timestamp;
+	bool verbose;
+	long duration;		/* seconds; 0 runs until a signal */
+	unsigned int pages;	/* perf buffer pages per CPU */
+	enum backend backend;
+};
+
+/* Where option errors go; tests point it at a memory stream. */
+extern FILE *opt_err;
+
+/*
+ * Parse argv into env. Returns 0 to go on tracing, 1 when --help or
+ * --version has been printed, and -1 after printing a one-line error.
+ */
+int parse_args(int argc, char **argv, struct env *env);
+
+const char *backend_name(enum backend b);
+
+#endif /* __OPTIONS_H */

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Turning event records into columns or JSON Lines. Everything here treats
+ * the record as hostile: its size, its lengths and every byte of its names.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <linux/types.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include "iouringsnoop.h"
+#include "opcodes.h"
+#include "output.h"
+
+/* Worst case: every path byte becomes "\\xNN" (5 bytes) in JSON. */
+#define LINE_MAX_LEN	(PATH_BUF * 5 + 2048)
+
+struct line {
+	char buf[LINE_MAX_LEN];
+	size_t len;
+};
+
+static void put(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->buf) - l->len)
+		n = sizeof(l->buf) - l->len;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+static void puts_(struct line *l, const char *s)
+{
+	put(l, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void putf(struct line *l, const char *fmt, ...)
+{
+	size_t room = sizeof(l->buf) - l->len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(l->buf + l->len, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		l->len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+/* Length of a well-formed UTF-8 sequence at s, or 0; *cp gets its value. */
+static size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	size_t n, i;
+	uint32_t c;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	if (n > len)
+		return 0;
+	c = s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/*
+ * Code points that are valid but can still fool a reader: C1 controls
+ * (some terminals act on them), bidirectional overrides and isolates
+ * (which reorder what is displayed), and the Unicode line separators.
+ */
+static bool deceptive(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x200e || c == 0x200f ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x061c;
+}
+
+size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
+		   enum escape_mode mode)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	const char *bs = mode == ESC_JSON ? "\\\\" : "\\";
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i = 0, n, k;
+	char tmp[16];
+	uint32_t cp;
+	int t;
+
+	if (!cap)
+		return 0;
+	while (i < len) {
+		t = 0;
+		n = 1;
+		if (s[i] == '\\') {
+			t = snprintf(tmp, sizeof(tmp), "%s%s", bs, bs);
+		} else if (s[i] < 0x20 || s[i] == 0x7f ||
+			   (s[i] == ' ' && mode == ESC_FIELD)) {
+			t = snprintf(tmp, sizeof(tmp), "%sx%c%c", bs,
+				     hex[s[i] >> 4], hex[s[i] & 15]);
+		} else if (s[i] == '"' && mode == ESC_JSON) {
+			t = snprintf(tmp, sizeof(tmp), "\\\"");
+		} else if (s[i] < 0x80) {
+			tmp[t++] = s[i];
+		} else {
+			n = utf8_seq(s + i, len - i, &cp);
+			if (n && !deceptive(cp)) {
+				if (o + n >= cap)
+					break;
+				memcpy(dst + o, s + i, n);
+				o += n;
+				i += n;
+				continue;
+			}
+			if (!n)
+				n = 1;
+			for (k = 0; k < n; k++)
+				t += snprintf(tmp + t, sizeof(tmp) - t,
+					      "%sx%c%c", bs,
+					      hex[s[i + k] >> 4],
+					      hex[s[i + k] & 15]);
+		}
+		if (o + t >= cap)
+			break;
+		memcpy(dst + o, tmp, t);
+		o += t;
+		i += n;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+unsigned long long kernel_dev_to_user(unsigned int kdev)
+{
+	return makedev(kdev >> 20, kdev & 0xfffff);
+}
+
+static const char *const kind_names[] = {
+	[FILE_NONE] = "none",
+	[FILE_PATH] = "path",
+	[FILE_SOCKET] = "socket",
+	[FILE_PIPE] = "pipe",
+	[FILE_ANON] = "anon_inode",
+	[FILE_PSEUDO] = "pseudo",
+};
+
+static const char *const context_names[] = {
+	[CTX_SUBMIT] = "submit",
+	[CTX_SQPOLL] = "sqpoll",
+	[CTX_IOWQ] = "io-wq",
+};
+
+static const char *kind_name(unsigned int k)
+{
+	return k < sizeof(kind_names) / sizeof(kind_names[0]) ?
+	       kind_names[k] : "unknown";
+}
+
+static const char *context_name(unsigned int c)
+{
+	return c < sizeof(context_names) / sizeof(context_names[0]) ?
+	       context_names[c] : "unknown";
+}
+
+/*
+ * The file's name as /proc/PID/fd would show it, escaped. Synthesized
+ * names come from the kernel, paths from the record; a path the BPF side
+ * had to cut at the root end is shown as ".../rest".
+ */
+static void put_path(struct line *l, const struct event *e, size_t plen,
+		     enum escape_mode mode)
+{
+	char esc[PATH_BUF * 5 + 1];
+
+	switch (e->file_kind) {
+	case FILE_SOCKET:
+		putf(l, "socket:[%llu]", (unsigned long long)e->ino);
+		return;
+	case FILE_PIPE:
+		putf(l, "pipe:[%llu]", (unsigned long long)e->ino);
+		return;
+	case FILE_ANON:
+		puts_(l, "anon_inode:");
+		break;
+	case FILE_PATH:
+		if (e->path_flags & PATH_F_TRUNCATED)
+			puts_(l, "...");
+		break;
+	case FILE_NONE:
+		return;
+	default:
+		break;
+	}
+	escape_name(esc, sizeof(esc), e->path, plen, mode);
+	puts_(l, esc);
+}
+
+static void put_sqe_flags(struct line *l, unsigned long long flags)
+{
+	static const char *const names[] = {
+		"FIXED_FILE", "IO_DRAIN", "IO_LINK", "IO_HARDLINK",
+		"ASYNC", "BUFFER_SELECT", "CQE_SKIP_SUCCESS",
+	};
+	bool first = true;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & (1ULL << i)))
+			continue;
+		putf(l, "%s%s", first ? "" : "|", names[i]);
+		first = false;
+	}
+}
+
+static void put_rfc3339(struct line *l, const struct output_opts *o,
+			unsigned long long ts)
+{
+	long long real = (long long)ts + o->mono_to_real;
+	time_t sec = real / 1000000000LL;
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	putf(l, "%s.%09lldZ", buf, real % 1000000000LL);
+}
+
+static void put_clock(struct line *l, const struct output_opts *o,
+		      unsigned long long ts)
+{
+	long long real = (long long)ts + o->mono_to_real;
+	time_t sec = real / 1000000000LL;
+	struct tm tm;
+	char buf[16];
+
+	localtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	putf(l, "%s.%06lld ", buf, real % 1000000000LL / 1000);
+}
+
+/* Unknown opcodes print as their number, never as a guessed name. */
+static void put_op_name(struct line *l, unsigned int op)
+{
+	const char *name = opcode_name(op);
+
+	if (name)
+		putf(l, "\"IORING_OP_%s\"", name);
+	else
+		putf(l, "\"%u\"", op);
+}
+
+static void put_op_column(struct line *l, unsigned int op)
+{
+	const char *name = opcode_name(op);
+	char num[8];
+
+	if (!name) {
+		snprintf(num, sizeof(num), "%u", op);
+		name = num;
+	}
+	putf(l, "%-11s ", name);
+}
+
+static void json_event(struct line *l, const struct output_opts *o,
+		       const struct event *e, size_t plen)
+{
+	char comm[TASK_COMM_LEN * 5 + 1];
+	bool write = e->type == EV_WRITE;
+
+	escape_name(comm, sizeof(comm), e->comm,
+		    strnlen(e->comm, TASK_COMM_LEN), ESC_JSON);
+	putf(l, "{\"type\":\"%s\",\"time\":\"", write ? "write" : "issue");
+	put_rfc3339(l, o, e->ts);
+	putf(l, "\",\"pid\":%u,\"tid\":%u,\"comm\":\"%s\",\"uid\":%u",
+	     e->pid, e->tid, comm, e->uid);
+	putf(l, ",\"req\":%llu,\"opcode\":%u,\"op\":",
+	     (unsigned long long)e->req, e->opcode);
+	put_op_name(l, e->opcode);
+	putf(l, ",\"user_data\":%llu,\"flags\":%llu,\"sqe_flags\":\"",
+	     (unsigned long long)e->user_data, (unsigned long long)e->flags);
+	put_sqe_flags(l, e->flags);
+	putf(l, "\",\"context\":\"%s\",\"sq_thread\":%s,\"sq_thread_id\":%u",
+	     context_name(e->context), e->sq_thread ? "true" : "false",
+	     e->sq_tid);
+	puts_(l, ",\"path\":\"");
+	put_path(l, e, plen, ESC_JSON);
+	putf(l, "\",\"file_type\":\"%s\",\"path_truncated\":%s,"
+	     "\"path_deleted\":%s,\"device\":%llu,\"inode\":%llu",
+	     kind_name(e->file_kind),
+	     e->path_flags & PATH_F_TRUNCATED ? "true" : "false",
+	     e->path_flags & PATH_F_DELETED ? "true" : "false",
+	     kernel_dev_to_user(e->dev), (unsigned long long)e->ino);
+	if (write)
+		putf(l, ",\"pos\":%lld,\"buf\":\"0x%llx\",\"len\":%llu,"
+		     "\"res\":%d,\"worker_host_tid\":%u,\"latency_ns\":%llu",
+		     (long long)e->pos, (unsigned long long)e->buf,
+		     (unsigned long long)e->len, e->res, e->tid,
+		     (unsigned long long)e->latency);
+	puts_(l, "}\n");
+}
+
+/* The EVENT column says what happened, and for issues, where. */
+static const char *column_event(const struct event *e)
+{
+	if (e->type == EV_WRITE)
+		return "write";
+	if (e->context == CTX_IOWQ)
+		return "iowq";
+	if (e->context == CTX_SQPOLL)
+		return "sqpoll";
+	return "issue";
+}
+
+static void column_event_line(struct line *l, const struct output_opts *o,
+			      const struct event *e, size_t plen)
+{
+	char comm[TASK_COMM_LEN * 4 + 1];
+
+	escape_name(comm, sizeof(comm), e->comm,
+		    strnlen(e->comm, TASK_COMM_LEN), ESC_FIELD);
+	if (o->timestamp)
+		put_clock(l, o, e->ts);
+	putf(l, "%-6s %-7u %-7u %-15s ", column_event(e), e->pid, e->tid,
+	     comm);
+	put_op_column(l, e->opcode);
+	if (e->type == EV_WRITE)
+		putf(l, "%-9lld %-7llu %-6d ", (long long)e->pos,
+		     (unsigned long long)e->len, e->res);
+	else
+		putf(l, "%-9s %-7s %-6s ", "-", "-", "-");
+	if (e->file_kind == FILE_NONE)
+		puts_(l, "-");
+	else
+		put_path(l, e, plen, ESC_PATH);
+	puts_(l, "\n");
+}
+
+void output_header(FILE *out, const struct output_opts *o)
+{
+	if (o->json)
+		return;
+	if (o->timestamp)
+		fprintf(out, "%-16s", "TIME");
+	fprintf(out, "%-6s %-7s %-7s %-15s %-11s %-9s %-7s %-6s %s\n",
+		"EVENT", "PID", "TID", "COMM", "OP", "POS", "LEN", "RES",
+		"PATH");
+}
+
+int output_event(FILE *out, const struct output_opts *o,
+		 const void *data, size_t size)
+{
+	static struct line l;
+	struct event e;
+	size_t plen;
+
+	if (size < EVENT_HDR_SIZE)
+		return -1;
+	/* copy: perf buffer records are not aligned for struct event */
+	memcpy(&e, data, EVENT_HDR_SIZE);
+	plen = e.path_len;
+	if (plen > size - EVENT_HDR_SIZE || plen > PATH_BUF)
+		return -1;
+	if (e.type != EV_ISSUE && e.type != EV_WRITE)
+		return -1;
+	memcpy(e.path, (const char *)data + EVENT_HDR_SIZE, plen);
+	l.len = 0;
+	if (o->json)
+		json_event(&l, o, &e, plen);
+	else
+		column_event_line(&l, o, &e, plen);
+	/* never let a full buffer merge two events into one line */
+	if (l.buf[l.len - 1] != '\n')
+		l.buf[l.len - 1] = '\n';
+	fwrite(l.buf, 1, l.len, out);
+	return 0;
+}
+
+void output_lost(FILE *out, FILE *err, const struct output_opts *o,
+		 int cpu, unsigned long long count)
+{
+	if (o->json)
+		fprintf(out, "{\"type\":\"lost\",\"cpu\":%d,\"count\":%llu}\n",
+			cpu, count);
+	else
+		fprintf(err, "warning: lost %llu events on CPU %d\n",
+			count, cpu);
+}

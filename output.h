@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef __OUTPUT_H
+#define __OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct output_opts {
+	bool json;		/* -j: JSON Lines */
+	bool timestamp;		/* -T: time column (columns mode) */
+	long long mono_to_real;	/* ns to add to CLOCK_MONOTONIC for UTC */
+};
+
+/* Column header; nothing in JSON mode. */
+void output_header(FILE *out, const struct output_opts *o);
+
+/*
+ * Print one record as received from the perf buffer. Returns 0, or -1 if
+ * the record is malformed (too short, or a path longer than the record);
+ * nothing is printed for a malformed record.
+ */
+int output_event(FILE *out, const struct output_opts *o,
+		 const void *data, size_t size);
+
+/* Report events the kernel dropped on one CPU. */
+void output_lost(FILE *out, FILE *err, const struct output_opts *o,
+		 int cpu, unsigned long long count);
+
+/*
+ * Escape an attacker-controlled name so that it cannot break a line, a
+ * column or a JSON string: see ESCAPING in the man page. Writes at most
+ * cap - 1 bytes plus a NUL and returns the length written.
+ */
+enum escape_mode {
+	ESC_PATH,		/* columns, last field: spaces kept */
+	ESC_FIELD,		/* columns, inner field: spaces escaped */
+	ESC_JSON,		/* inside a JSON string */
+};
+size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
+		   enum escape_mode mode);
+
+/* Kernel dev_t (major << 20 | minor) as userspace st_dev. */
+unsigned long long kernel_dev_to_user(unsigned int kdev);
+
+#endif /* __OUTPUT_H */

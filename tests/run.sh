@@ -1,0 +1,391 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# iouringsnoop test runner: unit tests, then live tests on this kernel.
+# Every live test runs the tool, runs a workload that prints the exact
+# events it must produce (tests/workload.c), and compares them with
+# tests/jsoncheck. Ends with "N passed, M failed".
+#
+# Environment:
+#   CI=true      a live test that cannot run counts as a failure
+#   BACKEND=X    run the live tests with -B X
+#   ONLY=REGEX   run only the tests whose names match
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+TOOL=${TOOL:-./iouringsnoop}
+WL=tests/workload
+CHECK=tests/jsoncheck
+BACKEND=${BACKEND:-}
+ONLY=${ONLY:-}
+WORK=$(realpath "$(mktemp -d "${TMPDIR:-/tmp}/iouringsnoop-test.XXXXXX")")
+TOOL_PID=
+passed=0
+failed=0
+
+cleanup() {
+	[ -n "$TOOL_PID" ] && kill -KILL "$TOOL_PID" 2>/dev/null
+	umount -l "$WORK"/*/mnt 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pass() { passed=$((passed + 1)); echo "ok   $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# A test that cannot run here: a failure under CI, a note otherwise.
+cannot_run() {
+	if [ "${CI:-}" = true ]; then
+		fail "$* (cannot run here, and CI=true)"
+	else
+		echo "skip $*"
+	fi
+}
+
+wanted() { [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]; }
+
+# start_tool OUT [OPTIONS...]: trace in the background, return once attached
+start_tool() {
+	local out=$1 i
+	shift
+	"$TOOL" ${BACKEND:+-B "$BACKEND"} "$@" >"$out" 2>"$out.err" &
+	TOOL_PID=$!
+	for i in $(seq 400); do
+		grep -q "^Tracing" "$out.err" 2>/dev/null && return 0
+		kill -0 "$TOOL_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+
+# stop_tool: SIGINT, and the tool's exit status
+stop_tool() {
+	local rc
+	kill -INT "$TOOL_PID" 2>/dev/null
+	wait "$TOOL_PID"
+	rc=$?
+	TOOL_PID=
+	return $rc
+}
+
+# run_cases DIR CASE...: run workload cases in turn; truth in DIR/truth.CASE
+run_cases() {
+	local d=$1 c
+	shift
+	for c in "$@"; do
+		"$WL" "$c" "$d" >"$d/truth.$c" 2>>"$d/wl.err" || return 1
+	done
+}
+
+# Truth transforms for filters: these events must now be absent.
+zero_all() { sed 's/^#count\t.*/#count\t0/' "$@"; }
+zero_where() {
+	awk -v re="$2" 'BEGIN { RS = "--\n"; ORS = "--\n" }
+		{ if ($0 ~ re) gsub(/#count\t[0-9]+/, "#count\t0"); print }' "$1"
+}
+
+# verify NAME DIR TOOL_RC: the output is valid and matches DIR/truth
+verify() {
+	local name=$1 d=$2 rc=$3 why=""
+	[ "$rc" -eq 0 ] || why="tool exited $rc: $(head -c 300 "$d/out.err")"
+	if [ -z "$why" ] && [ -s "$d/out" ]; then
+		"$CHECK" --validate "$d/out" 2>"$d/check.err" ||
+			why="invalid JSON Lines: $(head -3 "$d/check.err")"
+		[ -n "$why" ] || jq -e . "$d/out" >/dev/null 2>&1 ||
+			why="jq rejects the output"
+	fi
+	if [ -z "$why" ] && ! grep -q "^[0-9]* events, 0 lost" "$d/out.err"; then
+		why="events were lost: $(tail -1 "$d/out.err")"
+	fi
+	if [ -z "$why" ] && ! "$CHECK" "$d/out" "$d/truth" 2>"$d/check.err"; then
+		why="$(head -5 "$d/check.err")"
+	fi
+	if [ -z "$why" ]; then
+		pass "$name"
+	else
+		fail "$name: $why"
+	fi
+}
+
+# live NAME CASE [OPTIONS...]: every event the case predicts, exactly
+live() {
+	local name=$1 c=$2 d=$WORK/$1 rc
+	shift 2
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	if ! start_tool "$d/out" -j "$@"; then
+		stop_tool
+		cannot_run "$name: the tool did not start: $(head -c 300 "$d/out.err")"
+		return
+	fi
+	if ! run_cases "$d" "$c"; then
+		stop_tool
+		fail "$name: workload failed: $(head -3 "$d/wl.err")"
+		return
+	fi
+	stop_tool
+	rc=$?
+	cat "$d/truth.$c" >"$d/truth"
+	verify "$name" "$d" "$rc"
+}
+
+# filtered NAME "OPTIONS" "KEPT CASES" "DROPPED CASES"
+filtered() {
+	local name=$1 opts=$2 keep=$3 drop=$4 d=$WORK/$1 rc c
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	# shellcheck disable=SC2086
+	if ! start_tool "$d/out" -j $opts; then
+		stop_tool
+		cannot_run "$name: the tool did not start"
+		return
+	fi
+	# shellcheck disable=SC2086
+	if ! run_cases "$d" $keep $drop; then
+		stop_tool
+		fail "$name: workload failed: $(head -3 "$d/wl.err")"
+		return
+	fi
+	stop_tool
+	rc=$?
+	: >"$d/truth"
+	for c in $keep; do cat "$d/truth.$c" >>"$d/truth"; done
+	for c in $drop; do zero_all "$d/truth.$c" >>"$d/truth"; done
+	verify "$name" "$d" "$rc"
+}
+
+# filtered_by NAME "OPTIONS" CASE REGEX: records matching REGEX dropped
+filtered_by() {
+	local name=$1 opts=$2 c=$3 re=$4 d=$WORK/$1 rc
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	# shellcheck disable=SC2086
+	if ! start_tool "$d/out" -j $opts; then
+		stop_tool
+		cannot_run "$name: the tool did not start"
+		return
+	fi
+	if ! run_cases "$d" "$c"; then
+		stop_tool
+		fail "$name: workload failed: $(head -3 "$d/wl.err")"
+		return
+	fi
+	stop_tool
+	rc=$?
+	zero_where "$d/truth.$c" "$re" >"$d/truth"
+	verify "$name" "$d" "$rc"
+}
+
+# by_process NAME OPTION CASE REGEX: -p or -t with the pid of a workload
+# started first and held until the tool is attached; a second workload
+# (another process) is dropped, as are records matching REGEX.
+by_process() {
+	local name=$1 opt=$2 c=$3 re=$4 d=$WORK/$1 rc wpid
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	WL_GO="$d/go" "$WL" "$c" "$d" >"$d/truth.$c" 2>>"$d/wl.err" &
+	wpid=$!
+	if ! start_tool "$d/out" -j "$opt" "$wpid"; then
+		touch "$d/go"
+		wait "$wpid"
+		stop_tool
+		cannot_run "$name: the tool did not start"
+		return
+	fi
+	touch "$d/go"
+	wait "$wpid" || { stop_tool; fail "$name: workload failed"; return; }
+	run_cases "$d" writev || { stop_tool; fail "$name: workload failed"; return; }
+	stop_tool
+	rc=$?
+	zero_where "$d/truth.$c" "$re" >"$d/truth"
+	zero_all "$d/truth.writev" >>"$d/truth"
+	verify "$name" "$d" "$rc"
+}
+
+unit_tests() {
+	local d=$WORK/unit line
+	mkdir -p "$d"
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) passed=$((passed + 1)) ;;
+		"FAIL "*) failed=$((failed + 1)); echo "$line" ;;
+		esac
+	done < <(tests/unit "$d/sample.jsonl")
+	echo "unit tests done"
+	if "$CHECK" --validate "$d/sample.jsonl" && jq -e . "$d/sample.jsonl" >/dev/null; then
+		pass "unit: sample JSON Lines are valid (jsoncheck and jq)"
+	else
+		fail "unit: sample JSON Lines are invalid"
+	fi
+}
+
+# Column mode on hostile names: one line per event, no raw control
+# bytes, every name printed exactly as the truth says.
+columns_test() {
+	local name=columns-hostile d=$WORK/columns-hostile rc n lines path bad=""
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	start_tool "$d/out" || { stop_tool; cannot_run "$name: no start"; return; }
+	run_cases "$d" hostile || { stop_tool; fail "$name: workload failed"; return; }
+	stop_tool
+	rc=$?
+	n=$(sed -n 's/^\([0-9]*\) events, .*/\1/p' "$d/out.err")
+	lines=$(wc -l <"$d/out")
+	[ "$rc" -eq 0 ] || bad="tool exited $rc"
+	[ -n "$bad" ] || [ "$lines" -eq $((n + 1)) ] ||
+		bad="$lines lines for $n events plus a header"
+	[ -n "$bad" ] || ! tr -d '\n' <"$d/out" | LC_ALL=C grep -q '[[:cntrl:]]' ||
+		bad="raw control bytes in the output"
+	if [ -z "$bad" ] && ! LC_ALL=C awk 'NR > 1 && NF < 9 { exit 1 }' "$d/out"; then
+		bad="a line has fewer than 9 columns"
+	fi
+	while [ -z "$bad" ] && IFS=$'\t' read -r key path; do
+		[ "$key" = path ] || continue
+		P="$path" LC_ALL=C awk 'BEGIN { p = ENVIRON["P"]; n = 0 }
+			substr($0, length($0) - length(p) + 1) == p { n++ }
+			END { exit n >= 2 ? 0 : 1 }' "$d/out" ||
+			bad="'$path' does not end an issue and a write line"
+	done <"$d/truth.hostile"
+	# the thread name is one column, its space and newline escaped
+	[ -n "$bad" ] || [ "$(awk 'NR > 1 { print $4 }' "$d/out" | sort -u)" = 'h\x1b\x0a"\x20x' ] ||
+		bad="comm column is not 'h\\x1b\\x0a\"\\x20x'"
+	if [ -z "$bad" ]; then pass "$name"; else fail "$name: $bad"; fi
+}
+
+# Signals, duration and a closed stdout end the tool cleanly.
+exit_tests() {
+	local d=$WORK/exit rc i
+	mkdir -p "$d"
+	if wanted sigterm; then
+		if start_tool "$d/term"; then
+			kill -TERM "$TOOL_PID"
+			wait "$TOOL_PID"
+			rc=$?
+			TOOL_PID=
+			if [ $rc -eq 0 ] && grep -q "events, 0 lost" "$d/term.err"; then
+				pass "sigterm: exit 0 with a summary"
+			else
+				fail "sigterm: exit $rc, $(tail -1 "$d/term.err")"
+			fi
+		else
+			stop_tool
+			cannot_run "sigterm: the tool did not start"
+		fi
+	fi
+	if wanted duration; then
+		timeout 20 "$TOOL" ${BACKEND:+-B "$BACKEND"} -d 1 -j >"$d/dur" 2>"$d/dur.err"
+		rc=$?
+		if [ $rc -eq 0 ] && grep -q "events, 0 lost" "$d/dur.err"; then
+			pass "duration: -d 1 stops by itself, exit 0"
+		else
+			fail "duration: exit $rc"
+		fi
+	fi
+	if wanted closed-pipe; then
+		( "$TOOL" ${BACKEND:+-B "$BACKEND"} 2>"$d/pipe.err"
+		  echo $? >"$d/pipe.rc" ) | head -1 >"$d/pipe.head" &
+		for i in $(seq 100); do
+			[ -s "$d/pipe.rc" ] && break
+			"$WL" plain "$d" >/dev/null 2>&1
+			sleep 0.1
+		done
+		wait
+		rc=$(cat "$d/pipe.rc" 2>/dev/null)
+		if [ "$rc" = 0 ] && grep -q "^EVENT" "$d/pipe.head" &&
+		   ! grep -qiE "error|broken|fail" "$d/pipe.err"; then
+			pass "closed-pipe: '| head -1' ends the tool quietly, exit 0"
+		else
+			fail "closed-pipe: exit '${rc:-none}', stderr: $(head -c 200 "$d/pipe.err")"
+		fi
+	fi
+}
+
+# Errors from the binary itself: one line on stderr, non-zero exit.
+error_tests() {
+	local d=$WORK/errors rc out
+	mkdir -p "$d"
+	wanted errors || return 0
+	check_error() {
+		local what=$1 want=$2
+		shift 2
+		"$@" >"$d/out" 2>"$d/err"
+		rc=$?
+		out=$(cat "$d/err")
+		if [ $rc -ne 0 ] && [ "$(wc -l <"$d/err")" -eq 1 ] &&
+		   grep -q "$want" "$d/err" && [ ! -s "$d/out" ]; then
+			pass "errors: $what"
+		else
+			fail "errors: $what: exit $rc, stderr '$out'"
+		fi
+	}
+	check_error "unknown option" "unknown option" "$TOOL" --frobnicate
+	check_error "unknown opcode lists names" "URING_CMD128" "$TOOL" -o nosuchop
+	check_error "16-character comm" "at most 15" "$TOOL" -c abcdefghijklmnop
+	check_error "-b not a power of two" "power of two" "$TOOL" -b 3
+	if command -v setpriv >/dev/null; then
+		check_error "missing privilege names the capability" "CAP_BPF" \
+			setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all --bounding-set=-all "$(realpath "$TOOL")"
+	else
+		cannot_run "errors: missing privilege (no setpriv)"
+	fi
+	if [ -z "$BACKEND" ]; then
+		check_error "forced kprobe backend says why" "kprobe" "$TOOL" -B kprobe
+		check_error "forced fentry backend says why" "fentry" "$TOOL" -B fentry
+	fi
+	if "$TOOL" ${BACKEND:+-B "$BACKEND"} -v -d 1 >"$d/v.out" 2>"$d/v.err" &&
+	   grep -q "^backend: chose" "$d/v.err"; then
+		pass "errors: -v says which backend was chosen"
+	else
+		fail "errors: -v does not say which backend was chosen"
+	fi
+}
+
+echo "iouringsnoop tests on $(uname -r)${BACKEND:+, backend $BACKEND}"
+wanted unit && unit_tests
+
+if [ "$(id -u)" -ne 0 ]; then
+	cannot_run "live tests need root"
+else
+	live plain plain
+	live writev writev
+	live fixed-buffers fixed
+	live registered-file-closed registered
+	live iosqe-async async
+	live sqpoll sqpoll
+	live failing-writes failing
+	live read-fsync-nop readfsync
+	live linked-write-fsync linked
+	live deep-paths deep
+	live tmpfs-mount tmpfs
+	live hostile-names hostile
+	live burst-2048 burst
+	live threads-and-child threads
+	live special-files special
+	columns_test
+
+	filtered filter-comm "-c wl-plain" "plain" "writev"
+	filtered filter-comm-or "-c wl-plain -c wl-writev" "plain writev" "async"
+	filtered filter-op "-o writev" "writev" "plain readfsync"
+	filtered filter-op-or "-o IORING_OP_WRITE,writev -o 5" \
+		"plain writev" "readfsync"
+	filtered filter-and "-c wl-plain -o writev" "" "plain writev"
+	filtered_by filter-prefix "-P $WORK/filter-prefix/pa" prefix "/pb/x"
+	filtered_by filter-prefix-or \
+		"-P $WORK/filter-prefix-or/pa -P $WORK/filter-prefix-or/pb/" \
+		prefix "NOTHING"
+	filtered_by filter-prefix-component "-P $WORK/filter-prefix-component/p" \
+		prefix "."
+	filtered filter-prefix-none "-P /nonexistent" "" "plain"
+	filtered_by filter-failed "-x" failing "=type\tissue|\nres\t[0-9]"
+	filtered_by filter-event-issue "-e issue" linked "=type\twrite"
+	filtered_by filter-event-write "-e write" linked "=type\tissue"
+	by_process filter-pid -p plain "NOTHING"
+	by_process filter-tid -t threads "comm\twl-(thread2|child)"
+
+	exit_tests
+	error_tests
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

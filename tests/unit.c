@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Unit tests: no root, no kernel. Opcode table, option parsing, escaping
+ * of hostile names and the shape of the output. Writes sample JSON Lines
+ * to the file given as argv[1], for the runner to validate with jq too.
+ * Prints one "ok"/"FAIL" line per check and "unit: N passed, M failed".
+ */
+#include <linux/types.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../iouringsnoop.h"
+#include "../opcodes.h"
+#include "../options.h"
+#include "../output.h"
+
+static int passed, failed;
+
+__attribute__((format(printf, 2, 3)))
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s ", ok ? "ok  " : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static void test_opcodes(void)
+{
+	static const struct { unsigned int op; const char *name; } known[] = {
+		{ 0, "NOP" }, { 1, "READV" }, { 2, "WRITEV" }, { 3, "FSYNC" },
+		{ 5, "WRITE_FIXED" }, { 22, "READ" }, { 23, "WRITE" },
+		{ 29, "EPOLL_CTL" }, { 48, "SENDMSG_ZC" },
+		{ 49, "READ_MULTISHOT" }, { 54, "FIXED_FD_INSTALL" },
+		{ 58, "RECV_ZC" }, { 59, "EPOLL_WAIT" }, { 60, "READV_FIXED" },
+		{ 61, "WRITEV_FIXED" }, { 62, "PIPE" }, { 63, "NOP128" },
+		{ 64, "URING_CMD128" },
+	};
+	static const struct { const char *text; int ok; unsigned int op; }
+	parse[] = {
+		{ "write", 1, 23 }, { "WRITE", 1, 23 },
+		{ "IORING_OP_WRITE", 1, 23 }, { "ioring_op_Writev", 1, 2 },
+		{ "23", 1, 23 }, { "0", 1, 0 }, { "255", 1, 255 },
+		{ "uring_cmd128", 1, 64 }, { "pipe", 1, 62 },
+		{ "256", 0, 0 }, { "-1", 0, 0 }, { "", 0, 0 }, { "wri", 0, 0 },
+		{ "IORING_OP_", 0, 0 }, { "23x", 0, 0 }, { "bogus", 0, 0 },
+	};
+	unsigned int i, op;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		check(opcode_name(known[i].op) &&
+		      !strcmp(opcode_name(known[i].op), known[i].name),
+		      "opcode %u is %s", known[i].op, known[i].name);
+	for (op = 0; op <= OPCODE_LAST_KNOWN; op++)
+		if (!opcode_name(op))
+			check(0, "opcode %u has a name", op);
+	check(!opcode_name(65) && !opcode_name(200) && !opcode_name(255),
+	      "opcodes past 64 have no name (printed as numbers)");
+	for (i = 0; i < sizeof(parse) / sizeof(parse[0]); i++) {
+		int r = opcode_parse(parse[i].text, &op);
+
+		check(parse[i].ok ? r == 0 && op == parse[i].op : r != 0,
+		      "opcode_parse(\"%s\") %s", parse[i].text,
+		      parse[i].ok ? "parses" : "is rejected");
+	}
+	check(opcode_is_write(2) && opcode_is_write(5) && opcode_is_write(23) &&
+	      opcode_is_write(61) && !opcode_is_write(22) &&
+	      !opcode_is_write(60), "write family is WRITE, WRITEV, "
+	      "WRITE_FIXED, WRITEV_FIXED");
+}
+
+/* Parse a command line given as one string of space-separated words. */
+static int parse(const char *line, struct env *env, char *err, size_t n)
+{
+	char *copy = strdup(line), *argv[64], *save = NULL, *tok;
+	int argc = 0, r;
+	FILE *mem = fmemopen(err, n, "w");
+
+	argv[argc++] = "iouringsnoop";
+	for (tok = strtok_r(copy, " ", &save); tok && argc < 63;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	memset(err, 0, n);
+	opt_err = mem;
+	r = parse_args(argc, argv, env);
+	fclose(mem);
+	opt_err = stderr;
+	free(copy);
+	return r;
+}
+
+static int one_line(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len > 14 && !strncmp(s, "iouringsnoop: ", 14) &&
+	       s[len - 1] == '\n' && !memchr(s, '\n', len - 1);
+}
+
+static void test_options_good(void)
+{
+	char err[4096];
+	struct env env;
+
+	check(parse("", &env, err, sizeof(err)) == 0 &&
+	      env.kinds == (KIND_ISSUE | KIND_WRITE) && !env.json &&
+	      env.pages == DEFAULT_PAGES && env.backend == BACKEND_AUTO,
+	      "defaults: both kinds, columns, %d pages, auto", DEFAULT_PAGES);
+	check(parse("-p 12 -p 34 -t 56", &env, err, sizeof(err)) == 0 &&
+	      env.nr_pids == 2 && env.pids[0] == 12 && env.pids[1] == 34 &&
+	      env.nr_tids == 1 && env.tids[0] == 56,
+	      "-p twice and -t collect values");
+	check(parse("-c fio -c a-15-char-name", &env, err, sizeof(err)) == 0 &&
+	      env.nr_comms == 2 && !strcmp(env.comms[1], "a-15-char-name"),
+	      "-c accepts up to 15 characters");
+	check(parse("-o write,IORING_OP_WRITEV -o 61", &env, err,
+		    sizeof(err)) == 0 && env.filter_ops &&
+	      env.opmask[0] == ((1ULL << 23) | (1ULL << 2) | (1ULL << 61)),
+	      "-o takes names, prefixed names and numbers, repeatable");
+	check(parse("-o 200", &env, err, sizeof(err)) == 0 &&
+	      env.opmask[3] == 1ULL << (200 - 192), "-o 200 sets bit 200");
+	check(parse("-P /etc -P /var/log", &env, err, sizeof(err)) == 0 &&
+	      env.nr_prefixes == 2 && !strcmp(env.prefixes[1], "/var/log"),
+	      "-P is repeatable");
+	check(parse("-e issue", &env, err, sizeof(err)) == 0 &&
+	      env.kinds == KIND_ISSUE, "-e issue");
+	check(parse("-e write,issue", &env, err, sizeof(err)) == 0 &&
+	      env.kinds == (KIND_ISSUE | KIND_WRITE), "-e write,issue");
+	check(parse("-x -j -T -v -d 5 -b 256 -B tracepoint", &env, err,
+		    sizeof(err)) == 0 && env.failed_only && env.json &&
+	      env.timestamp && env.verbose && env.duration == 5 &&
+	      env.pages == 256 && env.backend == BACKEND_TRACEPOINT,
+	      "-x -j -T -v -d -b -B");
+	check(parse("--pid=7 --json --backend=kprobe --buffer-pages 8", &env,
+		    err, sizeof(err)) == 0 && env.pids[0] == 7 && env.json &&
+	      env.backend == BACKEND_KPROBE && env.pages == 8,
+	      "long options, with = and with a separate value");
+	check(parse("-jTx", &env, err, sizeof(err)) == 0 && env.json &&
+	      env.timestamp && env.failed_only, "grouped short options");
+	check(parse("-p77", &env, err, sizeof(err)) == 0 && env.pids[0] == 77,
+	      "-p77 attached value");
+}
+
+static void test_options_bad(void)
+{
+	static const char *const bad[] = {
+		"-p", "-p 0", "-p -5", "-p abc", "-p 1x", "-p 99999999999",
+		"-p 1 -p 2 -p 3 -p 4 -p 5 -p 6 -p 7 -p 8 -p 9",
+		"-t 0", "-t nope", "-c", "-c sixteen-chars-xx",
+		"-o", "-o bogus", "-o write,write", "-o write,", "-o ,write",
+		"-o write,,read", "-o 256", "-o -1", "-P", "-P relative/path",
+		"-e", "-e nothing", "-e issue,", "-d 0", "-d -1", "-d x",
+		"-d 99999999999", "-b 3", "-b 0", "-b 100", "-b 131072",
+		"-B", "-B ebpf", "--bogus", "-z", "--pid", "--json=1",
+		"stray", "-x -e issue", "--ver",
+	};
+	char err[8192], big[5200], line[5300];
+	struct env env;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = parse(bad[i], &env, err, sizeof(err));
+
+		check(r < 0 && one_line(err), "rejects '%s' in one line: %.*s",
+		      bad[i], (int)strcspn(err, "\n"), err);
+	}
+	memset(big, 'a', sizeof(big) - 1);
+	big[0] = '/';
+	big[sizeof(big) - 1] = 0;
+	snprintf(line, sizeof(line), "-P %s", big);
+	check(parse(line, &env, err, sizeof(err)) < 0 && one_line(err),
+	      "rejects a 5199-byte prefix in one line");
+	check(parse("-P /a -P /b -P /c -P /d -P /e -P /f -P /g -P /h -P /i",
+		    &env, err, sizeof(err)) < 0 && one_line(err),
+	      "rejects a 9th -P");
+	check(parse("-o bogus", &env, err, sizeof(err)) < 0 &&
+	      strstr(err, "WRITEV_FIXED") && strstr(err, "URING_CMD128"),
+	      "unknown opcode error lists the valid names");
+	check(parse("-c sixteen-chars-xx", &env, err, sizeof(err)) < 0 &&
+	      strstr(err, "15"), "long comm error says the limit");
+}
+
+static void esc(const char *in, size_t len, enum escape_mode m,
+		const char *want, const char *what)
+{
+	char out[1024];
+
+	escape_name(out, sizeof(out), in, len, m);
+	check(!strcmp(out, want), "escape %s: got '%s', want '%s'", what, out,
+	      want);
+}
+
+static void test_escaping(void)
+{
+	esc("plain/name", 10, ESC_PATH, "plain/name", "plain path");
+	esc("a b", 3, ESC_PATH, "a b", "space kept in the last column");
+	esc("a b", 3, ESC_FIELD, "a\\x20b", "space escaped in comm");
+	esc("a\nb", 3, ESC_PATH, "a\\x0ab", "newline");
+	esc("a\nb", 3, ESC_JSON, "a\\\\x0ab", "newline in JSON");
+	esc("a\\b", 3, ESC_PATH, "a\\\\b", "backslash doubled");
+	esc("a\\b", 3, ESC_JSON, "a\\\\\\\\b", "backslash in JSON");
+	esc("q\"q", 3, ESC_PATH, "q\"q", "quote in columns");
+	esc("q\"q", 3, ESC_JSON, "q\\\"q", "quote in JSON");
+	esc("\x1b[2J", 4, ESC_PATH, "\\x1b[2J", "terminal escape");
+	esc("\xff\xfe", 2, ESC_JSON, "\\\\xff\\\\xfe", "invalid UTF-8 in JSON");
+	esc("\xc3\xa9t\xc3\xa9", 5, ESC_JSON, "\xc3\xa9t\xc3\xa9",
+	    "valid UTF-8 kept");
+	esc("\xc0\xaf", 2, ESC_PATH, "\\xc0\\xaf", "overlong UTF-8");
+	esc("\xed\xa0\x80", 3, ESC_PATH, "\\xed\\xa0\\x80", "UTF-16 surrogate");
+	esc("\xe2\x80\xae", 3, ESC_PATH, "\\xe2\\x80\\xae",
+	    "bidi override U+202E");
+	esc("\xc2\x9b", 2, ESC_PATH, "\\xc2\\x9b", "C1 control U+009B");
+	esc("\xe2\x80\xa8", 3, ESC_JSON, "\\\\xe2\\\\x80\\\\xa8",
+	    "line separator U+2028");
+	esc("\x7f", 1, ESC_PATH, "\\x7f", "DEL");
+	esc("a\0b", 3, ESC_PATH, "a\\x00b", "NUL inside a record");
+	esc("\xf0\x9f\x98", 3, ESC_PATH, "\\xf0\\x9f\\x98",
+	    "truncated UTF-8 sequence");
+	esc("\xf0\x9f\x98\x80", 4, ESC_PATH, "\xf0\x9f\x98\x80",
+	    "4-byte UTF-8 kept");
+}
+
+static struct event sample(int type, const char *path, int kind)
+{
+	struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = type;
+	e.ts = 1000000000ULL;
+	e.pid = 42;
+	e.tid = 43;
+	e.uid = 1000;
+	e.user_data = ~0ULL;
+	e.opcode = 23;
+	e.dev = (8 << 20) | 1;
+	e.ino = 1234;
+	e.file_kind = kind;
+	e.pos = -1;
+	e.len = 4096;
+	e.res = -9;
+	e.buf = 0x7fff0000;
+	strcpy(e.comm, "c\"o\nm m");
+	e.path_len = strlen(path);
+	memcpy(e.path, path, e.path_len);
+	return e;
+}
+
+static int count_lines(const char *s, size_t n)
+{
+	int c = 0;
+
+	while (n--)
+		c += *s++ == '\n';
+	return c;
+}
+
+static void test_output(const char *jsonl)
+{
+	struct output_opts j = { .json = true }, c = { .json = false };
+	struct event e = sample(EV_WRITE, "/tmp/\n\"x\\\xff", FILE_PATH);
+	char *buf;
+	size_t n;
+	FILE *f, *out = fopen(jsonl, "w");
+
+	/* JSON: one line per event, exact u64, escaped names */
+	f = open_memstream(&buf, &n);
+	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	fclose(f);
+	check(count_lines(buf, n) == 1 && buf[n - 1] == '\n',
+	      "JSON: one line per event");
+	check(strstr(buf, "\"user_data\":18446744073709551615,") != NULL,
+	      "JSON: u64 user_data printed exactly");
+	check(strstr(buf, "\"path\":\"/tmp/\\\\x0a\\\"x\\\\\\\\\\\\xff\"") != NULL,
+	      "JSON: hostile path escaped");
+	check(strstr(buf, "\"comm\":\"c\\\"o\\\\x0am m\"") != NULL,
+	      "JSON: hostile comm escaped");
+	check(strstr(buf, "\"device\":2049,") && strstr(buf, "\"pos\":-1,") &&
+	      strstr(buf, "\"res\":-9,") && strstr(buf, "\"buf\":\"0x7fff0000\""),
+	      "JSON: device as st_dev, signed pos/res, hex buf");
+	check(strstr(buf, "\"time\":\"1970-01-01T00:00:01.000000000Z\"") != NULL,
+	      "JSON: RFC 3339 UTC time with nanoseconds");
+	fputs(buf, out);
+	free(buf);
+
+	/* columns: one line, comm with its space escaped */
+	f = open_memstream(&buf, &n);
+	output_event(f, &c, &e, EVENT_HDR_SIZE + e.path_len);
+	fclose(f);
+	check(count_lines(buf, n) == 1, "columns: one line per event");
+	check(strstr(buf, " c\"o\\x0am\\x20m ") != NULL,
+	      "columns: comm cannot split into two columns");
+	free(buf);
+
+	/* other kinds and an unknown opcode */
+	e = sample(EV_ISSUE, "", FILE_SOCKET);
+	e.opcode = 200;
+	f = open_memstream(&buf, &n);
+	output_event(f, &j, &e, EVENT_HDR_SIZE);
+	fclose(f);
+	check(strstr(buf, "\"path\":\"socket:[1234]\"") &&
+	      strstr(buf, "\"op\":\"200\""), "socket name; opcode 200 as number");
+	check(!strstr(buf, "\"pos\""), "issue events carry no write keys");
+	fputs(buf, out);
+	free(buf);
+	e = sample(EV_ISSUE, "[eventfd]", FILE_ANON);
+	f = open_memstream(&buf, &n);
+	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	fclose(f);
+	check(strstr(buf, "\"path\":\"anon_inode:[eventfd]\"") != NULL,
+	      "anonymous inode name");
+	fputs(buf, out);
+	free(buf);
+	e = sample(EV_WRITE, "/d/f", FILE_PATH);
+	e.path_flags = PATH_F_TRUNCATED;
+	f = open_memstream(&buf, &n);
+	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	fclose(f);
+	check(strstr(buf, "\"path\":\".../d/f\"") &&
+	      strstr(buf, "\"path_truncated\":true"), "truncated path marked");
+	fputs(buf, out);
+	free(buf);
+
+	/* malformed records print nothing */
+	f = open_memstream(&buf, &n);
+	check(output_event(f, &j, &e, EVENT_HDR_SIZE - 1) < 0,
+	      "record shorter than the header is rejected");
+	e.path_len = 100;
+	check(output_event(f, &j, &e, EVENT_HDR_SIZE + 99) < 0,
+	      "path longer than the record is rejected");
+	e.path_len = 0;
+	e.type = 9;
+	check(output_event(f, &j, &e, EVENT_HDR_SIZE) < 0,
+	      "unknown event type is rejected");
+	fclose(f);
+	check(n == 0, "nothing printed for malformed records");
+	free(buf);
+
+	/* lost events */
+	f = open_memstream(&buf, &n);
+	output_lost(f, stderr, &j, 1, 77);
+	fclose(f);
+	check(!strcmp(buf, "{\"type\":\"lost\",\"cpu\":1,\"count\":77}\n"),
+	      "lost events line in JSON");
+	fputs(buf, out);
+	free(buf);
+	fclose(out);
+}
+
+int main(int argc, char **argv)
+{
+	test_opcodes();
+	test_options_good();
+	test_options_bad();
+	test_escaping();
+	test_output(argc > 1 ? argv[1] : "/dev/null");
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "trace_helpers.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON	38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF		39
+#endif
+
+const struct btf *vmlinux_btf(void)
+{
+	static struct btf *btf;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		btf = btf__load_vmlinux_btf();
+		if (!btf)
+			btf = NULL;
+	}
+	return btf;
+}
+
+static const struct btf_type *find_type(const char *name, int kind)
+{
+	const struct btf *btf = vmlinux_btf();
+	int id;
+
+	if (!btf)
+		return NULL;
+	id = btf__find_by_name_kind(btf, name, kind);
+	return id > 0 ? btf__type_by_id(btf, id) : NULL;
+}
+
+bool tracepoint_exists(const char *name)
+{
+	return tracepoint_nargs(name) >= 0;
+}
+
+int tracepoint_nargs(const char *name)
+{
+	const struct btf *btf = vmlinux_btf();
+	const struct btf_type *t;
+	char full[128];
+
+	snprintf(full, sizeof(full), "btf_trace_%s", name);
+	t = find_type(full, BTF_KIND_TYPEDEF);
+	if (!t)
+		return -1;
+	/* typedef -> pointer -> function prototype */
+	t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	return btf_vlen(t) - 1;
+}
+
+bool kernel_func_exists(const char *name)
+{
+	return find_type(name, BTF_KIND_FUNC) != NULL;
+}
+
+const char *missing_capability(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+	unsigned long long eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return NULL;	/* cannot tell: let the kernel decide */
+	eff = data[0].effective | (unsigned long long)data[1].effective << 32;
+	if (eff & (1ULL << CAP_SYS_ADMIN))
+		return NULL;
+	if ((eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON)))
+		return NULL;
+	return "CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)";
+}
+
+void bump_memlock_rlimit(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	/* BPF memory is charged to the memcg since 5.11: fine if refused */
+	setrlimit(RLIMIT_MEMLOCK, &r);
+}
+
+long long monotonic_to_realtime(void)
+{
+	struct timespec m1, r, m2;
+
+	/* bracket the realtime read to halve the error */
+	clock_gettime(CLOCK_MONOTONIC, &m1);
+	clock_gettime(CLOCK_REALTIME, &r);
+	clock_gettime(CLOCK_MONOTONIC, &m2);
+	return (r.tv_sec * 1000000000LL + r.tv_nsec) -
+	       ((m1.tv_sec + m2.tv_sec) * 500000000LL +
+		(m1.tv_nsec + m2.tv_nsec) / 2);
+}

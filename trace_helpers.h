@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Kernel probing and small helpers shared by the tools' userspace. */
+#ifndef __TRACE_HELPERS_H
+#define __TRACE_HELPERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Kernel BTF, loaded once; NULL when the kernel has none. */
+struct btf;
+const struct btf *vmlinux_btf(void);
+
+/* Whether the tracepoint exists, as seen through its btf_trace_ typedef. */
+bool tracepoint_exists(const char *name);
+
+/*
+ * Number of arguments of a tracepoint's prototype, not counting the
+ * leading context pointer, or -1 if there is no such tracepoint.
+ */
+int tracepoint_nargs(const char *name);
+
+/* Whether a kernel function with this name is in BTF. */
+bool kernel_func_exists(const char *name);
+
+/*
+ * Missing privileges for loading tracing programs: NULL when the process
+ * has CAP_SYS_ADMIN or both CAP_BPF and CAP_PERFMON, else what to grant.
+ */
+const char *missing_capability(void);
+
+/* Try to lift RLIMIT_MEMLOCK; failing is fine on memcg-accounted kernels. */
+void bump_memlock_rlimit(void);
+
+/* Nanoseconds to add to CLOCK_MONOTONIC to get the time since the epoch. */
+long long monotonic_to_realtime(void);
+
+#endif /* __TRACE_HELPERS_H */
