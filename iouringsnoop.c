@@ -246,10 +246,18 @@ static bool flush_output(void)
 	return false;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct perf_buffer *pb;
-	time_t end = 0;
+	long long end = 0;
 	int err = 0;
 
 	pb = perf_buffer__new(bpf_map__fd(obj->maps.events), env.pages,
@@ -260,7 +268,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 		return 1;
 	}
 	if (env.duration)
-		end = time(NULL) + env.duration;
+		end = now_ms() + env.duration * 1000LL;
 	output_header(stdout, &oo);
 	if (!flush_output())
 		goto out;
@@ -276,7 +284,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 		err = 0;
 		if (!flush_output())
 			goto out;
-		if (end && time(NULL) >= end)
+		if (end && now_ms() >= end)
 			break;
 	}
 	/* drain what is already in the buffers before leaving */
@@ -292,6 +300,10 @@ int main(int argc, char **argv)
 	struct iouringsnoop_bpf *obj = NULL;
 	int err;
 
+	/* first: a signal during the slow load must still stop us */
+	signal(SIGINT, sig_handler);
+	signal(SIGTERM, sig_handler);
+	signal(SIGPIPE, SIG_IGN);
 	err = parse_args(argc, argv, &env);
 	if (err)
 		return err > 0 ? 0 : 2;
@@ -304,10 +316,7 @@ int main(int argc, char **argv)
 	bump_memlock_rlimit();
 	if (open_backend(&obj))
 		return 1;
-	signal(SIGINT, sig_handler);
-	signal(SIGTERM, sig_handler);
-	signal(SIGPIPE, SIG_IGN);
-	err = trace(obj);
+	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_malformed)

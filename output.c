@@ -342,6 +342,9 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		puts_(l, "-");
 	else
 		put_path(l, e, plen, ESC_PATH);
+	/* as /proc/PID/fd shows it; JSON has path_deleted instead */
+	if (e->path_flags & PATH_F_DELETED)
+		puts_(l, " (deleted)");
 	puts_(l, "\n");
 }
 
