@@ -100,6 +100,18 @@ struct {
 	__type(value, struct scratch);
 } heap SEC(".maps");
 
+/*
+ * Events the perf buffer had no room for, per CPU. The kernel's own lost
+ * records only arrive with the next event that fits, which may never
+ * come; this count is exact and read whenever userspace likes.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
 /* Writes between submission and completion. LRU: never grows unbounded. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -466,9 +478,16 @@ static __always_inline void emit(void *ctx, struct event *e)
 {
 	__u64 size = EVENT_HDR_SIZE + e->path_len;
 
+	__u32 zero = 0;
+	__u64 *n;
+
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size);
+	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size)) {
+		n = bpf_map_lookup_elem(&drops, &zero);
+		if (n)
+			(*n)++;
+	}
 }
 
 static __always_inline void fill_owner(struct event *e, const struct owner *o)

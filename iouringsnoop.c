@@ -97,11 +97,47 @@ static void handle_event(void *ctx, int cpu, void *data, __u32 size)
 		n_events++;
 }
 
+/*
+ * The perf buffer's own lost records are late (they wait for the next
+ * event that fits) and repeat what the drops map counts exactly.
+ */
 static void handle_lost_events(void *ctx, int cpu, __u64 count)
 {
 	(void)ctx;
-	n_lost += count;
-	output_lost(stdout, stderr, &oo, cpu, count);
+	if (env.verbose)
+		fprintf(stderr, "perf buffer: %llu lost on CPU %d\n",
+			(unsigned long long)count, cpu);
+}
+
+/* Report drops counted by the BPF side since the last call. */
+static void report_drops(struct iouringsnoop_bpf *obj)
+{
+	static __u64 *seen;
+	static int ncpus;
+	__u64 *now;
+	__u32 zero = 0;
+	int cpu;
+
+	if (!seen) {
+		ncpus = libbpf_num_possible_cpus();
+		if (ncpus <= 0)
+			return;
+		seen = calloc(ncpus, sizeof(*seen));
+	}
+	now = calloc(ncpus, sizeof(*now));
+	if (!seen || !now ||
+	    bpf_map_lookup_elem(bpf_map__fd(obj->maps.drops), &zero, now)) {
+		free(now);
+		return;
+	}
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		if (now[cpu] == seen[cpu])
+			continue;
+		output_lost(stdout, stderr, &oo, cpu, now[cpu] - seen[cpu]);
+		n_lost += now[cpu] - seen[cpu];
+		seen[cpu] = now[cpu];
+	}
+	free(now);
 }
 
 static void set_rodata(struct iouringsnoop_bpf *obj)
@@ -282,6 +318,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 			goto out;
 		}
 		err = 0;
+		report_drops(obj);
 		if (!flush_output())
 			goto out;
 		if (end && now_ms() >= end)
@@ -289,6 +326,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 	}
 	/* drain what is already in the buffers before leaving */
 	perf_buffer__consume(pb);
+	report_drops(obj);
 	flush_output();
 out:
 	perf_buffer__free(pb);

@@ -300,6 +300,27 @@ exit_tests() {
 	fi
 }
 
+# A stopped reader loses events: they are counted in the stream as
+# "lost" lines, and the summary at exit gives the same total.
+lost_test() {
+	local name=lost-events d=$WORK/lost-events rc sum n bad=""
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	start_tool "$d/out" -j -b 1 || { stop_tool; cannot_run "$name: no start"; return; }
+	kill -STOP "$TOOL_PID"
+	run_cases "$d" burst
+	kill -CONT "$TOOL_PID"
+	stop_tool
+	rc=$?
+	sum=$(jq -s 'map(select(.type == "lost") | .count) | add // 0' "$d/out")
+	n=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/out.err")
+	[ "$rc" -eq 0 ] || bad="tool exited $rc"
+	[ -n "$bad" ] || "$CHECK" --validate "$d/out" 2>/dev/null || bad="invalid JSON"
+	[ -n "$bad" ] || [ "${sum:-0}" -gt 0 ] || bad="no lost line in the stream"
+	[ -n "$bad" ] || [ "$sum" = "$n" ] || bad="stream says $sum lost, summary says '$n'"
+	if [ -z "$bad" ]; then pass "$name: $sum lost, reported in the stream and at exit"; else fail "$name: $bad"; fi
+}
+
 # Errors from the binary itself: one line on stderr, non-zero exit.
 error_tests() {
 	local d=$WORK/errors rc out
@@ -329,6 +350,8 @@ error_tests() {
 	else
 		cannot_run "errors: missing privilege (no setpriv)"
 	fi
+	check_error "kernel without BTF" "no BTF" unshare -m sh -c \
+		"mount -t tmpfs none /sys/kernel/btf && exec $TOOL"
 	if [ -z "$BACKEND" ]; then
 		check_error "forced kprobe backend says why" "kprobe" "$TOOL" -B kprobe
 		check_error "forced fentry backend says why" "fentry" "$TOOL" -B fentry
@@ -383,6 +406,7 @@ else
 	by_process filter-pid -p plain "NOTHING"
 	by_process filter-tid -t threads "comm\twl-(thread2|child)"
 
+	lost_test
 	exit_tests
 	error_tests
 fi
