@@ -499,37 +499,48 @@ static __always_inline void fill_owner(struct event *e, const struct owner *o)
 	__builtin_memcpy(e->comm, o->comm, TASK_COMM_LEN);
 }
 
+/* The same for a 32-bit process: {u32 base, u32 len}, one at a time. */
+static __always_inline __u64 compat_iov_total(__u64 uaddr, __u64 nr)
+{
+	__u64 total = 0, i;
+	__u32 iov[2];
+
+	for (i = 0; i < MAX_IOVECS && i < nr; i++) {
+		if (bpf_probe_read_user(iov, sizeof(iov),
+					(void *)(uaddr + i * sizeof(iov))))
+			break;
+		total += iov[1];
+	}
+	return total;
+}
+
 /*
  * Total bytes of a user iovec array: the length a vectored write asks
- * for. Global, like fill_file, to be verified once.
+ * for. Read in chunks; the chunk is zeroed first so that the sum runs
+ * over all of it without a data-dependent branch the verifier would
+ * have to follow separately. Global, like fill_file, to be verified once.
  */
 __noinline __u64 iov_total(__u64 uaddr, __u64 nr, __u64 compat)
 {
 	struct scratch *s = get_scratch();
-	__u64 stride = compat ? 8 : sizeof(struct iovec);
-	__u64 total = 0, c, i, n, bytes;
+	__u64 total = 0, c, i, n;
 
 	if (!s)
 		return 0;
+	if (compat)
+		return compat_iov_total(uaddr, nr);
 	for (c = 0; c < MAX_IOVECS / IOV_CHUNK; c++) {
 		if (c * IOV_CHUNK >= nr)
 			break;
 		n = nr - c * IOV_CHUNK;
 		if (n > IOV_CHUNK)
 			n = IOV_CHUNK;
-		bytes = (n * stride) & (2 * sizeof(s->iov) - 1);
-		if (bytes > sizeof(s->iov))
-			bytes = sizeof(s->iov);
-		if (bpf_probe_read_user(s->iov, bytes,
-					(void *)(uaddr + c * IOV_CHUNK * stride)))
-			return total;
-		for (i = 0; i < IOV_CHUNK && i < n; i++) {
-			if (compat)
-				total += ((__u32 *)s->iov)[(i * 2 + 1) &
-							   (IOV_CHUNK * 4 - 1)];
-			else
-				total += s->iov[i].iov_len;
-		}
+		__builtin_memset(s->iov, 0, sizeof(s->iov));
+		if (bpf_probe_read_user(s->iov, n * sizeof(struct iovec),
+					(void *)(uaddr + c * sizeof(s->iov))))
+			break;
+		for (i = 0; i < IOV_CHUNK; i++)
+			total += s->iov[i].iov_len;
 	}
 	return total;
 }

@@ -168,6 +168,15 @@ static void set_rodata(struct iouringsnoop_bpf *obj)
 	obj->rodata->req_key = key | 1;
 }
 
+/* With -v, have the verifier report its work for every program. */
+static void verifier_stats(struct iouringsnoop_bpf *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj->obj)
+		bpf_program__set_log_level(prog, 4);
+}
+
 static void disable_all(struct iouringsnoop_bpf *obj)
 {
 	struct bpf_program *prog;
@@ -198,6 +207,8 @@ static int try_backend(const struct backend_ops *b,
 	set_rodata(obj);
 	disable_all(obj);
 	b->enable(obj);
+	if (env.verbose)
+		verifier_stats(obj);
 	err = iouringsnoop_bpf__load(obj);
 	if (!err)
 		err = iouringsnoop_bpf__attach(obj);
