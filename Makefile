@@ -48,7 +48,7 @@ TEST_PKGS  := liburing-dev jq
 
 all: iouringsnoop
 
-iouringsnoop.bpf.o: iouringsnoop.bpf.c iouringsnoop.h vmlinux.h
+iouringsnoop.bpf.o: iouringsnoop.bpf.c kernel.bpf.h path.bpf.h iouringsnoop.h vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
@@ -57,12 +57,12 @@ iouringsnoop.skel.h: iouringsnoop.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name iouringsnoop_bpf > $@
 
-iouringsnoop.o: iouringsnoop.skel.h
+iouringsnoop.o backends.o: iouringsnoop.skel.h
 %.o: %.c $(wildcard *.h)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-iouringsnoop: iouringsnoop.o $(LIB_OBJS)
+iouringsnoop: iouringsnoop.o backends.o $(LIB_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

@@ -11,16 +11,6 @@
 #include <bpf/bpf_tracing.h>
 #include "iouringsnoop.h"
 
-/* Kernel constants that are macros, so BTF does not carry them. */
-#define PF_IO_WORKER		0x00000010
-#define IORING_SETUP_SQPOLL	(1U << 1)
-#define IORING_CQE_F_MORE	(1U << 1)
-#define REQ_F_FIXED_FILE	(1ULL << 0)
-#define REQ_F_FORCE_ASYNC	(1ULL << 4)
-#define FFS_FLAG_BITS		3UL
-#define SOCKFS_MAGIC		0x534F434B
-#define PIPEFS_MAGIC		0x50495045
-#define ANON_INODE_FS_MAGIC	0x09041934
 #define MAX_IOVECS		1024	/* UIO_MAXIOV */
 #define IOV_CHUNK		64
 
@@ -39,6 +29,9 @@ const volatile __u32 nr_prefixes = 0;
 const volatile __u32 prefix_lens[MAX_PREFIXES] = {};
 const volatile char prefixes[MAX_PREFIXES][PREFIX_MAX] = {};
 const volatile bool failed_only = false;
+/* Backend behaviour, set by userspace with the programs it loads. */
+const volatile bool issue_at_submit = true;	/* tracepoint backend */
+const volatile bool complete_by_user_data = false; /* 5.10 completions */
 /* Random per run: request ids must not reveal kernel addresses. */
 const volatile __u64 req_key = 0;
 
@@ -120,6 +113,30 @@ struct {
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
+/* 5.10 series: (ring, user_data) of a tracked write -> its request. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct { __u64 ring; __u64 user_data; });
+	__type(value, __u64);
+} inflight_ud SEC(".maps");
+
+/* Requests inside io_poll_issue(), so a nested issue is not doubled. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} polling SEC(".maps");
+
+/* kprobe backend: the request io_poll_issue() runs, per thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u64);
+} poll_by_tid SEC(".maps");
+
 /* Ring creators, so SQPOLL requests are charged to them. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -127,11 +144,6 @@ struct {
 	__type(key, __u64);
 	__type(value, struct owner);
 } rings SEC(".maps");
-
-/* Kernel-version flavors, resolved by CO-RE at load time. */
-struct io_kiocb___task {
-	struct task_struct *task;
-};
 
 static __always_inline struct scratch *get_scratch(void)
 {
@@ -172,23 +184,8 @@ static __always_inline bool op_wanted(__u8 op)
 	return opmask[(op >> 6) & (OPMASK_WORDS - 1)] & (1ULL << (op & 63));
 }
 
-/* The task a request belongs to: the submitter, or the SQPOLL thread. */
-static __always_inline struct task_struct *req_task(struct io_kiocb *req)
-{
-	struct io_kiocb___task *old = (void *)req;
-
-	if (bpf_core_field_exists(req->tctx))
-		return BPF_CORE_READ(req, tctx, task);
-	return BPF_CORE_READ(old, task);
-}
-
-static __always_inline void task_owner(struct task_struct *t, struct owner *o)
-{
-	o->pid = BPF_CORE_READ(t, tgid);
-	o->tid = BPF_CORE_READ(t, pid);
-	o->uid = BPF_CORE_READ(t, cred, uid.val);
-	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
-}
+#include "kernel.bpf.h"
+#include "path.bpf.h"
 
 /*
  * Who submitted the request. SQPOLL rings are charged to the thread that
@@ -258,220 +255,6 @@ static __always_inline bool owner_wanted(const struct owner *o)
 			return false;
 	}
 	return !nr_comms || comm_wanted(o);
-}
-
-/* A registered (fixed) file: the ring's table, not any task's fd table. */
-static __always_inline struct file *fixed_file(struct io_ring_ctx *ctx,
-					       __u32 idx)
-{
-	struct io_rsrc_node *node;
-	struct io_rsrc_node **nodes;
-	unsigned long ptr;
-
-	if (idx >= BPF_CORE_READ(ctx, file_table.data.nr))
-		return NULL;
-	nodes = BPF_CORE_READ(ctx, file_table.data.nodes);
-	if (bpf_probe_read_kernel(&node, sizeof(node), &nodes[idx]) || !node)
-		return NULL;
-	ptr = BPF_CORE_READ(node, file_ptr);
-	return (struct file *)(ptr & ~FFS_FLAG_BITS);
-}
-
-static __always_inline struct file *fd_file(int fd)
-{
-	struct task_struct *cur = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(cur, files, fdt);
-	struct file **fds;
-	struct file *f;
-
-	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
-		return NULL;
-	return f;
-}
-
-/*
- * The file a request works on. Before issue, req->file is still NULL on
- * current kernels, so look the fd up the way the kernel is about to.
- */
-static __always_inline struct file *req_file(struct io_kiocb *req,
-					     struct io_ring_ctx *ctx, __u8 op)
-{
-	struct file *f;
-	int fd;
-
-	if (!op_needs_file(op))
-		return NULL;
-	f = BPF_CORE_READ(req, file);
-	if (f)
-		return f;
-	fd = BPF_CORE_READ(req, cqe.fd);
-	if (BPF_CORE_READ(req, flags) & REQ_F_FIXED_FILE)
-		return fixed_file(ctx, fd);
-	return fd_file(fd);
-}
-
-/* Copy a dentry's own name, for files whose name the kernel synthesizes. */
-static __always_inline void dentry_name(struct event *e, struct dentry *d)
-{
-	struct qstr q = BPF_CORE_READ(d, d_name);
-	__u32 len = q.len;
-
-	if (len > NAME_MAX_LEN)
-		len = NAME_MAX_LEN;
-	if (bpf_probe_read_kernel(e->path, len, q.name))
-		len = 0;
-	e->path_len = len;
-}
-
-/*
- * Walk from the dentry to the root of the mount namespace, crossing mount
- * points, writing "/name" right to left. Returns the start offset, or -1
- * when the path is deeper or longer than the buffer.
- *
- * The offset lives in map memory on purpose: the verifier does not track
- * values there, so every iteration ends in the same state and the loop is
- * verified in linear time instead of once per combination of branches.
- */
-static __always_inline int walk_path(struct scratch *s, struct dentry *d,
-				     struct vfsmount *vmnt)
-{
-	struct mount *mnt = container_of(vmnt, struct mount, mnt);
-	struct dentry *root = BPF_CORE_READ(vmnt, mnt_root);
-	struct dentry *parent;
-	struct mount *up;
-	struct qstr q;
-	__u32 off, len;
-	int i;
-
-	s->off = PATH_BUF;
-	for (i = 0; i < PATH_DEPTH; i++) {
-		parent = BPF_CORE_READ(d, d_parent);
-		if (d == root || d == parent) {
-			up = BPF_CORE_READ(mnt, mnt_parent);
-			if (d != root || up == mnt)
-				return s->off;
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = up;
-			root = BPF_CORE_READ(mnt, mnt.mnt_root);
-			continue;
-		}
-		q = BPF_CORE_READ(d, d_name);
-		len = q.len & NAME_MAX_LEN;
-		off = s->off;
-		if (len + 1 > off)
-			return -1;
-		off -= len + 1;
-		bpf_probe_read_kernel(&s->path[(off + 1) & (PATH_BUF - 1)],
-				      len, q.name);
-		s->path[off & (PATH_BUF - 1)] = '/';
-		s->off = off;
-		d = parent;
-	}
-	return -1;
-}
-
-static __always_inline bool is_deleted(struct dentry *d)
-{
-	return !BPF_CORE_READ(d, d_hash.pprev) &&
-	       BPF_CORE_READ(d, d_parent) != d;
-}
-
-/*
- * Fill dev, ino and the name of a file into the per-CPU event. Global, so
- * that the verifier checks the long walk once, not once per caller state.
- */
-__noinline int fill_file(__u64 file)
-{
-	struct file *f = (void *)file;
-	struct scratch *s = get_scratch();
-	struct event *e;
-	struct dentry *d;
-	struct inode *inode;
-	unsigned long magic;
-	__u64 off, len;
-
-	if (!s)
-		return 0;
-	e = &s->ev;
-	e->file_kind = FILE_NONE;
-	e->path_flags = 0;
-	e->path_len = 0;
-	e->dev = 0;
-	e->ino = 0;
-	if (!f)
-		return 0;
-	inode = BPF_CORE_READ(f, f_inode);
-	e->ino = BPF_CORE_READ(inode, i_ino);
-	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	d = BPF_CORE_READ(f, f_path.dentry);
-	if (BPF_CORE_READ(d, d_op, d_dname)) {
-		magic = BPF_CORE_READ(d, d_sb, s_magic);
-		if (magic == SOCKFS_MAGIC)
-			e->file_kind = FILE_SOCKET;
-		else if (magic == PIPEFS_MAGIC)
-			e->file_kind = FILE_PIPE;
-		else if (magic == ANON_INODE_FS_MAGIC)
-			e->file_kind = FILE_ANON;
-		else
-			e->file_kind = FILE_PSEUDO;
-		if (e->file_kind >= FILE_ANON)
-			dentry_name(e, d);
-		return 0;
-	}
-	e->file_kind = FILE_PATH;
-	if (is_deleted(d))
-		e->path_flags |= PATH_F_DELETED;
-	if (walk_path(s, d, BPF_CORE_READ(f, f_path.mnt)) < 0)
-		e->path_flags |= PATH_F_TRUNCATED;
-	off = s->off;
-	if (off >= PATH_BUF) {
-		e->path[0] = '/';
-		e->path_len = 1;
-		return 0;
-	}
-	len = PATH_BUF - off;
-	barrier_var(len);
-	if (len > PATH_BUF)
-		len = PATH_BUF;
-	bpf_probe_read_kernel(e->path, len, &s->path[off & (PATH_BUF - 1)]);
-	e->path_len = len;
-	return 0;
-}
-
-/*
- * Whether the event's path is at or under one of the -P prefixes: the
- * prefix must end at a component boundary, so /etc matches /etc and
- * /etc/passwd but not /etcd. Global, to be verified once.
- */
-__noinline int prefix_wanted(void)
-{
-	struct scratch *s = get_scratch();
-	__u32 i, j, n;
-	bool ok;
-
-	if (!s || s->ev.file_kind != FILE_PATH ||
-	    (s->ev.path_flags & PATH_F_TRUNCATED))
-		return 0;
-	for (i = 0; i < MAX_PREFIXES && i < nr_prefixes; i++) {
-		n = prefix_lens[i];
-		if (!n || n >= PREFIX_MAX || n > s->ev.path_len)
-			continue;
-		ok = true;
-		for (j = 0; j < PREFIX_MAX && j < n; j++) {
-			if (s->ev.path[j] != prefixes[i][j]) {
-				ok = false;
-				break;
-			}
-		}
-		if (ok && (n == s->ev.path_len ||
-			   prefixes[i][(n - 1) & (PREFIX_MAX - 1)] == '/' ||
-			   s->ev.path[n & (PATH_BUF - 1)] == '/'))
-			return 1;
-	}
-	return 0;
 }
 
 static __always_inline void emit(void *ctx, struct event *e)
@@ -566,6 +349,14 @@ static __always_inline bool req_wanted(struct io_kiocb *req,
 	return owner_wanted(&ri->owner);
 }
 
+/* Resolve the request's file into the scratch event; false if -P drops it. */
+static __always_inline bool file_wanted(struct io_kiocb *req,
+					const struct reqinfo *ri)
+{
+	fill_file((__u64)req_file(req, ri->ctx, ri->op));
+	return !nr_prefixes || prefix_wanted();
+}
+
 static __always_inline void emit_issue(void *ctx, struct scratch *s,
 				       struct io_kiocb *req,
 				       const struct reqinfo *ri, __u8 context)
@@ -576,8 +367,8 @@ static __always_inline void emit_issue(void *ctx, struct scratch *s,
 	e->type = EV_ISSUE;
 	e->ts = bpf_ktime_get_ns();
 	e->req = req_id(req);
-	e->user_data = BPF_CORE_READ(req, cqe.user_data);
-	e->flags = BPF_CORE_READ(req, flags);
+	e->user_data = req_user_data(req);
+	e->flags = req_flags(req);
 	e->opcode = ri->op;
 	e->context = context;
 	e->sq_thread = context == CTX_SQPOLL;
@@ -589,40 +380,49 @@ static __always_inline void emit_issue(void *ctx, struct scratch *s,
 	emit(ctx, e);
 }
 
+/* Where a write's completion will be looked up on kernels without req. */
+struct ud_key {
+	__u64 ring;
+	__u64 user_data;
+};
+
 /* Remember a write so that its completion can be reported in full. */
-static __always_inline void track_write(struct scratch *s, struct io_kiocb *req,
-					const struct reqinfo *ri, __u8 context,
-					__s64 pos, __u64 buf, __u32 nr)
+static __always_inline void track_write(struct io_kiocb *req,
+					const struct reqinfo *ri, __u8 context)
 {
+	struct io_rw *rw = (void *)req;
 	struct inflight in = {};
 	__u64 key = (__u64)req;
-	bool compat;
+	struct ud_key uk;
 
 	in.ts = bpf_ktime_get_ns();
-	in.user_data = BPF_CORE_READ(req, cqe.user_data);
-	in.pos = pos;
-	in.buf = buf;
-	in.len = nr;
-	if (op_is_vectored(ri->op)) {
-		compat = BPF_CORE_READ_BITFIELD_PROBED(ri->ctx, compat);
-		in.len = iov_total(buf, nr, compat);
-	}
+	in.user_data = req_user_data(req);
+	in.pos = BPF_CORE_READ(rw, kiocb.ki_pos);
+	in.buf = BPF_CORE_READ(rw, addr);
+	/* io_rw.len was a u64 up to 5.10; the low half is the same number */
+	in.len = BPF_CORE_READ(rw, len);
+	if (op_is_vectored(ri->op))
+		in.len = iov_total(in.buf, in.len, ring_compat(ri->ctx));
 	in.opcode = ri->op;
 	in.context = context;
 	in.owner = ri->owner;
 	bpf_map_update_elem(&inflight, &key, &in, BPF_ANY);
+	if (complete_by_user_data) {
+		uk.ring = (__u64)ri->ctx;
+		uk.user_data = in.user_data;
+		bpf_map_update_elem(&inflight_ud, &uk, &key, BPF_ANY);
+	}
 }
 
 /*
- * A request has been accepted by the kernel: report its first issue and
- * start tracking writes. Requests the kernel sends straight to io-wq
- * (IOSQE_ASYNC, and ops such as fsync that always block) are reported
- * here as io-wq issues: the worker may run them without a tracepoint,
- * for instance as the next link of a chain.
+ * A request has been accepted by the kernel: start tracking writes, and
+ * for the tracepoint backend report its first issue. Requests the kernel
+ * sends straight to io-wq (IOSQE_ASYNC, and ops such as fsync that always
+ * block) are reported here as io-wq issues: the worker may run them
+ * without a tracepoint, for instance as the next link of a chain.
  */
 static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
 {
-	struct io_rw *rw = (void *)req;
 	struct reqinfo ri;
 	struct scratch *s;
 	bool issue, write;
@@ -630,33 +430,29 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
 
 	if (!req_wanted(req, &ri))
 		return 0;
-	issue = (kinds & KIND_ISSUE) && !failed_only;
+	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only;
 	write = (kinds & KIND_WRITE) && op_is_write(ri.op);
 	if (!issue && !write)
 		return 0;
 	s = get_scratch();
 	if (!s)
 		return 0;
-	if (issue || nr_prefixes) {
-		fill_file((__u64)req_file(req, ri.ctx, ri.op));
-		if (nr_prefixes && !prefix_wanted())
-			return 0;
-	}
+	if ((issue || nr_prefixes) && !file_wanted(req, &ri))
+		return 0;
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
-	if (BPF_CORE_READ(req, flags) & REQ_F_FORCE_ASYNC)
+	if (req_flags(req) & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
 	if (issue)
 		emit_issue(ctx, s, req, &ri, context);
 	if (write)
-		track_write(s, req, &ri, context,
-			    BPF_CORE_READ(rw, kiocb.ki_pos),
-			    BPF_CORE_READ(rw, addr), BPF_CORE_READ(rw, len));
+		track_write(req, &ri, context);
 	return 0;
 }
 
 /*
- * The request is handed to an io-wq worker after an inline attempt: it
- * will be issued again. Forced requests were reported at submission.
+ * Tracepoint backend: the request is handed to an io-wq worker after an
+ * inline attempt, and will be issued again. Forced requests were reported
+ * at submission.
  */
 static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 {
@@ -669,16 +465,44 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	if (in)
 		in->context = CTX_IOWQ;
 	if (!(kinds & KIND_ISSUE) || failed_only ||
-	    (BPF_CORE_READ(req, flags) & REQ_F_FORCE_ASYNC) ||
-	    !req_wanted(req, &ri))
+	    (req_flags(req) & REQ_F_FORCE_ASYNC) || !req_wanted(req, &ri))
 		return 0;
 	s = get_scratch();
-	if (!s)
-		return 0;
-	fill_file((__u64)req_file(req, ri.ctx, ri.op));
-	if (nr_prefixes && !prefix_wanted())
+	if (!s || !file_wanted(req, &ri))
 		return 0;
 	emit_issue(ctx, s, req, &ri, CTX_IOWQ);
+	return 0;
+}
+
+/*
+ * fentry and kprobe backends: the kernel issues the request now, in the
+ * current task, which says where: the submitter, the SQPOLL thread or an
+ * io-wq worker.
+ */
+static __always_inline int on_issue(void *ctx, struct io_kiocb *req)
+{
+	struct task_struct *cur = (void *)bpf_get_current_task();
+	__u64 key = (__u64)req;
+	struct inflight *in;
+	struct reqinfo ri;
+	struct scratch *s;
+	__u8 context = CTX_SUBMIT;
+
+	if (!req_wanted(req, &ri))
+		return 0;
+	if (ri.on_sq)
+		context = CTX_SQPOLL;
+	else if (BPF_CORE_READ(cur, flags) & PF_IO_WORKER)
+		context = CTX_IOWQ;
+	in = bpf_map_lookup_elem(&inflight, &key);
+	if (in)
+		in->context = context;
+	if (!(kinds & KIND_ISSUE) || failed_only)
+		return 0;
+	s = get_scratch();
+	if (!s || !file_wanted(req, &ri))
+		return 0;
+	emit_issue(ctx, s, req, &ri, context);
 	return 0;
 }
 
@@ -699,19 +523,16 @@ static __always_inline int on_prep_failed(void *ctx,
 	    !op_is_write(ri.op) || (failed_only && error >= 0))
 		return 0;
 	s = get_scratch();
-	if (!s)
+	if (!s || !file_wanted(req, &ri))
 		return 0;
 	e = &s->ev;
-	fill_file((__u64)req_file(req, ri.ctx, ri.op));
-	if (nr_prefixes && !prefix_wanted())
-		return 0;
 	fill_owner(e, &ri.owner);
 	e->type = EV_WRITE;
 	e->ts = bpf_ktime_get_ns();
 	e->latency = 0;
 	e->req = req_id(req);
-	e->user_data = BPF_CORE_READ(req, cqe.user_data);
-	e->flags = BPF_CORE_READ(req, flags);
+	e->user_data = req_user_data(req);
+	e->flags = req_flags(req);
 	e->opcode = ri.op;
 	e->context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	e->sq_thread = ri.on_sq;
@@ -719,8 +540,7 @@ static __always_inline int on_prep_failed(void *ctx,
 	e->buf = BPF_CORE_READ(sqe, addr);
 	e->len = BPF_CORE_READ(sqe, len);
 	if (op_is_vectored(ri.op))
-		e->len = iov_total(e->buf, e->len,
-				   BPF_CORE_READ_BITFIELD_PROBED(ri.ctx, compat));
+		e->len = iov_total(e->buf, e->len, ring_compat(ri.ctx));
 	e->res = error;
 	emit(ctx, e);
 	return 0;
@@ -751,7 +571,7 @@ static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 	e->latency = e->ts - in->ts;
 	e->req = req_id(req);
 	e->user_data = in->user_data;
-	e->flags = BPF_CORE_READ(req, flags);
+	e->flags = req_flags(req);
 	e->opcode = in->opcode;
 	e->context = in->context;
 	e->sq_thread = in->context == CTX_SQPOLL;
@@ -764,6 +584,26 @@ done:
 	if (!(cflags & IORING_CQE_F_MORE))
 		bpf_map_delete_elem(&inflight, &key);
 	return 0;
+}
+
+/*
+ * Kernels of the 5.10 series pass no request to io_uring_complete: find
+ * the write by its ring and user_data. Requests in flight on one ring
+ * with the same user_data cannot be told apart there.
+ */
+static __always_inline int on_complete_ud(void *ctx, void *ring,
+					  __u64 user_data, __s32 res,
+					  __u32 cflags)
+{
+	struct ud_key uk = { .ring = (__u64)ring, .user_data = user_data };
+	__u64 *req = bpf_map_lookup_elem(&inflight_ud, &uk);
+	__u64 r;
+
+	if (!req)
+		return 0;
+	r = *req;
+	bpf_map_delete_elem(&inflight_ud, &uk);
+	return on_complete(ctx, (void *)r, res, cflags);
 }
 
 /* Remember who created a SQPOLL ring: its requests are charged to them. */
@@ -781,10 +621,11 @@ static __always_inline int on_create(void *ctx_ptr, __u32 flags)
 }
 
 /*
- * Tracepoint backend, on raw tracepoints: they need no tracefs, and their
- * arguments are plain numbers that the helpers above read with CO-RE. The
- * prototypes are those of kernels since 6.3, where the request is passed
- * as struct io_kiocb *.
+ * Raw tracepoints, used by every backend: they need no tracefs, and their
+ * arguments are plain numbers that the helpers above read with CO-RE.
+ * Where a tracepoint's prototype changed, there is one program per
+ * prototype, named after the first kernel that has it; userspace loads
+ * the one that matches this kernel's BTF.
  */
 SEC("raw_tp/io_uring_create")
 int BPF_PROG(tp_create, int fd, void *ring, __u32 sq_entries,
@@ -793,14 +634,36 @@ int BPF_PROG(tp_create, int fd, void *ring, __u32 sq_entries,
 	return on_create(ring, flags);
 }
 
+/* 6.3 and later */
 SEC("raw_tp/io_uring_submit_req")
 int BPF_PROG(tp_submit_req, struct io_kiocb *req)
 {
 	return on_submit(ctx, req);
 }
 
+/* 5.19 to 6.2 */
+SEC("raw_tp/io_uring_submit_sqe")
+int BPF_PROG(tp_submit_sqe, struct io_kiocb *req, bool force_nonblock)
+{
+	return on_submit(ctx, req);
+}
+
+/* the 5.10 series */
+SEC("raw_tp/io_uring_submit_sqe")
+int BPF_PROG(tp_submit_sqe_510, void *ring, struct io_kiocb *req)
+{
+	return on_submit(ctx, req);
+}
+
 SEC("raw_tp/io_uring_queue_async_work")
-int BPF_PROG(tp_queue_async_work, struct io_kiocb *req, int rw)
+int BPF_PROG(tp_queue_async_work, struct io_kiocb *req)
+{
+	return on_iowq(ctx, req);
+}
+
+SEC("raw_tp/io_uring_queue_async_work")
+int BPF_PROG(tp_queue_async_work_510, void *ring, int rw,
+	     struct io_kiocb *req)
 {
 	return on_iowq(ctx, req);
 }
@@ -812,6 +675,7 @@ int BPF_PROG(tp_req_failed, const struct io_uring_sqe *sqe,
 	return on_prep_failed(ctx, sqe, req, error);
 }
 
+/* 6.13 and later: the CQE as posted */
 SEC("raw_tp/io_uring_complete")
 int BPF_PROG(tp_complete, void *ring, struct io_kiocb *req,
 	     struct io_uring_cqe *cqe)
@@ -820,6 +684,117 @@ int BPF_PROG(tp_complete, void *ring, struct io_kiocb *req,
 		return 0;
 	return on_complete(ctx, req, BPF_CORE_READ(cqe, res),
 			   BPF_CORE_READ(cqe, flags));
+}
+
+/* 5.19 to 6.12 */
+SEC("raw_tp/io_uring_complete")
+int BPF_PROG(tp_complete_61, void *ring, struct io_kiocb *req,
+	     __u64 user_data, int res, unsigned int cflags)
+{
+	if (!req)
+		return 0;
+	return on_complete(ctx, req, res, cflags);
+}
+
+/* the 5.10 series */
+SEC("raw_tp/io_uring_complete")
+int BPF_PROG(tp_complete_510, void *ring, __u64 user_data, int res,
+	     unsigned int cflags)
+{
+	return on_complete_ud(ctx, ring, user_data, res, cflags);
+}
+
+/*
+ * fentry backend. The request is read from the raw argument array: as
+ * a typed pointer the verifier would not let it be hashed into an id.
+ */
+static __always_inline struct io_kiocb *arg0(__u64 *ctx)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[0]);
+	return (void *)v;
+}
+
+/*
+ * Poll-driven retries: from 6.15 io_poll_issue() issues without going
+ * through io_issue_sqe(); before, it calls it. Mark the request while
+ * io_poll_issue() runs so that a nested io_issue_sqe() is not counted
+ * twice, whichever kernel this is.
+ */
+static __always_inline int poll_enter(void *ctx, struct io_kiocb *req)
+{
+	__u64 key = (__u64)req;
+	__u8 one = 1;
+
+	bpf_map_update_elem(&polling, &key, &one, BPF_ANY);
+	return on_issue(ctx, req);
+}
+
+static __always_inline int poll_exit(struct io_kiocb *req)
+{
+	__u64 key = (__u64)req;
+
+	bpf_map_delete_elem(&polling, &key);
+	return 0;
+}
+
+static __always_inline int issue_enter(void *ctx, struct io_kiocb *req)
+{
+	__u64 key = (__u64)req;
+
+	if (bpf_map_lookup_elem(&polling, &key))
+		return 0;
+	return on_issue(ctx, req);
+}
+
+SEC("fentry/io_issue_sqe")
+int fentry_issue_sqe(__u64 *ctx)
+{
+	return issue_enter(ctx, arg0(ctx));
+}
+
+SEC("fentry/io_poll_issue")
+int fentry_poll_issue(__u64 *ctx)
+{
+	return poll_enter(ctx, arg0(ctx));
+}
+
+SEC("fexit/io_poll_issue")
+int fexit_poll_issue(__u64 *ctx)
+{
+	return poll_exit(arg0(ctx));
+}
+
+/* kprobe backend: the same, for kernels without BPF trampolines. */
+SEC("kprobe/io_issue_sqe")
+int BPF_KPROBE(kprobe_issue_sqe, struct io_kiocb *req)
+{
+	return issue_enter(ctx, req);
+}
+
+SEC("kprobe/io_poll_issue")
+int BPF_KPROBE(kprobe_poll_issue, struct io_kiocb *req)
+{
+	/* the kretprobe below has no arguments: keep req per thread */
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u64 r = (__u64)req;
+
+	bpf_map_update_elem(&poll_by_tid, &tid, &r, BPF_ANY);
+	return poll_enter(ctx, req);
+}
+
+SEC("kretprobe/io_poll_issue")
+int BPF_KRETPROBE(kretprobe_poll_issue)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u64 *r = bpf_map_lookup_elem(&poll_by_tid, &tid);
+
+	if (!r)
+		return 0;
+	poll_exit((void *)*r);
+	bpf_map_delete_elem(&poll_by_tid, &tid);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "backends.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
 #include "options.h"
@@ -26,50 +27,6 @@ static volatile sig_atomic_t exiting;
 static struct env env;
 static struct output_opts oo;
 static unsigned long long n_events, n_lost, n_malformed;
-
-struct backend_ops {
-	enum backend id;
-	/* NULL when the kernel has what the backend needs, else why not */
-	const char *(*unsupported)(void);
-	void (*enable)(struct iouringsnoop_bpf *obj);
-};
-
-static const char *tracepoint_unsupported(void)
-{
-	if (!tracepoint_exists("io_uring_submit_req"))
-		return "this kernel has no io_uring_submit_req tracepoint "
-		       "(io_uring tracepoints missing, or a kernel before 6.3)";
-	if (tracepoint_nargs("io_uring_complete") != 3)
-		return "io_uring_complete has an unexpected prototype";
-	return NULL;
-}
-
-static void tracepoint_enable(struct iouringsnoop_bpf *obj)
-{
-	bpf_program__set_autoload(obj->progs.tp_create, true);
-	bpf_program__set_autoload(obj->progs.tp_submit_req, true);
-	bpf_program__set_autoload(obj->progs.tp_queue_async_work, true);
-	bpf_program__set_autoload(obj->progs.tp_complete, true);
-	bpf_program__set_autoload(obj->progs.tp_req_failed,
-				  tracepoint_nargs("io_uring_req_failed") == 3);
-}
-
-static const char *fentry_unsupported(void)
-{
-	return "the fentry backend is not built into this version";
-}
-
-static const char *kprobe_unsupported(void)
-{
-	return "the kprobe backend is not built into this version";
-}
-
-/* In the order auto tries them. */
-static const struct backend_ops backends[] = {
-	{ BACKEND_TRACEPOINT, tracepoint_unsupported, tracepoint_enable },
-	{ BACKEND_FENTRY, fentry_unsupported, NULL },
-	{ BACKEND_KPROBE, kprobe_unsupported, NULL },
-};
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -186,51 +143,46 @@ static void disable_all(struct iouringsnoop_bpf *obj)
 }
 
 /* Open, configure, load and attach one backend. */
-static int try_backend(const struct backend_ops *b,
-		       struct iouringsnoop_bpf **out, char *why, size_t n)
+static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
+		       char *why, size_t n)
 {
 	struct iouringsnoop_bpf *obj;
 	const char *reason;
 	int err;
 
-	reason = b->unsupported();
-	if (reason) {
-		snprintf(why, n, "%s", reason);
-		return -EOPNOTSUPP;
-	}
 	obj = iouringsnoop_bpf__open();
 	if (!obj) {
+		err = -errno;
 		snprintf(why, n, "cannot open the BPF object: %s",
 			 strerror(errno));
-		return -errno;
+		return err;
 	}
 	set_rodata(obj);
 	disable_all(obj);
-	b->enable(obj);
+	reason = backend_setup(b, obj);
+	if (reason) {
+		snprintf(why, n, "%s", reason);
+		iouringsnoop_bpf__destroy(obj);
+		return -EOPNOTSUPP;
+	}
 	if (env.verbose)
 		verifier_stats(obj);
 	err = iouringsnoop_bpf__load(obj);
-	if (!err)
-		err = iouringsnoop_bpf__attach(obj);
 	if (err) {
-		snprintf(why, n, "%s: %s", err == -EPERM || err == -EACCES ?
-			 "the kernel refused the BPF programs" :
-			 "loading or attaching failed", strerror(-err));
+		snprintf(why, n, "the kernel refused to load its programs: %s",
+			 strerror(-err));
+	} else {
+		err = iouringsnoop_bpf__attach(obj);
+		if (err)
+			snprintf(why, n, "attaching its programs failed: %s",
+				 strerror(-err));
+	}
+	if (err) {
 		iouringsnoop_bpf__destroy(obj);
 		return err;
 	}
 	*out = obj;
 	return 0;
-}
-
-static const struct backend_ops *find_backend(enum backend id)
-{
-	unsigned int i;
-
-	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
-		if (backends[i].id == id)
-			return &backends[i];
-	return NULL;
 }
 
 static int open_backend(struct iouringsnoop_bpf **obj)
@@ -240,8 +192,7 @@ static int open_backend(struct iouringsnoop_bpf **obj)
 	int err = -ENOENT;
 
 	if (env.backend != BACKEND_AUTO) {
-		err = try_backend(find_backend(env.backend), obj, why,
-				  sizeof(why));
+		err = try_backend(env.backend, obj, why, sizeof(why));
 		if (err)
 			fprintf(stderr, "iouringsnoop: backend %s cannot run "
 				"here: %s\n", backend_name(env.backend), why);
@@ -250,17 +201,17 @@ static int open_backend(struct iouringsnoop_bpf **obj)
 				backend_name(env.backend));
 		return err;
 	}
-	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
-		err = try_backend(&backends[i], obj, why, sizeof(why));
+	for (i = 0; i < NR_BACKENDS; i++) {
+		err = try_backend(backend_order[i], obj, why, sizeof(why));
 		if (!err) {
 			if (env.verbose)
 				fprintf(stderr, "backend: chose %s\n",
-					backend_name(backends[i].id));
+					backend_name(backend_order[i]));
 			return 0;
 		}
 		if (env.verbose)
 			fprintf(stderr, "backend: passed over %s: %s\n",
-				backend_name(backends[i].id), why);
+				backend_name(backend_order[i]), why);
 	}
 	fprintf(stderr, "iouringsnoop: no backend can run on this kernel "
 		"(run with -v to see why each was passed over)\n");

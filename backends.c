@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Which BPF programs each backend loads on the running kernel. Every
+ * choice is made from what the kernel's BTF says it has (tracepoint
+ * prototypes, functions) and from whether kprobes exist, never from the
+ * version number.
+ *
+ *   tracepoint  raw tracepoints only: issues seen at submission and when
+ *               handed to io-wq
+ *   fentry      issues seen in io_issue_sqe()/io_poll_issue() through
+ *               BPF trampolines, in the task that really issues them
+ *   kprobe      the same through kprobes, for kernels without trampolines
+ *
+ * All three track writes from submission to completion with the same raw
+ * tracepoints, so that write events are the same whatever the backend.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "backends.h"
+#include "iouringsnoop.skel.h"
+#include "trace_helpers.h"
+
+const enum backend backend_order[NR_BACKENDS] = {
+	BACKEND_FENTRY, BACKEND_KPROBE, BACKEND_TRACEPOINT,
+};
+
+/* One prototype a tracepoint has had, and the program written for it. */
+struct variant {
+	const char *tp;
+	int nargs;
+	size_t prog;	/* offset of the program in the skeleton */
+};
+
+#define PROG(name) offsetof(struct iouringsnoop_bpf, progs.name)
+
+static const struct variant submit_variants[] = {
+	{ "io_uring_submit_req", 1, PROG(tp_submit_req) },
+	{ "io_uring_submit_sqe", 2, PROG(tp_submit_sqe) },
+	{ "io_uring_submit_sqe", 7, PROG(tp_submit_sqe_510) },
+	{ NULL, 0, 0 },
+};
+
+static const struct variant complete_variants[] = {
+	{ "io_uring_complete", 3, PROG(tp_complete) },
+	{ "io_uring_complete", 7, PROG(tp_complete_61) },
+	{ "io_uring_complete", 4, PROG(tp_complete_510) },
+	{ NULL, 0, 0 },
+};
+
+static const struct variant iowq_variants[] = {
+	{ "io_uring_queue_async_work", 2, PROG(tp_queue_async_work) },
+	{ "io_uring_queue_async_work", 5, PROG(tp_queue_async_work_510) },
+	{ NULL, 0, 0 },
+};
+
+static const struct variant failed_variants[] = {
+	{ "io_uring_req_failed", 3, PROG(tp_req_failed) },
+	{ NULL, 0, 0 },
+};
+
+static const struct variant create_variants[] = {
+	{ "io_uring_create", 5, PROG(tp_create) },
+	{ NULL, 0, 0 },
+};
+
+static struct bpf_program *prog_at(struct iouringsnoop_bpf *obj, size_t off)
+{
+	return *(struct bpf_program **)((char *)obj + off);
+}
+
+static void enable(struct iouringsnoop_bpf *obj, size_t off)
+{
+	bpf_program__set_autoload(prog_at(obj, off), true);
+}
+
+/* Enable the program matching this kernel's prototype; NULL if none. */
+static const struct variant *pick(struct iouringsnoop_bpf *obj,
+				  const struct variant *v)
+{
+	for (; v->tp; v++) {
+		if (tracepoint_nargs(v->tp) == v->nargs) {
+			enable(obj, v->prog);
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static const char *no_variant(const struct variant *v)
+{
+	static char why[160];
+	int n = tracepoint_nargs(v->tp);
+
+	if (n < 0)
+		snprintf(why, sizeof(why), "this kernel has no %s tracepoint "
+			 "(CONFIG_IO_URING or tracepoints missing)", v->tp);
+	else
+		snprintf(why, sizeof(why), "the %s tracepoint has %d "
+			 "arguments, a prototype this version does not know",
+			 v->tp, n);
+	return why;
+}
+
+/* What every backend needs: submissions, completions, ring creation. */
+static const char *common_setup(struct iouringsnoop_bpf *obj)
+{
+	const struct variant *c;
+
+	if (!pick(obj, submit_variants))
+		return tracepoint_exists("io_uring_submit_req") ?
+		       no_variant(&submit_variants[0]) :
+		       no_variant(&submit_variants[1]);
+	c = pick(obj, complete_variants);
+	if (!c)
+		return no_variant(&complete_variants[0]);
+	/* without a request pointer, completions are found by user_data */
+	obj->rodata->complete_by_user_data =
+		c->prog == PROG(tp_complete_510);
+	/* both optional: older kernels lack io_uring_req_failed */
+	pick(obj, failed_variants);
+	pick(obj, create_variants);
+	return NULL;
+}
+
+static const char *tracepoint_setup(struct iouringsnoop_bpf *obj)
+{
+	const char *why = common_setup(obj);
+
+	if (why)
+		return why;
+	if (!pick(obj, iowq_variants))
+		return no_variant(&iowq_variants[0]);
+	obj->rodata->issue_at_submit = true;
+	return NULL;
+}
+
+static const char *fentry_setup(struct iouringsnoop_bpf *obj)
+{
+	const char *why;
+
+	if (!kernel_func_exists("io_issue_sqe"))
+		return "io_issue_sqe() is not in this kernel's BTF";
+	why = common_setup(obj);
+	if (why)
+		return why;
+	enable(obj, PROG(fentry_issue_sqe));
+	if (kernel_func_exists("io_poll_issue")) {
+		enable(obj, PROG(fentry_poll_issue));
+		enable(obj, PROG(fexit_poll_issue));
+	}
+	obj->rodata->issue_at_submit = false;
+	return NULL;
+}
+
+/* kprobes appear as a PMU, or through tracefs on older kernels. */
+static bool have_kprobes(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}
+
+static const char *kprobe_setup(struct iouringsnoop_bpf *obj)
+{
+	const char *why;
+
+	if (!have_kprobes())
+		return "this kernel has no kprobes (CONFIG_KPROBES is not "
+		       "set)";
+	if (!kernel_func_exists("io_issue_sqe"))
+		return "io_issue_sqe() is not in this kernel's BTF";
+	why = common_setup(obj);
+	if (why)
+		return why;
+	enable(obj, PROG(kprobe_issue_sqe));
+	if (kernel_func_exists("io_poll_issue")) {
+		enable(obj, PROG(kprobe_poll_issue));
+		enable(obj, PROG(kretprobe_poll_issue));
+	}
+	obj->rodata->issue_at_submit = false;
+	return NULL;
+}
+
+const char *backend_setup(enum backend b, struct iouringsnoop_bpf *obj)
+{
+	switch (b) {
+	case BACKEND_TRACEPOINT:
+		return tracepoint_setup(obj);
+	case BACKEND_FENTRY:
+		return fentry_setup(obj);
+	case BACKEND_KPROBE:
+		return kprobe_setup(obj);
+	default:
+		return "no such backend";
+	}
+}
