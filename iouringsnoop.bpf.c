@@ -137,6 +137,14 @@ struct {
 	__type(value, __u64);
 } poll_by_tid SEC(".maps");
 
+/* How many times each request in flight has been issued. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u32);
+} attempts SEC(".maps");
+
 /* Ring creators, so SQPOLL requests are charged to them. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -357,6 +365,27 @@ static __always_inline bool file_wanted(struct io_kiocb *req,
 	return !nr_prefixes || prefix_wanted();
 }
 
+/* Count one more issue of this request; submission starts it at zero. */
+static __always_inline __u16 next_attempt(struct io_kiocb *req)
+{
+	__u64 key = (__u64)req;
+	__u32 one = 1, *n;
+
+	n = bpf_map_lookup_elem(&attempts, &key);
+	if (!n) {
+		bpf_map_update_elem(&attempts, &key, &one, BPF_ANY);
+		return 1;
+	}
+	return ++*n;
+}
+
+static __always_inline void reset_attempts(struct io_kiocb *req)
+{
+	__u64 key = (__u64)req;
+
+	bpf_map_delete_elem(&attempts, &key);
+}
+
 static __always_inline void emit_issue(void *ctx, struct scratch *s,
 				       struct io_kiocb *req,
 				       const struct reqinfo *ri, __u8 context)
@@ -371,6 +400,7 @@ static __always_inline void emit_issue(void *ctx, struct scratch *s,
 	e->flags = req_flags(req);
 	e->opcode = ri->op;
 	e->context = context;
+	e->attempt = next_attempt(req);
 	e->sq_thread = context == CTX_SQPOLL;
 	e->pos = 0;
 	e->buf = 0;
@@ -430,6 +460,9 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
 
 	if (!req_wanted(req, &ri))
 		return 0;
+	/* the request may reuse the memory of an earlier one */
+	if ((kinds & KIND_ISSUE) && !failed_only)
+		reset_attempts(req);
 	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only;
 	write = (kinds & KIND_WRITE) && op_is_write(ri.op);
 	if (!issue && !write)
@@ -477,9 +510,10 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 /*
  * fentry and kprobe backends: the kernel issues the request now, in the
  * current task, which says where: the submitter, the SQPOLL thread or an
- * io-wq worker.
+ * io-wq worker; or again, from task work, after a poll wake-up.
  */
-static __always_inline int on_issue(void *ctx, struct io_kiocb *req)
+static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
+				    bool from_poll)
 {
 	struct task_struct *cur = (void *)bpf_get_current_task();
 	__u64 key = (__u64)req;
@@ -490,7 +524,9 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req)
 
 	if (!req_wanted(req, &ri))
 		return 0;
-	if (ri.on_sq)
+	if (from_poll)
+		context = CTX_POLL;
+	else if (ri.on_sq)
 		context = CTX_SQPOLL;
 	else if (BPF_CORE_READ(cur, flags) & PF_IO_WORKER)
 		context = CTX_IOWQ;
@@ -535,6 +571,7 @@ static __always_inline int on_prep_failed(void *ctx,
 	e->flags = req_flags(req);
 	e->opcode = ri.op;
 	e->context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
+	e->attempt = 0;
 	e->sq_thread = ri.on_sq;
 	e->pos = BPF_CORE_READ(sqe, off);
 	e->buf = BPF_CORE_READ(sqe, addr);
@@ -574,6 +611,7 @@ static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 	e->flags = req_flags(req);
 	e->opcode = in->opcode;
 	e->context = in->context;
+	e->attempt = 0;
 	e->sq_thread = in->context == CTX_SQPOLL;
 	e->pos = in->pos;
 	e->buf = in->buf;
@@ -728,7 +766,7 @@ static __always_inline int poll_enter(void *ctx, struct io_kiocb *req)
 	__u8 one = 1;
 
 	bpf_map_update_elem(&polling, &key, &one, BPF_ANY);
-	return on_issue(ctx, req);
+	return on_issue(ctx, req, true);
 }
 
 static __always_inline int poll_exit(struct io_kiocb *req)
@@ -745,7 +783,7 @@ static __always_inline int issue_enter(void *ctx, struct io_kiocb *req)
 
 	if (bpf_map_lookup_elem(&polling, &key))
 		return 0;
-	return on_issue(ctx, req);
+	return on_issue(ctx, req, false);
 }
 
 SEC("fentry/io_issue_sqe")

@@ -197,7 +197,7 @@ static int open_backend(struct iouringsnoop_bpf **obj)
 			fprintf(stderr, "iouringsnoop: backend %s cannot run "
 				"here: %s\n", backend_name(env.backend), why);
 		else if (env.verbose)
-			fprintf(stderr, "backend: %s\n",
+			fprintf(stderr, "backend: chose %s, as -B asked\n",
 				backend_name(env.backend));
 		return err;
 	}
@@ -252,12 +252,29 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* Pages per CPU without -b: a fixed budget shared by the CPUs. */
+static unsigned int auto_pages(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int ncpus = libbpf_num_possible_cpus();
+	unsigned long want, pages = AUTO_PAGES_MIN;
+
+	if (page <= 0 || ncpus <= 0)
+		return AUTO_PAGES_MIN;
+	want = AUTO_BUFFER_BYTES / ncpus / page;
+	while (pages * 2 <= want && pages * 2 <= AUTO_PAGES_MAX)
+		pages *= 2;
+	return pages;
+}
+
 static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct perf_buffer *pb;
 	long long end = 0;
 	int err = 0;
 
+	if (!env.pages)
+		env.pages = auto_pages();
 	pb = perf_buffer__new(bpf_map__fd(obj->maps.events), env.pages,
 			      handle_event, handle_lost_events, NULL, NULL);
 	if (!pb) {

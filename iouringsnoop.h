@@ -46,6 +46,7 @@ enum issue_context {
 	CTX_SUBMIT = 0,		/* inline, in the thread that submitted it */
 	CTX_SQPOLL = 1,		/* inline, in the ring's SQPOLL thread */
 	CTX_IOWQ = 2,		/* handed to an io-wq worker */
+	CTX_POLL = 3,		/* again, after a poll wake-up (fentry, kprobe) */
 };
 
 /* What the file is, which decides how userspace names it. */
@@ -81,6 +82,7 @@ struct event {
 	__u32 uid;
 	__u32 sq_tid;		/* tid of the ring's SQPOLL thread, or 0 */
 	__u16 path_len;		/* bytes of path[] that follow */
+	__u16 attempt;		/* issue: 1 for the first issue, then 2... */
 	__u8 type;		/* enum event_type */
 	__u8 opcode;
 	__u8 context;		/* enum issue_context */
@@ -91,6 +93,6 @@ struct event {
 	char path[PATH_BUF];	/* not NUL-terminated; only path_len sent */
 };
 
-#define EVENT_HDR_SIZE		(sizeof(struct event) - PATH_BUF)
+#define EVENT_HDR_SIZE		__builtin_offsetof(struct event, path)
 
 #endif /* __IOURINGSNOOP_H */

@@ -15,7 +15,10 @@ enum backend {
 	BACKEND_KPROBE,
 };
 
-#define DEFAULT_PAGES		128
+/* Without -b: 8 MiB shared by the CPUs, 64 to 1024 pages each. */
+#define AUTO_BUFFER_BYTES	(8UL << 20)
+#define AUTO_PAGES_MIN		64
+#define AUTO_PAGES_MAX		1024
 #define MAX_PAGES		(1 << 16)
 #define MAX_DURATION		(366L * 24 * 3600)
 
@@ -36,7 +39,7 @@ struct env {
 	bool timestamp;
 	bool verbose;
 	long duration;		/* seconds; 0 runs until a signal */
-	unsigned int pages;	/* perf buffer pages per CPU */
+	unsigned int pages;	/* perf buffer pages per CPU; 0: automatic */
 	enum backend backend;
 };
 

@@ -158,6 +158,7 @@ static const char *const context_names[] = {
 	[CTX_SUBMIT] = "submit",
 	[CTX_SQPOLL] = "sqpoll",
 	[CTX_IOWQ] = "io-wq",
+	[CTX_POLL] = "poll",
 };
 
 static const char *kind_name(unsigned int k)
@@ -292,6 +293,8 @@ static void json_event(struct line *l, const struct output_opts *o,
 	putf(l, "\",\"context\":\"%s\",\"sq_thread\":%s,\"sq_thread_id\":%u",
 	     context_name(e->context), e->sq_thread ? "true" : "false",
 	     e->sq_tid);
+	if (!write)
+		putf(l, ",\"attempt\":%u", e->attempt);
 	puts_(l, ",\"path\":\"");
 	put_path(l, e, plen, ESC_JSON);
 	putf(l, "\",\"file_type\":\"%s\",\"path_truncated\":%s,"
@@ -318,6 +321,8 @@ static const char *column_event(const struct event *e)
 		return "iowq";
 	if (e->context == CTX_SQPOLL)
 		return "sqpoll";
+	if (e->context == CTX_POLL)
+		return "poll";
 	return "issue";
 }
 

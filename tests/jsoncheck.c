@@ -349,6 +349,7 @@ static const char *const common_keys[] = {
 	"sq_thread_id", "path", "file_type", "path_truncated", "path_deleted",
 	"device", "inode", NULL,
 };
+static const char *const issue_keys[] = { "attempt", NULL };
 static const char *const write_keys[] = {
 	"pos", "buf", "len", "res", "worker_host_tid", "latency_ns", NULL,
 };
@@ -400,6 +401,8 @@ static int validate(const char *file)
 
 			if (!strcmp(t->val, "write"))
 				m += missing_keys(&o, write_keys);
+			else
+				m += missing_keys(&o, issue_keys);
 			if (m)
 				fprintf(stderr, "%s:%d: keys missing\n", file,
 					n);

@@ -10,6 +10,7 @@
 #   CI=true      a live test that cannot run counts as a failure
 #   BACKEND=X    run the live tests with -B X
 #   ONLY=REGEX   run only the tests whose names match
+#   SKIP=REGEX   do not run the tests whose names match
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -18,6 +19,7 @@ WL=tests/workload
 CHECK=tests/jsoncheck
 BACKEND=${BACKEND:-}
 ONLY=${ONLY:-}
+SKIP=${SKIP:-}
 WORK=$(realpath "$(mktemp -d "${TMPDIR:-/tmp}/iouringsnoop-test.XXXXXX")")
 TOOL_PID=
 passed=0
@@ -26,7 +28,7 @@ failed=0
 cleanup() {
 	[ -n "$TOOL_PID" ] && kill -KILL "$TOOL_PID" 2>/dev/null
 	umount -l "$WORK"/*/mnt 2>/dev/null
-	rm -rf "$WORK"
+	rm -rf "$WORK" 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -42,7 +44,10 @@ cannot_run() {
 	fi
 }
 
-wanted() { [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]; }
+wanted() {
+	{ [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]; } &&
+	{ [ -z "$SKIP" ] || ! [[ $1 =~ $SKIP ]]; }
+}
 
 # start_tool OUT [OPTIONS...]: trace in the background, return once attached
 start_tool() {
@@ -84,19 +89,24 @@ zero_where() {
 		{ if ($0 ~ re) gsub(/#count\t[0-9]+/, "#count\t0"); print }' "$1"
 }
 
-# verify NAME DIR TOOL_RC: the output is valid and matches DIR/truth
+# sane DIR TOOL_RC: the tool exited 0, printed valid JSON Lines, lost nothing
+sane() {
+	local d=$1 rc=$2
+	if [ "$rc" -ne 0 ]; then
+		echo "tool exited $rc: $(head -c 300 "$d/out.err")"
+	elif [ -s "$d/out" ] && ! "$CHECK" --validate "$d/out" 2>"$d/check.err"; then
+		echo "invalid JSON Lines: $(head -3 "$d/check.err")"
+	elif [ -s "$d/out" ] && ! jq -e . "$d/out" >/dev/null 2>&1; then
+		echo "jq rejects the output"
+	elif ! grep -q "^[0-9]* events, 0 lost" "$d/out.err"; then
+		echo "events were lost: $(tail -1 "$d/out.err")"
+	fi
+}
+
+# verify NAME DIR TOOL_RC: the output is sane and matches DIR/truth
 verify() {
-	local name=$1 d=$2 rc=$3 why=""
-	[ "$rc" -eq 0 ] || why="tool exited $rc: $(head -c 300 "$d/out.err")"
-	if [ -z "$why" ] && [ -s "$d/out" ]; then
-		"$CHECK" --validate "$d/out" 2>"$d/check.err" ||
-			why="invalid JSON Lines: $(head -3 "$d/check.err")"
-		[ -n "$why" ] || jq -e . "$d/out" >/dev/null 2>&1 ||
-			why="jq rejects the output"
-	fi
-	if [ -z "$why" ] && ! grep -q "^[0-9]* events, 0 lost" "$d/out.err"; then
-		why="events were lost: $(tail -1 "$d/out.err")"
-	fi
+	local name=$1 d=$2 rc=$3 why
+	why=$(sane "$d" "$rc")
 	if [ -z "$why" ] && ! "$CHECK" "$d/out" "$d/truth" 2>"$d/check.err"; then
 		why="$(head -5 "$d/check.err")"
 	fi
@@ -107,26 +117,42 @@ verify() {
 	fi
 }
 
-# live NAME CASE [OPTIONS...]: every event the case predicts, exactly
+# live NAME:CASE...: the cases run one after another under one tracer,
+# and each is checked on its own for every event it predicts, exactly.
 live() {
-	local name=$1 c=$2 d=$WORK/$1 rc
-	shift 2
-	wanted "$name" || return 0
+	local d=$WORK/live pair name c rc why names=()
 	mkdir -p "$d"
-	if ! start_tool "$d/out" -j "$@"; then
+	for pair in "$@"; do
+		wanted "${pair%%:*}" && names+=("$pair")
+	done
+	[ ${#names[@]} -gt 0 ] || return 0
+	if ! start_tool "$d/out" -j; then
 		stop_tool
-		cannot_run "$name: the tool did not start: $(head -c 300 "$d/out.err")"
+		cannot_run "live: the tool did not start: $(head -c 300 "$d/out.err")"
 		return
 	fi
-	if ! run_cases "$d" "$c"; then
-		stop_tool
-		fail "$name: workload failed: $(head -3 "$d/wl.err")"
-		return
-	fi
+	for pair in "${names[@]}"; do
+		name=${pair%%:*}
+		c=${pair#*:}
+		mkdir -p "$d/$name"
+		"$WL" "$c" "$d/$name" >"$d/$name/truth" 2>"$d/$name/wl.err" ||
+			echo "workload failed: $(head -3 "$d/$name/wl.err")" >"$d/$name/broken"
+	done
 	stop_tool
 	rc=$?
-	cat "$d/truth.$c" >"$d/truth"
-	verify "$name" "$d" "$rc"
+	why=$(sane "$d" "$rc")
+	for pair in "${names[@]}"; do
+		name=${pair%%:*}
+		if [ -n "$why" ]; then
+			fail "$name: $why"
+		elif [ -e "$d/$name/broken" ]; then
+			fail "$name: $(cat "$d/$name/broken")"
+		elif ! "$CHECK" "$d/out" "$d/$name/truth" 2>"$d/$name/check.err"; then
+			fail "$name: $(head -5 "$d/$name/check.err")"
+		else
+			pass "$name"
+		fi
+	done
 }
 
 # filtered NAME "OPTIONS" "KEPT CASES" "DROPPED CASES"
@@ -370,21 +396,12 @@ wanted unit && unit_tests
 if [ "$(id -u)" -ne 0 ]; then
 	cannot_run "live tests need root"
 else
-	live plain plain
-	live writev writev
-	live fixed-buffers fixed
-	live registered-file-closed registered
-	live iosqe-async async
-	live sqpoll sqpoll
-	live failing-writes failing
-	live read-fsync-nop readfsync
-	live linked-write-fsync linked
-	live deep-paths deep
-	live tmpfs-mount tmpfs
-	live hostile-names hostile
-	live burst-2048 burst
-	live threads-and-child threads
-	live special-files special
+	live plain:plain writev:writev fixed-buffers:fixed \
+		registered-file-closed:registered iosqe-async:async \
+		sqpoll:sqpoll failing-writes:failing read-fsync-nop:readfsync \
+		linked-write-fsync:linked deep-paths:deep tmpfs-mount:tmpfs \
+		hostile-names:hostile burst-2048:burst \
+		threads-and-child:threads special-files:special
 	columns_test
 
 	filtered filter-comm "-c wl-plain" "plain" "writev"

@@ -113,8 +113,8 @@ static void test_options_good(void)
 
 	check(parse("", &env, err, sizeof(err)) == 0 &&
 	      env.kinds == (KIND_ISSUE | KIND_WRITE) && !env.json &&
-	      env.pages == DEFAULT_PAGES && env.backend == BACKEND_AUTO,
-	      "defaults: both kinds, columns, %d pages, auto", DEFAULT_PAGES);
+	      env.pages == 0 && env.backend == BACKEND_AUTO,
+	      "defaults: both kinds, columns, automatic pages, auto backend");
 	check(parse("-p 12 -p 34 -t 56", &env, err, sizeof(err)) == 0 &&
 	      env.nr_pids == 2 && env.pids[0] == 12 && env.pids[1] == 34 &&
 	      env.nr_tids == 1 && env.tids[0] == 56,
