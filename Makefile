@@ -3,6 +3,8 @@
 # make              build ./iouringsnoop
 # make run          install missing packages, build, trace (ARGS=... passes options)
 # make test         install missing packages, build, run the tests
+#                   (with CI=true or VM=1: make test-vm instead)
+# make test-vm      the tests on every backend of five kernels (QEMU)
 # make deps         install missing Debian packages, nothing when all are there
 # make vmlinux      regenerate vmlinux.h from this kernel's BTF
 # make install      install binary and man page (PREFIX, DESTDIR)
@@ -42,8 +44,9 @@ SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	      linux-libc-dev
 TEST_PKGS  := liburing-dev jq
+VM_PKGS    := qemu-system-x86 busybox-static cpio
 
-.PHONY: all clean deps deps-test run test install vmlinux
+.PHONY: all clean deps deps-test deps-vm run test test-vm install vmlinux
 .DELETE_ON_ERROR:
 
 all: iouringsnoop
@@ -62,7 +65,7 @@ iouringsnoop.o backends.o: iouringsnoop.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-iouringsnoop: iouringsnoop.o backends.o $(LIB_OBJS)
+iouringsnoop: iouringsnoop.o backends.o losses.o $(LIB_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -92,14 +95,27 @@ deps:
 deps-test:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS))
 
+deps-vm:
+	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS))
+
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(SUDO) ./iouringsnoop $(ARGS)
 
+# With CI=true or VM=1 the tests run on every kernel of the matrix too.
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory -C tests
-	$(Q)$(SUDO) tests/run.sh
+	$(Q)if [ "$(CI)" = true ] || [ "$(VM)" = 1 ]; then \
+		$(MAKE) --no-print-directory test-vm; \
+	else \
+		$(SUDO) tests/run.sh; \
+	fi
+
+test-vm: deps-vm
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -C tests
+	$(Q)$(SUDO) env CI=true tests/vm/matrix.sh
 
 install: iouringsnoop
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))

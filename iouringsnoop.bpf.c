@@ -12,7 +12,7 @@
 #include "iouringsnoop.h"
 
 #define MAX_IOVECS		1024	/* UIO_MAXIOV */
-#define IOV_CHUNK		64
+#define IOV_CHUNK		16	/* read at a time, on the stack */
 
 /* Filters, set by userspace before load. Empty lists match everything. */
 const volatile __u32 kinds = KIND_ISSUE | KIND_WRITE;
@@ -72,12 +72,28 @@ struct inflight {
 	struct owner owner;
 };
 
+/*
+ * Where events are built. BPF programs can be preempted (fentry always,
+ * tracepoints on recent kernels) and another program can then run on the
+ * same CPU, so one scratch area per CPU is not enough: each run takes
+ * the next of SLOTS areas and stamps it, and an event whose stamp changed
+ * before output was overwritten, and is counted as lost, never printed.
+ */
+#define SLOTS			4
+
 struct scratch {
+	__u64 owner;		/* stamp of the run using this slot */
 	struct event ev;
 	__u32 off;		/* walk_path's write position */
 	/* path is assembled right to left; names may spill past PATH_BUF */
 	char path[PATH_BUF + NAME_MAX_LEN + 1];
-	struct iovec iov[IOV_CHUNK];
+};
+
+/* A claimed scratch area. */
+struct slot {
+	struct scratch *s;
+	__u64 stamp;
+	__u32 idx;
 };
 
 struct {
@@ -88,19 +104,28 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SLOTS);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } heap SEC(".maps");
 
-/*
- * Events the perf buffer had no room for, per CPU. The kernel's own lost
- * records only arrive with the next event that fits, which may never
- * come; this count is exact and read whenever userspace likes.
- */
+/* Which slot each CPU hands out next. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} next_slot SEC(".maps");
+
+/*
+ * Events lost, per CPU and reason (enum loss_reason): no room in the perf
+ * buffer, or built in a slot that another run took over. The kernel's own
+ * lost records only arrive with the next event that fits, which may never
+ * come; these counts are exact and read whenever userspace likes.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LOST_REASONS_BPF);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -153,11 +178,43 @@ struct {
 	__type(value, struct owner);
 } rings SEC(".maps");
 
-static __always_inline struct scratch *get_scratch(void)
+static __always_inline struct scratch *slot_scratch(__u32 idx)
+{
+	return bpf_map_lookup_elem(&heap, &idx);
+}
+
+static __always_inline bool claim(struct slot *sl)
 {
 	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&next_slot, &zero);
 
-	return bpf_map_lookup_elem(&heap, &zero);
+	if (!n)
+		return false;
+	sl->idx = ++*n & (SLOTS - 1);
+	sl->s = slot_scratch(sl->idx);
+	if (!sl->s)
+		return false;
+	/* unique per run: two runs never read the same time on one CPU */
+	sl->stamp = bpf_ktime_get_ns();
+	sl->s->owner = sl->stamp;
+	return true;
+}
+
+static __always_inline void count_lost(__u32 reason)
+{
+	__u64 *n = bpf_map_lookup_elem(&drops, &reason);
+
+	if (n)
+		(*n)++;
+}
+
+/* Still ours? If not, what we built was overwritten: count it as lost. */
+static __always_inline bool still_owned(const struct slot *sl)
+{
+	if (sl->s->owner == sl->stamp)
+		return true;
+	count_lost(LOST_OVERWRITTEN);
+	return false;
 }
 
 static __always_inline __u64 req_id(const void *req)
@@ -265,20 +322,17 @@ static __always_inline bool owner_wanted(const struct owner *o)
 	return !nr_comms || comm_wanted(o);
 }
 
-static __always_inline void emit(void *ctx, struct event *e)
+static __always_inline void emit(void *ctx, const struct slot *sl)
 {
+	struct event *e = &sl->s->ev;
 	__u64 size = EVENT_HDR_SIZE + e->path_len;
-
-	__u32 zero = 0;
-	__u64 *n;
 
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size)) {
-		n = bpf_map_lookup_elem(&drops, &zero);
-		if (n)
-			(*n)++;
-	}
+	if (!still_owned(sl))
+		return;
+	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size))
+		count_lost(LOST_BUFFER_FULL);
 }
 
 static __always_inline void fill_owner(struct event *e, const struct owner *o)
@@ -306,32 +360,43 @@ static __always_inline __u64 compat_iov_total(__u64 uaddr, __u64 nr)
 }
 
 /*
- * Total bytes of a user iovec array: the length a vectored write asks
- * for. Read in chunks; the chunk is zeroed first so that the sum runs
- * over all of it without a data-dependent branch the verifier would
- * have to follow separately. Global, like fill_file, to be verified once.
+ * Sum of the lengths of n (at most IOV_CHUNK) user iovecs, read onto the
+ * stack. The array is zeroed first so that the sum runs over all of it
+ * without a data-dependent branch. Returns -1 if they cannot be read.
+ * Global, so that the verifier checks it once.
  */
+__noinline __s64 iov_chunk(__u64 uaddr, __u64 n)
+{
+	struct iovec iov[IOV_CHUNK];
+	__s64 total = 0;
+	__u64 i;
+
+	if (n > IOV_CHUNK)
+		n = IOV_CHUNK;
+	__builtin_memset(iov, 0, sizeof(iov));
+	if (bpf_probe_read_user(iov, n * sizeof(struct iovec), (void *)uaddr))
+		return -1;
+	for (i = 0; i < IOV_CHUNK; i++)
+		total += iov[i].iov_len;
+	return total;
+}
+
+/* Total bytes of a user iovec array: the length a vectored write asks for. */
 __noinline __u64 iov_total(__u64 uaddr, __u64 nr, __u64 compat)
 {
-	struct scratch *s = get_scratch();
-	__u64 total = 0, c, i, n;
+	__u64 total = 0, c;
+	__s64 part;
 
-	if (!s)
-		return 0;
 	if (compat)
 		return compat_iov_total(uaddr, nr);
 	for (c = 0; c < MAX_IOVECS / IOV_CHUNK; c++) {
 		if (c * IOV_CHUNK >= nr)
 			break;
-		n = nr - c * IOV_CHUNK;
-		if (n > IOV_CHUNK)
-			n = IOV_CHUNK;
-		__builtin_memset(s->iov, 0, sizeof(s->iov));
-		if (bpf_probe_read_user(s->iov, n * sizeof(struct iovec),
-					(void *)(uaddr + c * sizeof(s->iov))))
+		part = iov_chunk(uaddr + c * IOV_CHUNK * sizeof(struct iovec),
+				 nr - c * IOV_CHUNK);
+		if (part < 0)
 			break;
-		for (i = 0; i < IOV_CHUNK; i++)
-			total += s->iov[i].iov_len;
+		total += part;
 	}
 	return total;
 }
@@ -357,12 +422,18 @@ static __always_inline bool req_wanted(struct io_kiocb *req,
 	return owner_wanted(&ri->owner);
 }
 
-/* Resolve the request's file into the scratch event; false if -P drops it. */
+/*
+ * Resolve the request's file into the slot's event; false if -P drops
+ * it, or if the slot was taken over meanwhile (then counted as lost).
+ */
 static __always_inline bool file_wanted(struct io_kiocb *req,
-					const struct reqinfo *ri)
+					const struct reqinfo *ri,
+					const struct slot *sl)
 {
-	fill_file((__u64)req_file(req, ri->ctx, ri->op));
-	return !nr_prefixes || prefix_wanted();
+	fill_file((__u64)req_file(req, ri->ctx, ri->op), sl->idx);
+	if (!nr_prefixes)
+		return true;
+	return prefix_wanted(sl->idx) && still_owned(sl);
 }
 
 /* Count one more issue of this request; submission starts it at zero. */
@@ -386,11 +457,11 @@ static __always_inline void reset_attempts(struct io_kiocb *req)
 	bpf_map_delete_elem(&attempts, &key);
 }
 
-static __always_inline void emit_issue(void *ctx, struct scratch *s,
+static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 				       struct io_kiocb *req,
 				       const struct reqinfo *ri, __u8 context)
 {
-	struct event *e = &s->ev;
+	struct event *e = &sl->s->ev;
 
 	fill_owner(e, &ri->owner);
 	e->type = EV_ISSUE;
@@ -407,7 +478,7 @@ static __always_inline void emit_issue(void *ctx, struct scratch *s,
 	e->len = 0;
 	e->res = 0;
 	e->latency = 0;
-	emit(ctx, e);
+	emit(ctx, sl);
 }
 
 /* Where a write's completion will be looked up on kernels without req. */
@@ -454,7 +525,7 @@ static __always_inline void track_write(struct io_kiocb *req,
 static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
 {
 	struct reqinfo ri;
-	struct scratch *s;
+	struct slot sl;
 	bool issue, write;
 	__u8 context;
 
@@ -467,16 +538,15 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
 	write = (kinds & KIND_WRITE) && op_is_write(ri.op);
 	if (!issue && !write)
 		return 0;
-	s = get_scratch();
-	if (!s)
+	if (!claim(&sl))
 		return 0;
-	if ((issue || nr_prefixes) && !file_wanted(req, &ri))
+	if ((issue || nr_prefixes) && !file_wanted(req, &ri, &sl))
 		return 0;
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	if (req_flags(req) & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
 	if (issue)
-		emit_issue(ctx, s, req, &ri, context);
+		emit_issue(ctx, &sl, req, &ri, context);
 	if (write)
 		track_write(req, &ri, context);
 	return 0;
@@ -492,7 +562,7 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	__u64 key = (__u64)req;
 	struct inflight *in;
 	struct reqinfo ri;
-	struct scratch *s;
+	struct slot sl;
 
 	in = bpf_map_lookup_elem(&inflight, &key);
 	if (in)
@@ -500,10 +570,9 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	if (!(kinds & KIND_ISSUE) || failed_only ||
 	    (req_flags(req) & REQ_F_FORCE_ASYNC) || !req_wanted(req, &ri))
 		return 0;
-	s = get_scratch();
-	if (!s || !file_wanted(req, &ri))
+	if (!claim(&sl) || !file_wanted(req, &ri, &sl))
 		return 0;
-	emit_issue(ctx, s, req, &ri, CTX_IOWQ);
+	emit_issue(ctx, &sl, req, &ri, CTX_IOWQ);
 	return 0;
 }
 
@@ -519,7 +588,7 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 	__u64 key = (__u64)req;
 	struct inflight *in;
 	struct reqinfo ri;
-	struct scratch *s;
+	struct slot sl;
 	__u8 context = CTX_SUBMIT;
 
 	if (!req_wanted(req, &ri))
@@ -535,10 +604,9 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 		in->context = context;
 	if (!(kinds & KIND_ISSUE) || failed_only)
 		return 0;
-	s = get_scratch();
-	if (!s || !file_wanted(req, &ri))
+	if (!claim(&sl) || !file_wanted(req, &ri, &sl))
 		return 0;
-	emit_issue(ctx, s, req, &ri, context);
+	emit_issue(ctx, &sl, req, &ri, context);
 	return 0;
 }
 
@@ -552,16 +620,15 @@ static __always_inline int on_prep_failed(void *ctx,
 					  struct io_kiocb *req, int error)
 {
 	struct reqinfo ri;
-	struct scratch *s;
+	struct slot sl;
 	struct event *e;
 
 	if (!(kinds & KIND_WRITE) || !req_wanted(req, &ri) ||
 	    !op_is_write(ri.op) || (failed_only && error >= 0))
 		return 0;
-	s = get_scratch();
-	if (!s || !file_wanted(req, &ri))
+	if (!claim(&sl) || !file_wanted(req, &ri, &sl))
 		return 0;
-	e = &s->ev;
+	e = &sl.s->ev;
 	fill_owner(e, &ri.owner);
 	e->type = EV_WRITE;
 	e->ts = bpf_ktime_get_ns();
@@ -579,7 +646,7 @@ static __always_inline int on_prep_failed(void *ctx,
 	if (op_is_vectored(ri.op))
 		e->len = iov_total(e->buf, e->len, ring_compat(ri.ctx));
 	e->res = error;
-	emit(ctx, e);
+	emit(ctx, &sl);
 	return 0;
 }
 
@@ -589,7 +656,7 @@ static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 {
 	__u64 key = (__u64)req;
 	struct inflight *in;
-	struct scratch *s;
+	struct slot sl;
 	struct event *e;
 
 	in = bpf_map_lookup_elem(&inflight, &key);
@@ -597,11 +664,10 @@ static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 		return 0;
 	if (failed_only && res >= 0)
 		goto done;
-	s = get_scratch();
-	if (!s)
+	if (!claim(&sl))
 		goto done;
-	e = &s->ev;
-	fill_file((__u64)BPF_CORE_READ(req, file));
+	e = &sl.s->ev;
+	fill_file((__u64)BPF_CORE_READ(req, file), sl.idx);
 	fill_owner(e, &in->owner);
 	e->type = EV_WRITE;
 	e->ts = bpf_ktime_get_ns();
@@ -617,7 +683,7 @@ static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 	e->buf = in->buf;
 	e->len = in->len;
 	e->res = res;
-	emit(ctx, e);
+	emit(ctx, &sl);
 done:
 	if (!(cflags & IORING_CQE_F_MORE))
 		bpf_map_delete_elem(&inflight, &key);

@@ -19,6 +19,7 @@
 #include "backends.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
+#include "losses.h"
 #include "options.h"
 #include "output.h"
 #include "trace_helpers.h"
@@ -64,37 +65,6 @@ static void handle_lost_events(void *ctx, int cpu, __u64 count)
 	if (env.verbose)
 		fprintf(stderr, "perf buffer: %llu lost on CPU %d\n",
 			(unsigned long long)count, cpu);
-}
-
-/* Report drops counted by the BPF side since the last call. */
-static void report_drops(struct iouringsnoop_bpf *obj)
-{
-	static __u64 *seen;
-	static int ncpus;
-	__u64 *now;
-	__u32 zero = 0;
-	int cpu;
-
-	if (!seen) {
-		ncpus = libbpf_num_possible_cpus();
-		if (ncpus <= 0)
-			return;
-		seen = calloc(ncpus, sizeof(*seen));
-	}
-	now = calloc(ncpus, sizeof(*now));
-	if (!seen || !now ||
-	    bpf_map_lookup_elem(bpf_map__fd(obj->maps.drops), &zero, now)) {
-		free(now);
-		return;
-	}
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		if (now[cpu] == seen[cpu])
-			continue;
-		output_lost(stdout, stderr, &oo, cpu, now[cpu] - seen[cpu]);
-		n_lost += now[cpu] - seen[cpu];
-		seen[cpu] = now[cpu];
-	}
-	free(now);
 }
 
 static void set_rodata(struct iouringsnoop_bpf *obj)
@@ -269,6 +239,7 @@ static unsigned int auto_pages(void)
 
 static int trace(struct iouringsnoop_bpf *obj)
 {
+	struct losses *losses;
 	struct perf_buffer *pb;
 	long long end = 0;
 	int err = 0;
@@ -280,6 +251,12 @@ static int trace(struct iouringsnoop_bpf *obj)
 	if (!pb) {
 		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
 			"(%s); try a smaller -b\n", strerror(errno));
+		return 1;
+	}
+	losses = losses_new(bpf_map__fd(obj->maps.drops), obj->obj);
+	if (!losses) {
+		perf_buffer__free(pb);
+		fprintf(stderr, "iouringsnoop: out of memory\n");
 		return 1;
 	}
 	if (env.duration)
@@ -297,7 +274,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 			goto out;
 		}
 		err = 0;
-		report_drops(obj);
+		n_lost = losses_report(losses, stdout, stderr, &oo);
 		if (!flush_output())
 			goto out;
 		if (end && now_ms() >= end)
@@ -305,9 +282,10 @@ static int trace(struct iouringsnoop_bpf *obj)
 	}
 	/* drain what is already in the buffers before leaving */
 	perf_buffer__consume(pb);
-	report_drops(obj);
+	n_lost = losses_report(losses, stdout, stderr, &oo);
 	flush_output();
 out:
+	losses_free(losses);
 	perf_buffer__free(pb);
 	return err;
 }

@@ -394,12 +394,15 @@ int output_event(FILE *out, const struct output_opts *o,
 }
 
 void output_lost(FILE *out, FILE *err, const struct output_opts *o,
-		 int cpu, unsigned long long count)
+		 int cpu, unsigned long long count, const char *reason)
 {
 	if (o->json)
-		fprintf(out, "{\"type\":\"lost\",\"cpu\":%d,\"count\":%llu}\n",
-			cpu, count);
+		fprintf(out, "{\"type\":\"lost\",\"cpu\":%d,\"count\":%llu,"
+			"\"reason\":\"%s\"}\n", cpu, count, reason);
+	else if (cpu >= 0)
+		fprintf(err, "warning: lost %llu events on CPU %d (%s)\n",
+			count, cpu, reason);
 	else
-		fprintf(err, "warning: lost %llu events on CPU %d\n",
-			count, cpu);
+		fprintf(err, "warning: lost %llu events (%s)\n", count,
+			reason);
 }

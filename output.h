@@ -23,9 +23,9 @@ void output_header(FILE *out, const struct output_opts *o);
 int output_event(FILE *out, const struct output_opts *o,
 		 const void *data, size_t size);
 
-/* Report events the kernel dropped on one CPU. */
+/* Report events lost on one CPU (-1: no CPU in particular), and why. */
 void output_lost(FILE *out, FILE *err, const struct output_opts *o,
-		 int cpu, unsigned long long count);
+		 int cpu, unsigned long long count, const char *reason);
 
 /*
  * Escape an attacker-controlled name so that it cannot break a line, a

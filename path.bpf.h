@@ -81,10 +81,10 @@ static __always_inline bool is_deleted(struct dentry *d)
  * Fill dev, ino and the name of a file into the per-CPU event. Global, so
  * that the verifier checks the long walk once, not once per caller state.
  */
-__noinline int fill_file(__u64 file)
+__noinline int fill_file(__u64 file, __u32 slot)
 {
 	struct file *f = (void *)file;
-	struct scratch *s = get_scratch();
+	struct scratch *s = slot_scratch(slot);
 	struct event *e;
 	struct dentry *d;
 	struct inode *inode;
@@ -144,9 +144,9 @@ __noinline int fill_file(__u64 file)
  * prefix must end at a component boundary, so /etc matches /etc and
  * /etc/passwd but not /etcd. Global, to be verified once.
  */
-__noinline int prefix_wanted(void)
+__noinline int prefix_wanted(__u32 slot)
 {
-	struct scratch *s = get_scratch();
+	struct scratch *s = slot_scratch(slot);
 	__u32 i, j, n;
 	bool ok;
 

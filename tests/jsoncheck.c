@@ -353,7 +353,9 @@ static const char *const issue_keys[] = { "attempt", NULL };
 static const char *const write_keys[] = {
 	"pos", "buf", "len", "res", "worker_host_tid", "latency_ns", NULL,
 };
-static const char *const lost_keys[] = { "type", "cpu", "count", NULL };
+static const char *const lost_keys[] = {
+	"type", "cpu", "count", "reason", NULL,
+};
 
 static int missing_keys(const struct object *o, const char *const *keys)
 {

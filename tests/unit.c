@@ -346,9 +346,10 @@ static void test_output(const char *jsonl)
 
 	/* lost events */
 	f = open_memstream(&buf, &n);
-	output_lost(f, stderr, &j, 1, 77);
+	output_lost(f, stderr, &j, 1, 77, "buffer_full");
 	fclose(f);
-	check(!strcmp(buf, "{\"type\":\"lost\",\"cpu\":1,\"count\":77}\n"),
+	check(!strcmp(buf, "{\"type\":\"lost\",\"cpu\":1,\"count\":77,"
+		      "\"reason\":\"buffer_full\"}\n"),
 	      "lost events line in JSON");
 	fputs(buf, out);
 	free(buf);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef __LOSSES_H
+#define __LOSSES_H
+
+#include <stdio.h>
+#include "output.h"
+
+struct bpf_object;
+struct losses;
+
+/* Track the drops map (per CPU and reason) and the programs' skip counts. */
+struct losses *losses_new(int drops_fd, struct bpf_object *obj);
+void losses_free(struct losses *l);
+
+/*
+ * Report what was lost since the last call, as "lost" lines in JSON or
+ * warnings in columns. Returns the total lost so far.
+ */
+unsigned long long losses_report(struct losses *l, FILE *out, FILE *err,
+				 const struct output_opts *o);
+
+#endif /* __LOSSES_H */
