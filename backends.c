@@ -22,8 +22,14 @@
 #include "iouringsnoop.skel.h"
 #include "trace_helpers.h"
 
+/*
+ * kprobe first: like fentry it sees every issue where it happens, and
+ * its programs run with preemption disabled. fentry programs can be
+ * preempted, and while one is, the kernel skips that program on its CPU:
+ * a busy io-wq worker then loses issue events (counted as "skipped").
+ */
 const enum backend backend_order[NR_BACKENDS] = {
-	BACKEND_FENTRY, BACKEND_KPROBE, BACKEND_TRACEPOINT,
+	BACKEND_KPROBE, BACKEND_FENTRY, BACKEND_TRACEPOINT,
 };
 
 /* One prototype a tracepoint has had, and the program written for it. */

@@ -75,14 +75,15 @@ struct inflight {
 /*
  * Where events are built. BPF programs can be preempted (fentry always,
  * tracepoints on recent kernels) and another program can then run on the
- * same CPU, so one scratch area per CPU is not enough: each run takes
- * the next of SLOTS areas and stamps it, and an event whose stamp changed
- * before output was overwritten, and is counted as lost, never printed.
+ * same CPU, so one scratch area per CPU is not enough: each run takes a
+ * free slot of its CPU and stamps it. An event whose stamp changed before
+ * output was overwritten; it is counted as lost, never printed.
  */
-#define SLOTS			4
+#define SLOTS			16
 
 struct scratch {
 	__u64 owner;		/* stamp of the run using this slot */
+	__u64 busy;		/* a run holds it (it may be preempted) */
 	struct event ev;
 	__u32 off;		/* walk_path's write position */
 	/* path is assembled right to left; names may spill past PATH_BUF */
@@ -183,23 +184,6 @@ static __always_inline struct scratch *slot_scratch(__u32 idx)
 	return bpf_map_lookup_elem(&heap, &idx);
 }
 
-static __always_inline bool claim(struct slot *sl)
-{
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&next_slot, &zero);
-
-	if (!n)
-		return false;
-	sl->idx = ++*n & (SLOTS - 1);
-	sl->s = slot_scratch(sl->idx);
-	if (!sl->s)
-		return false;
-	/* unique per run: two runs never read the same time on one CPU */
-	sl->stamp = bpf_ktime_get_ns();
-	sl->s->owner = sl->stamp;
-	return true;
-}
-
 static __always_inline void count_lost(__u32 reason)
 {
 	__u64 *n = bpf_map_lookup_elem(&drops, &reason);
@@ -208,12 +192,49 @@ static __always_inline void count_lost(__u32 reason)
 		(*n)++;
 }
 
+/*
+ * Take a free slot of this CPU. A run that is preempted keeps its slot
+ * busy, so the runs that preempt it take others. Testing and setting
+ * busy is not atomic: two runs can take one slot if the second preempts
+ * the first right there, and the stamp check before output catches it.
+ */
+static __always_inline bool claim(struct slot *sl)
+{
+	struct scratch *s;
+	__u32 i;
+
+	for (i = 0; i < SLOTS; i++) {
+		s = slot_scratch(i);
+		if (!s || s->busy)
+			continue;
+		s->busy = 1;
+		/*
+		 * Unique per run: runs that interleave on one CPU belong to
+		 * different tasks, and a coarse clock may repeat a value.
+		 */
+		sl->stamp = bpf_ktime_get_ns() ^ bpf_get_current_pid_tgid() << 32;
+		s->owner = sl->stamp;
+		sl->s = s;
+		sl->idx = i;
+		return true;
+	}
+	count_lost(LOST_PREEMPTED);
+	return false;
+}
+
+/* Give the slot back, unless another run took it over meanwhile. */
+static __always_inline void release(struct slot *sl)
+{
+	if (sl->s && sl->s->owner == sl->stamp)
+		sl->s->busy = 0;
+}
+
 /* Still ours? If not, what we built was overwritten: count it as lost. */
 static __always_inline bool still_owned(const struct slot *sl)
 {
 	if (sl->s->owner == sl->stamp)
 		return true;
-	count_lost(LOST_OVERWRITTEN);
+	count_lost(LOST_PREEMPTED);
 	return false;
 }
 
@@ -522,10 +543,10 @@ static __always_inline void track_write(struct io_kiocb *req,
  * block) are reported here as io-wq issues: the worker may run them
  * without a tracepoint, for instance as the next link of a chain.
  */
-static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
+static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
+				     struct slot *sl)
 {
 	struct reqinfo ri;
-	struct slot sl;
 	bool issue, write;
 	__u8 context;
 
@@ -538,18 +559,27 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
 	write = (kinds & KIND_WRITE) && op_is_write(ri.op);
 	if (!issue && !write)
 		return 0;
-	if (!claim(&sl))
+	if (!claim(sl))
 		return 0;
-	if ((issue || nr_prefixes) && !file_wanted(req, &ri, &sl))
+	if ((issue || nr_prefixes) && !file_wanted(req, &ri, sl))
 		return 0;
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	if (req_flags(req) & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
 	if (issue)
-		emit_issue(ctx, &sl, req, &ri, context);
+		emit_issue(ctx, sl, req, &ri, context);
 	if (write)
 		track_write(req, &ri, context);
 	return 0;
+}
+
+static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
+{
+	struct slot sl = {};
+	int ret = do_submit(ctx, req, &sl);
+
+	release(&sl);
+	return ret;
 }
 
 /*
@@ -557,12 +587,12 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
  * inline attempt, and will be issued again. Forced requests were reported
  * at submission.
  */
-static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
+static __always_inline int do_iowq(void *ctx, struct io_kiocb *req,
+				   struct slot *sl)
 {
 	__u64 key = (__u64)req;
 	struct inflight *in;
 	struct reqinfo ri;
-	struct slot sl;
 
 	in = bpf_map_lookup_elem(&inflight, &key);
 	if (in)
@@ -570,10 +600,19 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	if (!(kinds & KIND_ISSUE) || failed_only ||
 	    (req_flags(req) & REQ_F_FORCE_ASYNC) || !req_wanted(req, &ri))
 		return 0;
-	if (!claim(&sl) || !file_wanted(req, &ri, &sl))
+	if (!claim(sl) || !file_wanted(req, &ri, sl))
 		return 0;
-	emit_issue(ctx, &sl, req, &ri, CTX_IOWQ);
+	emit_issue(ctx, sl, req, &ri, CTX_IOWQ);
 	return 0;
+}
+
+static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
+{
+	struct slot sl = {};
+	int ret = do_iowq(ctx, req, &sl);
+
+	release(&sl);
+	return ret;
 }
 
 /*
@@ -581,14 +620,13 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
  * current task, which says where: the submitter, the SQPOLL thread or an
  * io-wq worker; or again, from task work, after a poll wake-up.
  */
-static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
-				    bool from_poll)
+static __always_inline int do_issue(void *ctx, struct io_kiocb *req,
+				    bool from_poll, struct slot *sl)
 {
 	struct task_struct *cur = (void *)bpf_get_current_task();
 	__u64 key = (__u64)req;
 	struct inflight *in;
 	struct reqinfo ri;
-	struct slot sl;
 	__u8 context = CTX_SUBMIT;
 
 	if (!req_wanted(req, &ri))
@@ -604,10 +642,20 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 		in->context = context;
 	if (!(kinds & KIND_ISSUE) || failed_only)
 		return 0;
-	if (!claim(&sl) || !file_wanted(req, &ri, &sl))
+	if (!claim(sl) || !file_wanted(req, &ri, sl))
 		return 0;
-	emit_issue(ctx, &sl, req, &ri, context);
+	emit_issue(ctx, sl, req, &ri, context);
 	return 0;
+}
+
+static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
+				    bool from_poll)
+{
+	struct slot sl = {};
+	int ret = do_issue(ctx, req, from_poll, &sl);
+
+	release(&sl);
+	return ret;
 }
 
 /*
@@ -615,20 +663,20 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
  * completes it at once with this error. Report it now, from the SQE,
  * while its fd still names the file.
  */
-static __always_inline int on_prep_failed(void *ctx,
+static __always_inline int do_prep_failed(void *ctx,
 					  const struct io_uring_sqe *sqe,
-					  struct io_kiocb *req, int error)
+					  struct io_kiocb *req, int error,
+					  struct slot *sl)
 {
 	struct reqinfo ri;
-	struct slot sl;
 	struct event *e;
 
 	if (!(kinds & KIND_WRITE) || !req_wanted(req, &ri) ||
 	    !op_is_write(ri.op) || (failed_only && error >= 0))
 		return 0;
-	if (!claim(&sl) || !file_wanted(req, &ri, &sl))
+	if (!claim(sl) || !file_wanted(req, &ri, sl))
 		return 0;
-	e = &sl.s->ev;
+	e = &sl->s->ev;
 	fill_owner(e, &ri.owner);
 	e->type = EV_WRITE;
 	e->ts = bpf_ktime_get_ns();
@@ -646,17 +694,28 @@ static __always_inline int on_prep_failed(void *ctx,
 	if (op_is_vectored(ri.op))
 		e->len = iov_total(e->buf, e->len, ring_compat(ri.ctx));
 	e->res = error;
-	emit(ctx, &sl);
+	emit(ctx, sl);
 	return 0;
 }
 
+static __always_inline int on_prep_failed(void *ctx,
+					  const struct io_uring_sqe *sqe,
+					  struct io_kiocb *req, int error)
+{
+	struct slot sl = {};
+	int ret = do_prep_failed(ctx, sqe, req, error, &sl);
+
+	release(&sl);
+	return ret;
+}
+
 /* A completion: report tracked writes, once, with their result. */
-static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
-				       __s32 res, __u32 cflags)
+static __always_inline int do_complete(void *ctx, struct io_kiocb *req,
+				       __s32 res, __u32 cflags,
+				       struct slot *sl)
 {
 	__u64 key = (__u64)req;
 	struct inflight *in;
-	struct slot sl;
 	struct event *e;
 
 	in = bpf_map_lookup_elem(&inflight, &key);
@@ -664,10 +723,10 @@ static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 		return 0;
 	if (failed_only && res >= 0)
 		goto done;
-	if (!claim(&sl))
+	if (!claim(sl))
 		goto done;
-	e = &sl.s->ev;
-	fill_file((__u64)BPF_CORE_READ(req, file), sl.idx);
+	e = &sl->s->ev;
+	fill_file((__u64)BPF_CORE_READ(req, file), sl->idx);
 	fill_owner(e, &in->owner);
 	e->type = EV_WRITE;
 	e->ts = bpf_ktime_get_ns();
@@ -683,11 +742,21 @@ static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 	e->buf = in->buf;
 	e->len = in->len;
 	e->res = res;
-	emit(ctx, &sl);
+	emit(ctx, sl);
 done:
 	if (!(cflags & IORING_CQE_F_MORE))
 		bpf_map_delete_elem(&inflight, &key);
 	return 0;
+}
+
+static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
+				       __s32 res, __u32 cflags)
+{
+	struct slot sl = {};
+	int ret = do_complete(ctx, req, res, cflags, &sl);
+
+	release(&sl);
+	return ret;
 }
 
 /*

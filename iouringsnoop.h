@@ -62,7 +62,7 @@ enum file_kind {
 /* Why events were lost. The BPF side counts the first two per CPU. */
 enum loss_reason {
 	LOST_BUFFER_FULL = 0,	/* no room in the perf buffer */
-	LOST_OVERWRITTEN = 1,	/* slot taken over by a preempting run */
+	LOST_PREEMPTED = 1,	/* runs preempting each other: no slot */
 	LOST_SKIPPED = 2,	/* the kernel skipped a program run */
 	LOST_REASONS,
 };

@@ -27,7 +27,7 @@ struct losses {
 
 static const char *const reason_names[LOST_REASONS] = {
 	[LOST_BUFFER_FULL] = "buffer_full",
-	[LOST_OVERWRITTEN] = "overwritten",
+	[LOST_PREEMPTED] = "preempted",
 	[LOST_SKIPPED] = "skipped",
 };
 
