@@ -152,6 +152,7 @@ static const char *fentry_setup(struct iouringsnoop_bpf *obj)
 	if (why)
 		return why;
 	enable(obj, PROG(fentry_issue_sqe));
+	enable(obj, PROG(fentry_issue_sqe_wq));
 	if (kernel_func_exists("io_poll_issue")) {
 		enable(obj, PROG(fentry_poll_issue));
 		enable(obj, PROG(fexit_poll_issue));

@@ -126,7 +126,7 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LOST_REASONS_BPF);
+	__uint(max_entries, LOST_REASONS);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -921,9 +921,32 @@ static __always_inline int issue_enter(void *ctx, struct io_kiocb *req)
 	return on_issue(ctx, req, false);
 }
 
+static __always_inline bool on_io_worker(void)
+{
+	struct task_struct *cur = (void *)bpf_get_current_task();
+
+	return BPF_CORE_READ(cur, flags) & PF_IO_WORKER;
+}
+
+/*
+ * Two programs on io_issue_sqe(), one for io threads, one for the rest.
+ * While a run is preempted the kernel skips that program on its CPU, and
+ * the task that preempts a submitter is typically the io-wq worker it
+ * has just woken: with its own program, the worker's issues are not lost.
+ */
 SEC("fentry/io_issue_sqe")
 int fentry_issue_sqe(__u64 *ctx)
 {
+	if (on_io_worker())
+		return 0;
+	return issue_enter(ctx, arg0(ctx));
+}
+
+SEC("fentry/io_issue_sqe")
+int fentry_issue_sqe_wq(__u64 *ctx)
+{
+	if (!on_io_worker())
+		return 0;
 	return issue_enter(ctx, arg0(ctx));
 }
 

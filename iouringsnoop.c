@@ -27,7 +27,7 @@
 static volatile sig_atomic_t exiting;
 static struct env env;
 static struct output_opts oo;
-static unsigned long long n_events, n_lost, n_malformed;
+static unsigned long long n_events, n_lost, n_skipped, n_malformed;
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -275,6 +275,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 		}
 		err = 0;
 		n_lost = losses_report(losses, stdout, stderr, &oo);
+		n_skipped = losses_skipped(losses);
 		if (!flush_output())
 			goto out;
 		if (end && now_ms() >= end)
@@ -283,6 +284,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 	/* drain what is already in the buffers before leaving */
 	perf_buffer__consume(pb);
 	n_lost = losses_report(losses, stdout, stderr, &oo);
+	n_skipped = losses_skipped(losses);
 	flush_output();
 out:
 	losses_free(losses);
@@ -314,6 +316,9 @@ int main(int argc, char **argv)
 	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
+	if (n_skipped)
+		fprintf(stderr, ", %llu program runs skipped by the kernel",
+			n_skipped);
 	if (n_malformed)
 		fprintf(stderr, ", %llu malformed records", n_malformed);
 	fputc('\n', stderr);

@@ -59,14 +59,12 @@ enum file_kind {
 	FILE_PSEUDO = 5,	/* other synthesized names (nsfs, dmabuf...) */
 };
 
-/* Why events were lost. The BPF side counts the first two per CPU. */
+/* Why events were lost; the BPF side counts them per CPU. */
 enum loss_reason {
 	LOST_BUFFER_FULL = 0,	/* no room in the perf buffer */
 	LOST_PREEMPTED = 1,	/* runs preempting each other: no slot */
-	LOST_SKIPPED = 2,	/* the kernel skipped a program run */
 	LOST_REASONS,
 };
-#define LOST_REASONS_BPF	2
 
 #define PATH_F_TRUNCATED	0x1	/* root end of the path is missing */
 #define PATH_F_DELETED		0x2	/* file was unlinked */

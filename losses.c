@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Lost-event accounting. Three ways an event can be lost, all counted:
- * the perf buffer of a CPU was full, the scratch slot it was built in was
- * taken over by a run that preempted it (both counted by the BPF side,
- * per CPU), or the kernel skipped a run of one of our programs because
- * the same program was already running on that CPU (the kernel counts
- * these as recursion misses).
+ * Lost-event accounting. An event is lost when the perf buffer of its
+ * CPU is full, or when the scratch slot it was built in was taken over by
+ * a run that preempted it; the BPF side counts both, per CPU. Separately,
+ * the kernel skips a run of one of our programs while the same program is
+ * already running, preempted, on that CPU (its "recursion misses"); such
+ * a run may or may not have carried an event, so it is reported apart.
  */
 #include <linux/types.h>
 #include <stdlib.h>
@@ -21,14 +21,13 @@ struct losses {
 	struct bpf_object *obj;
 	__u64 *seen;		/* [reason][cpu] */
 	__u64 *now;
-	__u64 skipped;
+	unsigned long long skipped;
 	unsigned long long total;
 };
 
 static const char *const reason_names[LOST_REASONS] = {
 	[LOST_BUFFER_FULL] = "buffer_full",
 	[LOST_PREEMPTED] = "preempted",
-	[LOST_SKIPPED] = "skipped",
 };
 
 struct losses *losses_new(int drops_fd, struct bpf_object *obj)
@@ -42,7 +41,7 @@ struct losses *losses_new(int drops_fd, struct bpf_object *obj)
 	l->ncpus = libbpf_num_possible_cpus();
 	if (l->ncpus <= 0)
 		l->ncpus = 1;
-	l->seen = calloc((size_t)LOST_REASONS_BPF * l->ncpus, sizeof(__u64));
+	l->seen = calloc((size_t)LOST_REASONS * l->ncpus, sizeof(__u64));
 	l->now = calloc(l->ncpus, sizeof(__u64));
 	if (!l->seen || !l->now) {
 		losses_free(l);
@@ -87,6 +86,11 @@ static __u64 skipped_runs(struct losses *l)
 	return sum;
 }
 
+unsigned long long losses_skipped(const struct losses *l)
+{
+	return l->skipped;
+}
+
 unsigned long long losses_report(struct losses *l, FILE *out, FILE *err,
 				 const struct output_opts *o)
 {
@@ -94,7 +98,7 @@ unsigned long long losses_report(struct losses *l, FILE *out, FILE *err,
 	__u32 reason;
 	int cpu;
 
-	for (reason = 0; reason < LOST_REASONS_BPF; reason++) {
+	for (reason = 0; reason < LOST_REASONS; reason++) {
 		if (bpf_map_lookup_elem(l->drops_fd, &reason, l->now))
 			continue;
 		seen = l->seen + (size_t)reason * l->ncpus;
@@ -108,7 +112,7 @@ unsigned long long losses_report(struct losses *l, FILE *out, FILE *err,
 	}
 	skipped = skipped_runs(l);
 	if (skipped > l->skipped) {
-		report(l, out, err, o, -1, skipped - l->skipped, LOST_SKIPPED);
+		output_skipped(out, err, o, skipped - l->skipped);
 		l->skipped = skipped;
 	}
 	return l->total;

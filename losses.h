@@ -19,4 +19,7 @@ void losses_free(struct losses *l);
 unsigned long long losses_report(struct losses *l, FILE *out, FILE *err,
 				 const struct output_opts *o);
 
+/* Program runs the kernel skipped so far (reported by losses_report). */
+unsigned long long losses_skipped(const struct losses *l);
+
 #endif /* __LOSSES_H */

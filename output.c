@@ -393,6 +393,16 @@ int output_event(FILE *out, const struct output_opts *o,
 	return 0;
 }
 
+void output_skipped(FILE *out, FILE *err, const struct output_opts *o,
+		    unsigned long long count)
+{
+	if (o->json)
+		fprintf(out, "{\"type\":\"skipped\",\"count\":%llu}\n", count);
+	else
+		fprintf(err, "warning: the kernel skipped %llu runs of the "
+			"tracing programs; events may be missing\n", count);
+}
+
 void output_lost(FILE *out, FILE *err, const struct output_opts *o,
 		 int cpu, unsigned long long count, const char *reason)
 {

@@ -23,6 +23,10 @@ void output_header(FILE *out, const struct output_opts *o);
 int output_event(FILE *out, const struct output_opts *o,
 		 const void *data, size_t size);
 
+/* Report program runs the kernel skipped, each perhaps an event. */
+void output_skipped(FILE *out, FILE *err, const struct output_opts *o,
+		    unsigned long long count);
+
 /* Report events lost on one CPU (-1: no CPU in particular), and why. */
 void output_lost(FILE *out, FILE *err, const struct output_opts *o,
 		 int cpu, unsigned long long count, const char *reason);

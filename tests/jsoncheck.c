@@ -353,6 +353,7 @@ static const char *const issue_keys[] = { "attempt", NULL };
 static const char *const write_keys[] = {
 	"pos", "buf", "len", "res", "worker_host_tid", "latency_ns", NULL,
 };
+static const char *const skipped_keys[] = { "type", "count", NULL };
 static const char *const lost_keys[] = {
 	"type", "cpu", "count", "reason", NULL,
 };
@@ -397,6 +398,8 @@ static int validate(const char *file)
 			bad++;
 		} else if (!strcmp(t->val, "lost")) {
 			bad += missing_keys(&o, lost_keys) > 0;
+		} else if (!strcmp(t->val, "skipped")) {
+			bad += missing_keys(&o, skipped_keys) > 0;
 		} else if (!strcmp(t->val, "issue") ||
 			   !strcmp(t->val, "write")) {
 			int m = missing_keys(&o, common_keys);

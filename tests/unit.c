@@ -353,6 +353,13 @@ static void test_output(const char *jsonl)
 	      "lost events line in JSON");
 	fputs(buf, out);
 	free(buf);
+	f = open_memstream(&buf, &n);
+	output_skipped(f, stderr, &j, 5);
+	fclose(f);
+	check(!strcmp(buf, "{\"type\":\"skipped\",\"count\":5}\n"),
+	      "skipped runs line in JSON");
+	fputs(buf, out);
+	free(buf);
 	fclose(out);
 }
 

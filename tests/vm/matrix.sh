@@ -46,19 +46,19 @@ iouringsnoop.only=${ONLY:-} iouringsnoop.skip=${SKIP:-^unit}" \
 	echo "$rc" >"$OUT/$label.rc"
 }
 
-# "N passed, M failed" -> add to the totals, print "N ok" or "N ok, M FAIL"
+# "N passed, M failed" -> add to the totals; CELL says "N ok[, M FAIL]"
 tally() {
 	local p f
 	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$1")
 	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$1")
 	if [ -z "$p" ]; then
 		failed=$((failed + 1))
-		echo "FAIL: no result"
+		CELL="FAIL: no result"
 		return
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	if [ "$f" -eq 0 ]; then echo "$p ok"; else echo "$p ok, $f FAIL"; fi
+	if [ "$f" -eq 0 ]; then CELL="$p ok"; else CELL="$p ok, $f FAIL"; fi
 }
 
 guest_row() {
@@ -68,7 +68,8 @@ guest_row() {
 		line=$(grep -a "^@@@ \(result\|unsupported\) $b" "$log" | tr -d '\r' | tail -1)
 		case $line in
 		"@@@ result $b "*)
-			cell=$(tally "${line#@@@ result $b }") ;;
+			tally "${line#@@@ result $b }"
+			cell=$CELL ;;
 		"@@@ unsupported $b"*)
 			failed=$((failed + 1))
 			cell="FAIL: unsupported (${line#*: })" ;;
@@ -91,7 +92,8 @@ host_row() {
 		if [ "$b" = tracepoint ]; then
 			CI=true BACKEND=$b tests/run.sh >"$OUT/host.$b" 2>&1
 			grep -v '^ok' "$OUT/host.$b" | sed "s/^/[host $b] /"
-			cell=$(tally "$(tail -1 "$OUT/host.$b")")
+			tally "$(tail -1 "$OUT/host.$b")"
+			cell=$CELL
 		elif ./iouringsnoop -B "$b" -d 1 >/dev/null 2>"$OUT/host.$b"; then
 			cell="runs (not expected here)"
 		else
