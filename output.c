@@ -30,6 +30,9 @@ static void put(struct line *l, const char *s, size_t n)
 	l->len += n;
 }
 
+/* A string literal, without strlen at run time. */
+#define KEY(l, k) put(l, k, sizeof(k) - 1)
+
 static void puts_(struct line *l, const char *s)
 {
 	put(l, s, strlen(s));
@@ -47,6 +50,57 @@ static void putf(struct line *l, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		l->len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+static void put_u64(struct line *l, unsigned long long v)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	put(l, tmp + sizeof(tmp) - n, n);
+}
+
+static void put_s64(struct line *l, long long v)
+{
+	if (v < 0) {
+		put(l, "-", 1);
+		put_u64(l, -(unsigned long long)v);
+	} else {
+		put_u64(l, v);
+	}
+}
+
+static void put_hex(struct line *l, unsigned long long v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[18];
+	int n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	put(l, "0x", 2);
+	put(l, tmp + sizeof(tmp) - n, n);
+}
+
+/* Whether a name needs no escaping at all: the common case, kept fast. */
+static bool plain_ascii(const char *s, size_t len, enum escape_mode mode)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] < 0x21 || p[i] > 0x7e || p[i] == '\\' ||
+		    (p[i] == '"' && mode == ESC_JSON))
+			if (p[i] != ' ' || mode == ESC_FIELD)
+				return false;
+	}
+	return true;
 }
 
 /* Length of a well-formed UTF-8 sequence at s, or 0; *cp gets its value. */
@@ -99,6 +153,11 @@ size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
 
 	if (!cap)
 		return 0;
+	if (len < cap && plain_ascii(src, len, mode)) {
+		memcpy(dst, src, len);
+		dst[len] = '\0';
+		return len;
+	}
 	while (i < len) {
 		t = 0;
 		n = 1;
@@ -218,22 +277,46 @@ static void put_sqe_flags(struct line *l, unsigned long long flags)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(flags & (1ULL << i)))
 			continue;
-		putf(l, "%s%s", first ? "" : "|", names[i]);
+		if (!first)
+			put(l, "|", 1);
+		puts_(l, names[i]);
 		first = false;
 	}
 }
 
+/* Exactly n decimal digits, zero-padded. */
+static void put_digits(struct line *l, unsigned long long v, int n)
+{
+	char tmp[20];
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		tmp[i] = '0' + v % 10;
+		v /= 10;
+	}
+	put(l, tmp, n);
+}
+
+/* RFC 3339 in UTC; the date and time of day are formatted once a second. */
 static void put_rfc3339(struct line *l, const struct output_opts *o,
 			unsigned long long ts)
 {
+	static time_t cached_sec = -1;
+	static char cached[32];
+	static size_t cached_len;
 	long long real = (long long)ts + o->mono_to_real;
 	time_t sec = real / 1000000000LL;
 	struct tm tm;
-	char buf[32];
 
-	gmtime_r(&sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	putf(l, "%s.%09lldZ", buf, real % 1000000000LL);
+	if (sec != cached_sec) {
+		gmtime_r(&sec, &tm);
+		cached_len = strftime(cached, sizeof(cached),
+				      "%Y-%m-%dT%H:%M:%S.", &tm);
+		cached_sec = sec;
+	}
+	put(l, cached, cached_len);
+	put_digits(l, real % 1000000000LL, 9);
+	put(l, "Z", 1);
 }
 
 static void put_clock(struct line *l, const struct output_opts *o,
@@ -254,10 +337,15 @@ static void put_op_name(struct line *l, unsigned int op)
 {
 	const char *name = opcode_name(op);
 
-	if (name)
-		putf(l, "\"IORING_OP_%s\"", name);
-	else
-		putf(l, "\"%u\"", op);
+	if (name) {
+		KEY(l, "\"IORING_OP_");
+		puts_(l, name);
+		KEY(l, "\"");
+	} else {
+		KEY(l, "\"");
+		put_u64(l, op);
+		KEY(l, "\"");
+	}
 }
 
 static void put_op_column(struct line *l, unsigned int op)
@@ -272,6 +360,15 @@ static void put_op_column(struct line *l, unsigned int op)
 	putf(l, "%-11s ", name);
 }
 
+static void put_bool(struct line *l, bool v)
+{
+	if (v)
+		KEY(l, "true");
+	else
+		KEY(l, "false");
+}
+
+/* Written field by field with no printf: this runs once per event. */
 static void json_event(struct line *l, const struct output_opts *o,
 		       const struct event *e, size_t plen)
 {
@@ -280,36 +377,68 @@ static void json_event(struct line *l, const struct output_opts *o,
 
 	escape_name(comm, sizeof(comm), e->comm,
 		    strnlen(e->comm, TASK_COMM_LEN), ESC_JSON);
-	putf(l, "{\"type\":\"%s\",\"time\":\"", write ? "write" : "issue");
-	put_rfc3339(l, o, e->ts);
-	putf(l, "\",\"pid\":%u,\"tid\":%u,\"comm\":\"%s\",\"uid\":%u",
-	     e->pid, e->tid, comm, e->uid);
-	putf(l, ",\"req\":%llu,\"opcode\":%u,\"op\":",
-	     (unsigned long long)e->req, e->opcode);
-	put_op_name(l, e->opcode);
-	putf(l, ",\"user_data\":%llu,\"flags\":%llu,\"sqe_flags\":\"",
-	     (unsigned long long)e->user_data, (unsigned long long)e->flags);
-	put_sqe_flags(l, e->flags);
-	putf(l, "\",\"context\":\"%s\",\"sq_thread\":%s,\"sq_thread_id\":%u",
-	     context_name(e->context), e->sq_thread ? "true" : "false",
-	     e->sq_tid);
-	if (!write)
-		putf(l, ",\"attempt\":%u", e->attempt);
-	puts_(l, ",\"path\":\"");
-	put_path(l, e, plen, ESC_JSON);
-	putf(l, "\",\"file_type\":\"%s\",\"path_truncated\":%s,"
-	     "\"path_deleted\":%s,\"device\":%llu,\"inode\":%llu",
-	     kind_name(e->file_kind),
-	     e->path_flags & PATH_F_TRUNCATED ? "true" : "false",
-	     e->path_flags & PATH_F_DELETED ? "true" : "false",
-	     kernel_dev_to_user(e->dev), (unsigned long long)e->ino);
 	if (write)
-		putf(l, ",\"pos\":%lld,\"buf\":\"0x%llx\",\"len\":%llu,"
-		     "\"res\":%d,\"worker_host_tid\":%u,\"latency_ns\":%llu",
-		     (long long)e->pos, (unsigned long long)e->buf,
-		     (unsigned long long)e->len, e->res, e->tid,
-		     (unsigned long long)e->latency);
-	puts_(l, "}\n");
+		KEY(l, "{\"type\":\"write\",\"time\":\"");
+	else
+		KEY(l, "{\"type\":\"issue\",\"time\":\"");
+	put_rfc3339(l, o, e->ts);
+	KEY(l, "\",\"pid\":");
+	put_u64(l, e->pid);
+	KEY(l, ",\"tid\":");
+	put_u64(l, e->tid);
+	KEY(l, ",\"comm\":\"");
+	puts_(l, comm);
+	KEY(l, "\",\"uid\":");
+	put_u64(l, e->uid);
+	KEY(l, ",\"req\":");
+	put_u64(l, e->req);
+	KEY(l, ",\"opcode\":");
+	put_u64(l, e->opcode);
+	KEY(l, ",\"op\":");
+	put_op_name(l, e->opcode);
+	KEY(l, ",\"user_data\":");
+	put_u64(l, e->user_data);
+	KEY(l, ",\"flags\":");
+	put_u64(l, e->flags);
+	KEY(l, ",\"sqe_flags\":\"");
+	put_sqe_flags(l, e->flags);
+	KEY(l, "\",\"context\":\"");
+	puts_(l, context_name(e->context));
+	KEY(l, "\",\"sq_thread\":");
+	put_bool(l, e->sq_thread);
+	KEY(l, ",\"sq_thread_id\":");
+	put_u64(l, e->sq_tid);
+	if (!write) {
+		KEY(l, ",\"attempt\":");
+		put_u64(l, e->attempt);
+	}
+	KEY(l, ",\"path\":\"");
+	put_path(l, e, plen, ESC_JSON);
+	KEY(l, "\",\"file_type\":\"");
+	puts_(l, kind_name(e->file_kind));
+	KEY(l, "\",\"path_truncated\":");
+	put_bool(l, e->path_flags & PATH_F_TRUNCATED);
+	KEY(l, ",\"path_deleted\":");
+	put_bool(l, e->path_flags & PATH_F_DELETED);
+	KEY(l, ",\"device\":");
+	put_u64(l, kernel_dev_to_user(e->dev));
+	KEY(l, ",\"inode\":");
+	put_u64(l, e->ino);
+	if (write) {
+		KEY(l, ",\"pos\":");
+		put_s64(l, e->pos);
+		KEY(l, ",\"buf\":\"");
+		put_hex(l, e->buf);
+		KEY(l, "\",\"len\":");
+		put_u64(l, e->len);
+		KEY(l, ",\"res\":");
+		put_s64(l, e->res);
+		KEY(l, ",\"worker_host_tid\":");
+		put_u64(l, e->tid);
+		KEY(l, ",\"latency_ns\":");
+		put_u64(l, e->latency);
+	}
+	KEY(l, "}\n");
 }
 
 /* The EVENT column says what happened, and for issues, where. */
