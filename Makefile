@@ -6,6 +6,7 @@
 #                   (with CI=true or VM=1: make test-vm instead)
 # make test-vm      the tests on every backend of five kernels (QEMU)
 # make deps         install missing Debian packages, nothing when all are there
+# make bench        benchmark against bpftrace (bench/results.json)
 # make vmlinux      regenerate vmlinux.h from this kernel's BTF
 # make install      install binary and man page (PREFIX, DESTDIR)
 # make V=1 ...      show the full commands
@@ -45,8 +46,10 @@ BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	      linux-libc-dev
 TEST_PKGS  := liburing-dev jq
 VM_PKGS    := qemu-system-x86 busybox-static cpio
+BENCH_PKGS := fio bpftrace time
 
-.PHONY: all clean deps deps-test deps-vm run test test-vm install vmlinux
+.PHONY: all bench clean deps deps-bench deps-test deps-vm run test test-vm \
+	install vmlinux
 .DELETE_ON_ERROR:
 
 all: iouringsnoop
@@ -98,6 +101,18 @@ deps-test:
 deps-vm:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS))
 
+deps-bench:
+	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS))
+
+bench/loadgen: bench/loadgen.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@ -l:liburing.a
+
+# Side by side with bpftrace; writes bench/results.json (a few minutes).
+bench: deps-bench
+	$(Q)$(MAKE) --no-print-directory all bench/loadgen
+	$(Q)$(SUDO) bench/bench.sh
+
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(SUDO) ./iouringsnoop $(ARGS)
@@ -125,5 +140,5 @@ install: iouringsnoop
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -f iouringsnoop *.o iouringsnoop.skel.h
+	$(Q)rm -f iouringsnoop *.o iouringsnoop.skel.h bench/loadgen
 	$(Q)$(MAKE) --no-print-directory -C tests clean

@@ -1,0 +1,304 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# make bench: iouringsnoop side by side with a bpftrace one-liner, on three
+# io_uring workloads. Every workload runs untraced and traced in
+# alternation (A B A B...), PAIRS times per tracer, and only ratios within
+# this run are reported, as medians. Events are counted, not estimated:
+# the tracers' output is parsed and compared with the workload's own
+# counts. Prints a table and writes bench/results.json.
+#
+# Environment: PAIRS (default 5), RUN_SECONDS (default 3), BENCH_ONLY (a
+# regex over "workload/tracer" to run a subset), BENCH_QUICK=1 (skip the
+# depth and lossless-rate measurements).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+PAIRS=${PAIRS:-5}
+RUN=${RUN_SECONDS:-3}
+ONLY=${BENCH_ONLY:-}
+TOOL=$PWD/iouringsnoop
+LOADGEN=$PWD/bench/loadgen
+RESULTS=bench/results.json
+# on the root filesystem, as the fio workload asks
+WORK=$(mktemp -d /var/tmp/iouringsnoop-bench.XXXXXX)
+TPID=
+trap 'cleanup' EXIT
+
+cleanup() {
+	[ -n "$TPID" ] && kill -KILL "$TPID" 2>/dev/null
+	sysctl -qw kernel.bpf_stats_enabled=0 2>/dev/null
+	rm -rf "$WORK" /iouringsnoop-bench-depth1
+}
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (sudo make bench)"
+for c in fio bpftrace bpftool jq /usr/bin/time; do
+	command -v "$c" >/dev/null || die "$c is missing (make deps-bench)"
+done
+sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot enable BPF statistics"
+
+# The bpftrace one-liner: the fields it can print for every event.
+BPFTRACE_PROG='
+tracepoint:io_uring:io_uring_submit_req {
+	printf("issue %d %d %s %llu %d %llx\n", pid, tid, comm,
+	       args->user_data, args->opcode, args->flags);
+}
+tracepoint:io_uring:io_uring_complete {
+	printf("done %d %d %s %llu %d\n", pid, tid, comm, args->user_data,
+	       args->res);
+}'
+
+# --- workloads: each prints {"ops","seconds","writes","issues"} ----------
+
+workload() {
+	case $1 in
+	fio)
+		fio --name=bench --ioengine=io_uring --rw=randwrite --bs=4k \
+			--iodepth=32 --size=256m --runtime="$RUN" --time_based \
+			--filename="$WORK/fio.dat" --output-format=json 2>/dev/null |
+			jq -c '.jobs[0].write | {ops: .total_ios,
+				seconds: (.runtime / 1000), writes: .total_ios,
+				issues: .total_ios}' ;;
+	nop)
+		"$LOADGEN" nop "$RUN" ;;
+	mixed)
+		"$LOADGEN" mixed "$WORK/mixed" "$RUN" ;;
+	esac
+}
+
+# --- tracers -------------------------------------------------------------
+
+# start_tracer NAME DIR: runs in the background (TPID), returns when ready
+start_tracer() {
+	local name=$1 d=$2 i
+	bpftool prog show --json | jq -r '.[].id' >"$d/progs.before"
+	case $name in
+	json)
+		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" -j \
+			>"$d/out" 2>"$d/err" & ;;
+	columns)
+		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" \
+			>/dev/null 2>"$d/err" & ;;
+	nomatch)
+		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" -j \
+			-o FUTEX_WAITV >"$d/out" 2>"$d/err" & ;;
+	bpftrace)
+		# classic tracepoints need tracefs: mount it privately
+		/usr/bin/time -f '%U %S %M' -o "$d/time" unshare -m sh -c \
+			'mountpoint -q /sys/kernel/tracing ||
+			 mount -t tracefs nodev /sys/kernel/tracing || exit 1
+			 exec bpftrace -e "$0"' "$BPFTRACE_PROG" \
+			>"$d/out" 2>"$d/err" & ;;
+	esac
+	TPID=$!
+	for i in $(seq 300); do
+		grep -qs -e "^Tracing" -e "^Attaching" "$d/err" "$d/out" && return 0
+		kill -0 "$TPID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# BPF run time and run count of the programs the tracer loaded
+bpf_stats() {
+	local d=$1
+	bpftool prog show --json | jq -c --slurpfile before \
+		<(jq -R 'tonumber' "$d/progs.before" | jq -s .) \
+		'[.[] | select(.id as $i | ($before[0] | index($i)) | not)
+		      | {name, run_time_ns: (.run_time_ns // 0),
+			 run_cnt: (.run_cnt // 0)}]'
+}
+
+# stop_tracer DIR: SIGINT, wait, and (once the process is gone) its CPU time
+stop_tracer() {
+	local d=$1
+	sleep 0.3
+	bpf_stats "$d" >"$d/bpf.json"
+	# TPID is GNU time, which ignores SIGINT: signal the tracer under it
+	pkill -INT -P "$TPID" 2>/dev/null
+	wait "$TPID" 2>/dev/null
+	TPID=
+}
+
+# counts DIR TRACER WORKLOAD_JSON -> {"expected","delivered","lost"}
+counts() {
+	local d=$1 tracer=$2 wl=$3 lost delivered expected
+	case $tracer in
+	json|nomatch)
+		lost=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/err")
+		# the first issue of each request, and each write
+		delivered=$(jq -c 'select((.type == "issue" and .attempt == 1)
+			or .type == "write")' "$d/out" | wc -l)
+		if [ "$tracer" = nomatch ]; then
+			expected=0
+		else
+			expected=$(jq '.issues + .writes' <<<"$wl")
+		fi ;;
+	columns)
+		lost=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/err")
+		delivered=$(sed -n 's/^\([0-9]*\) events.*/\1/p' "$d/err")
+		expected=null ;;
+	bpftrace)
+		lost=$(grep -ho 'Lost [0-9]* events' "$d/out" "$d/err" |
+			awk '{ n += $2 } END { print n + 0 }')
+		delivered=$(grep -c -e '^issue ' -e '^done ' "$d/out")
+		expected=$(jq '2 * .issues' <<<"$wl") ;;
+	esac
+	echo "{\"expected\":$expected,\"delivered\":${delivered:-0},\"lost\":${lost:-null}}"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+	else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# --- pairs ---------------------------------------------------------------
+
+RUNS=$WORK/runs.jsonl
+: >"$RUNS"
+
+pair() {
+	local wl=$1 tracer=$2 p=$3 d=$WORK/$1-$2-$3 base traced c t
+	mkdir -p "$d"
+	base=$(workload "$wl")
+	if ! start_tracer "$tracer" "$d"; then
+		echo "bench: $tracer did not start: $(head -c 200 "$d/err")" >&2
+		stop_tracer "$d"
+		return
+	fi
+	traced=$(workload "$wl")
+	stop_tracer "$d"
+	c=$(counts "$d" "$tracer" "$traced")
+	read -r t <"$d/time" 2>/dev/null || t="0 0 0"
+	jq -nc --arg w "$wl" --arg t "$tracer" --argjson p "$p" \
+		--argjson base "$base" --argjson traced "$traced" \
+		--argjson counts "$c" --arg time "$t" \
+		--slurpfile bpf "$d/bpf.json" '
+		($time | split(" ") | map(tonumber)) as $tm |
+		{workload: $w, tracer: $t, pair: $p,
+		 untraced_ops_s: ($base.ops / $base.seconds),
+		 traced_ops_s: ($traced.ops / $traced.seconds),
+		 ratio: (($traced.ops / $traced.seconds) /
+			 ($base.ops / $base.seconds)),
+		 requests: $traced.issues, writes: $traced.writes,
+		 events: $counts,
+		 cpu_s: ($tm[0] + $tm[1]), peak_rss_kib: $tm[2],
+		 bpf: $bpf[0],
+		 bpf_ns_per_request: (if $traced.issues > 0 then
+			(($bpf[0] | map(.run_time_ns) | add // 0) /
+			 $traced.issues) else null end)}' >>"$RUNS"
+}
+
+echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}s runs"
+for wl in fio nop mixed; do
+	for tracer in json columns nomatch bpftrace; do
+		[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]] || continue
+		for p in $(seq "$PAIRS"); do
+			pair "$wl" "$tracer" "$p"
+		done
+		echo "  $wl/$tracer done" >&2
+	done
+done
+
+# --- BPF cost against path depth ------------------------------------------
+
+DEPTH=$WORK/depth.jsonl
+: >"$DEPTH"
+depth_path() {
+	local n=$1 p i have
+	if [ "$n" -eq 1 ]; then
+		echo /iouringsnoop-bench-depth1
+		return
+	fi
+	p=$WORK
+	have=$(tr -cd / <<<"$p" | wc -c)
+	for ((i = have; i < n - 1; i++)); do p="$p/d$i"; done
+	echo "$p/f"
+}
+if [ "${BENCH_QUICK:-}" != 1 ]; then
+	for n in 1 8 32; do
+		d=$WORK/depth-$n
+		mkdir -p "$d"
+		start_tracer json "$d" || die "iouringsnoop did not start"
+		"$LOADGEN" depth "$(depth_path "$n")" 20000 >"$d/wl"
+		stop_tracer "$d"
+		jq -c --argjson n "$n" '{components: $n,
+			programs: map(select(.run_cnt > 0) | {name,
+				ns_per_run: (.run_time_ns / .run_cnt | floor)})}' \
+			"$d/bpf.json" >>"$DEPTH"
+	done
+	echo "  depth done" >&2
+fi
+
+# --- highest event rate with nothing lost, -j to a file -------------------
+
+LOSSLESS=$WORK/lossless.jsonl
+: >"$LOSSLESS"
+lossless() {
+	local tracer=$1 per=$2 best=0 rate d c wl
+	for rate in 100000 200000 300000 400000 500000 600000 800000 \
+		    1000000 1200000 1500000 2000000; do
+		d=$WORK/rate-$tracer-$rate
+		mkdir -p "$d"
+		start_tracer "$tracer" "$d" || break
+		wl=$("$LOADGEN" nop "$RUN" $((rate / per)))
+		stop_tracer "$d"
+		c=$(counts "$d" "$tracer" "$wl")
+		# delivered all, lost none, and the load kept up with the rate
+		if jq -e --argjson rate "$rate" --argjson per "$per" \
+			'.lost == 0 and .delivered == .expected' <<<"$c" >/dev/null &&
+		   jq -e --argjson rate "$rate" --argjson per "$per" \
+			'.ops / .seconds * $per >= 0.97 * $rate' <<<"$wl" >/dev/null; then
+			best=$rate
+		else
+			break
+		fi
+	done
+	echo "{\"tracer\":\"$tracer\",\"events_per_s\":$best}" >>"$LOSSLESS"
+}
+if [ "${BENCH_QUICK:-}" != 1 ]; then
+	lossless json 1
+	lossless bpftrace 2
+	echo "  lossless rates done" >&2
+fi
+
+# --- report ----------------------------------------------------------------
+
+jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
+	--argjson cpus "$(nproc)" --argjson pairs "$PAIRS" \
+	--argjson seconds "$RUN" \
+	--slurpfile depth "$DEPTH" --slurpfile lossless "$LOSSLESS" '
+	def med: sort | if length == 0 then null
+		elif length % 2 == 1 then .[length / 2 | floor]
+		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+	{date: $date, kernel: $kernel, cpus: $cpus, pairs: $pairs,
+	 run_seconds: $seconds,
+	 summary: (group_by([.workload, .tracer]) | map({
+		workload: .[0].workload, tracer: .[0].tracer,
+		untraced_ops_s: (map(.untraced_ops_s) | med),
+		traced_ops_s: (map(.traced_ops_s) | med),
+		ratio: (map(.ratio) | med),
+		expected: (map(.events.expected) | med),
+		delivered: (map(.events.delivered) | med),
+		lost: (map(.events.lost // 0) | add),
+		cpu_s: (map(.cpu_s) | med),
+		peak_rss_kib: (map(.peak_rss_kib) | max),
+		bpf_ns_per_request: (map(.bpf_ns_per_request) | med)})),
+	 depth: $depth, lossless: $lossless, runs: .}' "$RUNS" >"$RESULTS"
+
+jq -r '
+	"",
+	"| workload | tracer | ops/s untraced | ops/s traced | ratio | events expected | delivered | lost | tracer CPU s | peak RSS MiB | BPF ns/request |",
+	"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+	(.summary[] | "| \(.workload) | \(.tracer) | \(.untraced_ops_s | floor) | \(.traced_ops_s | floor) | \(.ratio * 1000 | round / 1000) | \(.expected // "n/a" | tostring) | \(.delivered | floor) | \(.lost) | \(.cpu_s * 100 | round / 100) | \(.peak_rss_kib / 1024 * 10 | round / 10) | \(.bpf_ns_per_request // 0 | floor) |"),
+	"",
+	(if (.depth | length) > 0 then
+		"BPF ns per run against path depth (components): " +
+		(.depth | map("\(.components): " + (.programs | map("\(.name) \(.ns_per_run)") | join(", "))) | join("; "))
+	 else empty end),
+	(if (.lossless | length) > 0 then
+		"Highest event rate with nothing lost: " +
+		(.lossless | map("\(.tracer) \(.events_per_s)/s") | join(", "))
+	 else empty end)' "$RESULTS"
+echo
+echo "results: $RESULTS"
