@@ -32,6 +32,8 @@ const volatile bool failed_only = false;
 /* Backend behaviour, set by userspace with the programs it loads. */
 const volatile bool issue_at_submit = true;	/* tracepoint backend */
 const volatile bool complete_by_user_data = false; /* 5.10 completions */
+/* Whether any write can pass the filters: if not, completions are skipped. */
+const volatile bool track_writes = true;
 /* Random per run: request ids must not reveal kernel addresses. */
 const volatile __u64 req_key = 0;
 
@@ -289,10 +291,11 @@ static __always_inline void req_owner(struct io_kiocb *req,
 
 	*on_sq = false;
 	if (!(BPF_CORE_READ(ctx, flags) & IORING_SETUP_SQPOLL)) {
-		if (BPF_CORE_READ(cur, flags) & PF_IO_WORKER)
-			cur = req_task(req);
-		task_owner(cur, o);
 		o->sq_tid = 0;
+		if (BPF_CORE_READ(cur, flags) & PF_IO_WORKER)
+			task_owner(req_task(req), o);
+		else
+			current_owner(o);
 		return;
 	}
 	sq = BPF_CORE_READ(ctx, sq_data, thread);
@@ -478,9 +481,14 @@ static __always_inline void reset_attempts(struct io_kiocb *req)
 	bpf_map_delete_elem(&attempts, &key);
 }
 
+/*
+ * emit_issue(): attempt is the issue's number, or 0 to count it in the
+ * attempts map (kprobe and fentry backends, which see every issue).
+ */
 static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 				       struct io_kiocb *req,
-				       const struct reqinfo *ri, __u8 context)
+				       const struct reqinfo *ri, __u8 context,
+				       __u16 attempt)
 {
 	struct event *e = &sl->s->ev;
 
@@ -492,7 +500,7 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 	e->flags = req_flags(req);
 	e->opcode = ri->op;
 	e->context = context;
-	e->attempt = next_attempt(req);
+	e->attempt = attempt ? attempt : next_attempt(req);
 	e->sq_thread = context == CTX_SQPOLL;
 	e->pos = 0;
 	e->buf = 0;
@@ -553,7 +561,7 @@ static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
 	if (!req_wanted(req, &ri))
 		return 0;
 	/* the request may reuse the memory of an earlier one */
-	if ((kinds & KIND_ISSUE) && !failed_only)
+	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only)
 		reset_attempts(req);
 	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only;
 	write = (kinds & KIND_WRITE) && op_is_write(ri.op);
@@ -566,8 +574,9 @@ static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	if (req_flags(req) & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
+	/* the tracepoint backend's first issue of a request */
 	if (issue)
-		emit_issue(ctx, sl, req, &ri, context);
+		emit_issue(ctx, sl, req, &ri, context, 1);
 	if (write)
 		track_write(req, &ri, context);
 	return 0;
@@ -594,7 +603,7 @@ static __always_inline int do_iowq(void *ctx, struct io_kiocb *req,
 	struct inflight *in;
 	struct reqinfo ri;
 
-	in = bpf_map_lookup_elem(&inflight, &key);
+	in = track_writes ? bpf_map_lookup_elem(&inflight, &key) : NULL;
 	if (in)
 		in->context = CTX_IOWQ;
 	if (!(kinds & KIND_ISSUE) || failed_only ||
@@ -602,7 +611,8 @@ static __always_inline int do_iowq(void *ctx, struct io_kiocb *req,
 		return 0;
 	if (!claim(sl) || !file_wanted(req, &ri, sl))
 		return 0;
-	emit_issue(ctx, sl, req, &ri, CTX_IOWQ);
+	/* after one inline attempt: the second issue; io-wq keeps it then */
+	emit_issue(ctx, sl, req, &ri, CTX_IOWQ, 2);
 	return 0;
 }
 
@@ -637,14 +647,14 @@ static __always_inline int do_issue(void *ctx, struct io_kiocb *req,
 		context = CTX_SQPOLL;
 	else if (BPF_CORE_READ(cur, flags) & PF_IO_WORKER)
 		context = CTX_IOWQ;
-	in = bpf_map_lookup_elem(&inflight, &key);
+	in = track_writes ? bpf_map_lookup_elem(&inflight, &key) : NULL;
 	if (in)
 		in->context = context;
 	if (!(kinds & KIND_ISSUE) || failed_only)
 		return 0;
 	if (!claim(sl) || !file_wanted(req, &ri, sl))
 		return 0;
-	emit_issue(ctx, sl, req, &ri, context);
+	emit_issue(ctx, sl, req, &ri, context, 0);
 	return 0;
 }
 
@@ -718,6 +728,8 @@ static __always_inline int do_complete(void *ctx, struct io_kiocb *req,
 	struct inflight *in;
 	struct event *e;
 
+	if (!track_writes)
+		return 0;
 	in = bpf_map_lookup_elem(&inflight, &key);
 	if (!in)
 		return 0;

@@ -109,12 +109,29 @@ static struct perf_buffer *open_buffer(int map_fd, unsigned int pages)
 				    NULL);
 }
 
+/* Whether any write can pass -e and -o. */
+static bool writes_possible(void)
+{
+	static const unsigned int ops[] = { 2, 5, 23, 61 };
+	unsigned int i;
+
+	if (!(env.kinds & KIND_WRITE))
+		return false;
+	if (!env.filter_ops)
+		return true;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (env.opmask[ops[i] / 64] & (1ULL << (ops[i] % 64)))
+			return true;
+	return false;
+}
+
 static void set_rodata(struct iouringsnoop_bpf *obj)
 {
 	unsigned int i;
 	__u64 key;
 
 	obj->rodata->kinds = env.kinds;
+	obj->rodata->track_writes = writes_possible();
 	obj->rodata->failed_only = env.failed_only;
 	obj->rodata->nr_pids = env.nr_pids;
 	for (i = 0; i < env.nr_pids; i++)
@@ -172,6 +189,7 @@ static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
 	set_rodata(obj);
 	disable_all(obj);
 	reason = backend_setup(b, obj);
+	vmlinux_btf_free();
 	if (reason) {
 		snprintf(why, n, "%s", reason);
 		iouringsnoop_bpf__destroy(obj);
@@ -245,6 +263,7 @@ static int preflight(void)
 			"CONFIG_DEBUG_INFO_BTF=y\n");
 		return -1;
 	}
+	vmlinux_btf_free();
 	return 0;
 }
 

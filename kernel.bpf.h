@@ -100,6 +100,17 @@ static __always_inline void task_owner(struct task_struct *t, struct owner *o)
 	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
 }
 
+/* The same for the current task, through helpers rather than reads. */
+static __always_inline void current_owner(struct owner *o)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	o->pid = id >> 32;
+	o->tid = (__u32)id;
+	o->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(&o->comm, sizeof(o->comm));
+}
+
 /* A registered (fixed) file: the ring's table, not any task's fd table. */
 static __always_inline struct file *fixed_file(struct io_ring_ctx *ctx,
 					       __u32 idx)

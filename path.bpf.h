@@ -33,11 +33,36 @@ static __always_inline void dentry_name(struct event *e, struct dentry *d)
  * values there, so every iteration ends in the same state and the loop is
  * verified in linear time instead of once per combination of branches.
  */
+/* A dentry's parent and name, which the kernel keeps side by side. */
+struct parent_name {
+	struct dentry *parent;
+	struct qstr name;
+};
+
+/*
+ * One kernel read for both where the layout allows (every kernel so far),
+ * two otherwise: reads are most of the cost of a walk.
+ */
+static __always_inline void read_parent_name(struct dentry *d,
+					     struct parent_name *pn)
+{
+	if (bpf_core_field_offset(d->d_name) ==
+	    bpf_core_field_offset(d->d_parent) + sizeof(void *) &&
+	    bpf_core_field_size(d->d_name) == sizeof(struct qstr)) {
+		if (bpf_probe_read_kernel(pn, sizeof(*pn), &d->d_parent))
+			__builtin_memset(pn, 0, sizeof(*pn));
+		return;
+	}
+	pn->parent = BPF_CORE_READ(d, d_parent);
+	pn->name = BPF_CORE_READ(d, d_name);
+}
+
 static __always_inline int walk_path(struct scratch *s, struct dentry *d,
 				     struct vfsmount *vmnt)
 {
 	struct mount *mnt = container_of(vmnt, struct mount, mnt);
 	struct dentry *root = BPF_CORE_READ(vmnt, mnt_root);
+	struct parent_name pn;
 	struct dentry *parent;
 	struct mount *up;
 	struct qstr q;
@@ -46,7 +71,8 @@ static __always_inline int walk_path(struct scratch *s, struct dentry *d,
 
 	s->off = PATH_BUF;
 	for (i = 0; i < PATH_DEPTH; i++) {
-		parent = BPF_CORE_READ(d, d_parent);
+		read_parent_name(d, &pn);
+		parent = pn.parent;
 		if (d == root || d == parent) {
 			up = BPF_CORE_READ(mnt, mnt_parent);
 			if (d != root || up == mnt)
@@ -56,7 +82,7 @@ static __always_inline int walk_path(struct scratch *s, struct dentry *d,
 			root = BPF_CORE_READ(mnt, mnt.mnt_root);
 			continue;
 		}
-		q = BPF_CORE_READ(d, d_name);
+		q = pn.name;
 		len = q.len & NAME_MAX_LEN;
 		off = s->off;
 		if (len + 1 > off)
@@ -88,6 +114,7 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	struct event *e;
 	struct dentry *d;
 	struct inode *inode;
+	struct path fp;
 	unsigned long magic;
 	__u64 off, len;
 
@@ -104,7 +131,10 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	inode = BPF_CORE_READ(f, f_inode);
 	e->ino = BPF_CORE_READ(inode, i_ino);
 	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	d = BPF_CORE_READ(f, f_path.dentry);
+	/* mnt and dentry in one read */
+	if (bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path))
+		return 0;
+	d = fp.dentry;
 	if (BPF_CORE_READ(d, d_op, d_dname)) {
 		magic = BPF_CORE_READ(d, d_sb, s_magic);
 		if (magic == SOCKFS_MAGIC)
@@ -122,7 +152,7 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	e->file_kind = FILE_PATH;
 	if (is_deleted(d))
 		e->path_flags |= PATH_F_DELETED;
-	if (walk_path(s, d, BPF_CORE_READ(f, f_path.mnt)) < 0)
+	if (walk_path(s, d, fp.mnt) < 0)
 		e->path_flags |= PATH_F_TRUNCATED;
 	off = s->off;
 	if (off >= PATH_BUF) {

@@ -18,18 +18,25 @@
 #define CAP_BPF		39
 #endif
 
+static struct btf *kernel_btf;
+static bool kernel_btf_tried;
+
 const struct btf *vmlinux_btf(void)
 {
-	static struct btf *btf;
-	static bool tried;
-
-	if (!tried) {
-		tried = true;
-		btf = btf__load_vmlinux_btf();
-		if (!btf)
-			btf = NULL;
+	if (!kernel_btf_tried) {
+		kernel_btf_tried = true;
+		kernel_btf = btf__load_vmlinux_btf();
+		if (libbpf_get_error(kernel_btf))
+			kernel_btf = NULL;
 	}
-	return btf;
+	return kernel_btf;
+}
+
+void vmlinux_btf_free(void)
+{
+	btf__free(kernel_btf);
+	kernel_btf = NULL;
+	kernel_btf_tried = false;
 }
 
 static const struct btf_type *find_type(const char *name, int kind)

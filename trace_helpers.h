@@ -10,6 +10,12 @@
 struct btf;
 const struct btf *vmlinux_btf(void);
 
+/*
+ * Free it: libbpf loads its own copy to load programs, and holding both
+ * at once doubles the tool's peak memory. A later call loads it again.
+ */
+void vmlinux_btf_free(void);
+
 /* Whether the tracepoint exists, as seen through its btf_trace_ typedef. */
 bool tracepoint_exists(const char *name);
 
