@@ -433,10 +433,30 @@ struct reqinfo {
 	bool on_sq;
 };
 
+/*
+ * -p before anything else: io-wq workers and SQPOLL threads belong to the
+ * process that owns the ring, so the current process is the owner's, and
+ * a request of another process costs no kernel read at all.
+ */
+static __always_inline bool pid_may_match(void)
+{
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	bool hit = false;
+	__u32 i;
+
+	if (!nr_pids)
+		return true;
+	for (i = 0; i < MAX_PIDS && i < nr_pids; i++)
+		hit |= pids[i] == pid;
+	return hit;
+}
+
 /* Opcode and owner filters: the cheap ones, run before any path walk. */
 static __always_inline bool req_wanted(struct io_kiocb *req,
 				       struct reqinfo *ri)
 {
+	if (!pid_may_match())
+		return false;
 	ri->op = BPF_CORE_READ(req, opcode);
 	if (!op_wanted(ri->op))
 		return false;
@@ -603,6 +623,8 @@ static __always_inline int do_iowq(void *ctx, struct io_kiocb *req,
 	struct inflight *in;
 	struct reqinfo ri;
 
+	if (!pid_may_match())
+		return 0;
 	in = track_writes ? bpf_map_lookup_elem(&inflight, &key) : NULL;
 	if (in)
 		in->context = CTX_IOWQ;
@@ -728,7 +750,7 @@ static __always_inline int do_complete(void *ctx, struct io_kiocb *req,
 	struct inflight *in;
 	struct event *e;
 
-	if (!track_writes)
+	if (!track_writes || !pid_may_match())
 		return 0;
 	in = bpf_map_lookup_elem(&inflight, &key);
 	if (!in)

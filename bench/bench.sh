@@ -8,6 +8,10 @@
 # the tracers' output is parsed and compared with the workload's own
 # counts. Prints a table and writes bench/results.json.
 #
+# Each workload and tracer also gets one more traced run with the kernel's
+# BPF statistics on, for the programs' cost per request; the pairs run
+# with them off, as they slow every program run.
+#
 # Environment: PAIRS (default 5), RUN_SECONDS (default 3), BENCH_ONLY (a
 # regex over "workload/tracer" to run a subset), BENCH_QUICK=1 (skip the
 # depth and lossless-rate measurements).
@@ -23,10 +27,12 @@ RESULTS=bench/results.json
 # on the root filesystem, as the fio workload asks
 WORK=$(mktemp -d /var/tmp/iouringsnoop-bench.XXXXXX)
 TPID=
+IDLE_PID=
 trap 'cleanup' EXIT
 
 cleanup() {
 	[ -n "$TPID" ] && kill -KILL "$TPID" 2>/dev/null
+	[ -n "$IDLE_PID" ] && kill "$IDLE_PID" 2>/dev/null
 	sysctl -qw kernel.bpf_stats_enabled=0 2>/dev/null
 	rm -rf "$WORK" /iouringsnoop-bench-depth1
 }
@@ -37,7 +43,12 @@ die() { echo "bench: $*" >&2; exit 1; }
 for c in fio bpftrace bpftool jq /usr/bin/time; do
 	command -v "$c" >/dev/null || die "$c is missing (make deps-bench)"
 done
-sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot enable BPF statistics"
+# BPF statistics cost time on every program run: they are enabled only
+# for one extra run per workload and tracer, never during the pairs.
+stats() { sysctl -qw kernel.bpf_stats_enabled="$1" || die "cannot set BPF statistics"; }
+stats 0
+sleep 100000 &
+IDLE_PID=$!
 
 # The bpftrace one-liner: the fields it can print for every event.
 BPFTRACE_PROG='
@@ -82,8 +93,9 @@ start_tracer() {
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" \
 			>/dev/null 2>"$d/err" & ;;
 	nomatch)
+		# -p of a process that exists but does no io_uring
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" -j \
-			-o FUTEX_WAITV >"$d/out" 2>"$d/err" & ;;
+			-p "$IDLE_PID" >"$d/out" 2>"$d/err" & ;;
 	bpftrace)
 		# classic tracepoints need tracefs: mount it privately
 		/usr/bin/time -f '%U %S %M' -o "$d/time" unshare -m sh -c \
@@ -161,6 +173,8 @@ pair() {
 	local wl=$1 tracer=$2 p=$3 d=$WORK/$1-$2-$3 base traced c t
 	mkdir -p "$d"
 	base=$(workload "$wl")
+	# pair 0 measures the BPF programs' cost, with statistics on
+	[ "$p" -eq 0 ] && stats 1
 	if ! start_tracer "$tracer" "$d"; then
 		echo "bench: $tracer did not start: $(head -c 200 "$d/err")" >&2
 		stop_tracer "$d"
@@ -168,6 +182,7 @@ pair() {
 	fi
 	traced=$(workload "$wl")
 	stop_tracer "$d"
+	stats 0
 	c=$(counts "$d" "$tracer" "$traced")
 	read -r t <"$d/time" 2>/dev/null || t="0 0 0"
 	jq -nc --arg w "$wl" --arg t "$tracer" --argjson p "$p" \
@@ -193,7 +208,7 @@ echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}
 for wl in fio nop mixed; do
 	for tracer in json columns nomatch bpftrace; do
 		[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]] || continue
-		for p in $(seq "$PAIRS"); do
+		for p in $(seq 0 "$PAIRS"); do
 			pair "$wl" "$tracer" "$p"
 		done
 		echo "  $wl/$tracer done" >&2
@@ -216,6 +231,7 @@ depth_path() {
 	echo "$p/f"
 }
 if [ "${BENCH_QUICK:-}" != 1 ]; then
+	stats 1
 	for n in 1 8 32; do
 		d=$WORK/depth-$n
 		mkdir -p "$d"
@@ -227,6 +243,7 @@ if [ "${BENCH_QUICK:-}" != 1 ]; then
 				ns_per_run: (.run_time_ns / .run_cnt | floor)})}' \
 			"$d/bpf.json" >>"$DEPTH"
 	done
+	stats 0
 	echo "  depth done" >&2
 fi
 
@@ -273,7 +290,9 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 	{date: $date, kernel: $kernel, cpus: $cpus, pairs: $pairs,
 	 run_seconds: $seconds,
-	 summary: (group_by([.workload, .tracer]) | map({
+	 summary: (group_by([.workload, .tracer]) | map(
+		(map(select(.pair == 0)) | .[0].bpf_ns_per_request) as $bpf |
+		map(select(.pair > 0)) | {
 		workload: .[0].workload, tracer: .[0].tracer,
 		untraced_ops_s: (map(.untraced_ops_s) | med),
 		traced_ops_s: (map(.traced_ops_s) | med),
@@ -283,7 +302,7 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		lost: (map(.events.lost // 0) | add),
 		cpu_s: (map(.cpu_s) | med),
 		peak_rss_kib: (map(.peak_rss_kib) | max),
-		bpf_ns_per_request: (map(.bpf_ns_per_request) | med)})),
+		bpf_ns_per_request: $bpf})),
 	 depth: $depth, lossless: $lossless, runs: .}' "$RUNS" >"$RESULTS"
 
 jq -r '
