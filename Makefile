@@ -7,6 +7,9 @@
 # make test-vm      the tests on every backend of five kernels (QEMU)
 # make deps         install missing Debian packages, nothing when all are there
 # make bench        benchmark against bpftrace (bench/results.json)
+# make fuzz         libFuzzer on the output code (FUZZ_SECONDS, default 300)
+# make soak         ten minutes under load with restarts: no growth, no loss
+# make test SANITIZE=1  the tests with ASan and UBSan in userspace
 # make vmlinux      regenerate vmlinux.h from this kernel's BTF
 # make install      install binary and man page (PREFIX, DESTDIR)
 # make V=1 ...      show the full commands
@@ -22,6 +25,14 @@ ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -std=gnu11 -DVERSION='"$(VERSION)"' -I.
+# make ... SANITIZE=1: userspace built with AddressSanitizer and UBSan
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer
+CFLAGS    += $(SAN_FLAGS)
+LDFLAGS   += $(SAN_FLAGS)
+endif
+export SANITIZE
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	      -Wno-unused-parameter -I.
 # libbpf statically; libelf and zlib as shared libraries
@@ -44,12 +55,12 @@ SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	      linux-libc-dev
-TEST_PKGS  := liburing-dev jq
+TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
 
-.PHONY: all bench clean deps deps-bench deps-test deps-vm run test test-vm \
-	install vmlinux
+.PHONY: all bench clean deps deps-bench deps-test deps-vm fuzz run soak \
+	test test-vm install vmlinux FORCE
 .DELETE_ON_ERROR:
 
 all: iouringsnoop
@@ -63,8 +74,14 @@ iouringsnoop.skel.h: iouringsnoop.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name iouringsnoop_bpf > $@
 
+# Rebuild everything when the flags change (SANITIZE=1 and back).
+.build-flags: FORCE
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+FORCE:
+
 iouringsnoop.o backends.o: iouringsnoop.skel.h
-%.o: %.c $(wildcard *.h)
+%.o: %.c $(wildcard *.h) .build-flags
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
@@ -104,9 +121,23 @@ deps-vm:
 deps-bench:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS))
 
-bench/loadgen: bench/loadgen.c
+bench/loadgen: bench/loadgen.c .build-flags
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ -l:liburing.a
+
+# The fuzzer alone, for FUZZ_SECONDS (default 300); new inputs go to a
+# scratch corpus, findings to tests/ as crash-* files.
+FUZZ_SECONDS ?= 300
+fuzz: deps-test
+	$(Q)$(MAKE) --no-print-directory -C tests fuzz_output
+	$(Q)d=$$(mktemp -d) && cd tests && ./fuzz_output \
+		-max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-print_final_stats=1 $$d corpus; rc=$$?; rm -rf $$d; exit $$rc
+
+# About ten minutes of load, with tracer restarts: RSS and fds stay flat.
+soak: deps-test
+	$(Q)$(MAKE) --no-print-directory all bench/loadgen
+	$(Q)$(SUDO) tests/soak.sh
 
 # Side by side with bpftrace; writes bench/results.json (a few minutes).
 bench: deps-bench
@@ -119,7 +150,7 @@ run: deps
 
 # With CI=true or VM=1 the tests run on every kernel of the matrix too.
 test: deps-test
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all bench/loadgen
 	$(Q)$(MAKE) --no-print-directory -C tests
 	$(Q)if [ "$(CI)" = true ] || [ "$(VM)" = 1 ]; then \
 		$(MAKE) --no-print-directory test-vm; \
@@ -128,7 +159,7 @@ test: deps-test
 	fi
 
 test-vm: deps-vm
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all bench/loadgen
 	$(Q)$(MAKE) --no-print-directory -C tests
 	$(Q)$(SUDO) env CI=true tests/vm/matrix.sh
 
@@ -140,5 +171,5 @@ install: iouringsnoop
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -f iouringsnoop *.o iouringsnoop.skel.h bench/loadgen
+	$(Q)rm -f iouringsnoop *.o iouringsnoop.skel.h bench/loadgen .build-flags
 	$(Q)$(MAKE) --no-print-directory -C tests clean

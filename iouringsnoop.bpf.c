@@ -783,11 +783,28 @@ done:
 	return 0;
 }
 
+/*
+ * The request is done (unless more completions follow): its issue count
+ * goes, so that the attempts map holds only requests in flight. Submission
+ * resets it too, for requests that complete without a CQE.
+ */
+static __always_inline void forget_attempts(struct io_kiocb *req,
+					    __u32 cflags)
+{
+	if (issue_at_submit || !(kinds & KIND_ISSUE) || failed_only)
+		return;
+	if (!(cflags & IORING_CQE_F_MORE) && pid_may_match())
+		reset_attempts(req);
+}
+
 static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 				       __s32 res, __u32 cflags)
 {
 	struct slot sl = {};
-	int ret = do_complete(ctx, req, res, cflags, &sl);
+	int ret;
+
+	forget_attempts(req, cflags);
+	ret = do_complete(ctx, req, res, cflags, &sl);
 
 	release(&sl);
 	return ret;

@@ -7,6 +7,7 @@
  * enabling its programs, load, attach, then print perf buffer records.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,6 +355,22 @@ out:
 	return err;
 }
 
+/*
+ * Descriptors 0 and 2 must not be left free: the kernel would hand them
+ * to BPF objects, and messages would be written into those. With no
+ * stdout there is nothing to do at all.
+ */
+static bool std_fds_ready(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd += 2)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return false;
+	return fcntl(STDOUT_FILENO, F_GETFD) >= 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct iouringsnoop_bpf *obj = NULL;
@@ -366,6 +383,8 @@ int main(int argc, char **argv)
 	err = parse_args(argc, argv, &env);
 	if (err)
 		return err > 0 ? 0 : 2;
+	if (!std_fds_ready())
+		return 0;
 	/* a file or a pipe gets large writes; a terminal, whole lines */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

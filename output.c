@@ -4,6 +4,7 @@
  * the record as hostile: its size, its lengths and every byte of its names.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <linux/types.h>
 #include <stdint.h>
@@ -297,6 +298,25 @@ static void put_digits(struct line *l, unsigned long long v, int n)
 	put(l, tmp, n);
 }
 
+/*
+ * Seconds and nanoseconds since the epoch of an event. The record's time
+ * is not trusted to be sane: the sum is clamped to 1970..2262, never
+ * overflowed.
+ */
+static void event_time(const struct output_opts *o, unsigned long long ts,
+		       time_t *sec, long long *nsec)
+{
+	long long real;
+
+	if (ts > LLONG_MAX ||
+	    __builtin_add_overflow((long long)ts, o->mono_to_real, &real))
+		real = o->mono_to_real < 0 && ts <= LLONG_MAX ? 0 : LLONG_MAX;
+	if (real < 0)
+		real = 0;
+	*sec = real / 1000000000LL;
+	*nsec = real % 1000000000LL;
+}
+
 /* RFC 3339 in UTC; the date and time of day are formatted once a second. */
 static void put_rfc3339(struct line *l, const struct output_opts *o,
 			unsigned long long ts)
@@ -304,32 +324,36 @@ static void put_rfc3339(struct line *l, const struct output_opts *o,
 	static time_t cached_sec = -1;
 	static char cached[32];
 	static size_t cached_len;
-	long long real = (long long)ts + o->mono_to_real;
-	time_t sec = real / 1000000000LL;
+	long long nsec;
 	struct tm tm;
+	time_t sec;
 
+	event_time(o, ts, &sec, &nsec);
 	if (sec != cached_sec) {
-		gmtime_r(&sec, &tm);
+		if (!gmtime_r(&sec, &tm))
+			memset(&tm, 0, sizeof(tm));
 		cached_len = strftime(cached, sizeof(cached),
 				      "%Y-%m-%dT%H:%M:%S.", &tm);
 		cached_sec = sec;
 	}
 	put(l, cached, cached_len);
-	put_digits(l, real % 1000000000LL, 9);
+	put_digits(l, nsec, 9);
 	put(l, "Z", 1);
 }
 
 static void put_clock(struct line *l, const struct output_opts *o,
 		      unsigned long long ts)
 {
-	long long real = (long long)ts + o->mono_to_real;
-	time_t sec = real / 1000000000LL;
+	long long nsec;
 	struct tm tm;
 	char buf[16];
+	time_t sec;
 
-	localtime_r(&sec, &tm);
+	event_time(o, ts, &sec, &nsec);
+	if (!localtime_r(&sec, &tm))
+		memset(&tm, 0, sizeof(tm));
 	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-	putf(l, "%s.%06lld ", buf, real % 1000000000LL / 1000);
+	putf(l, "%s.%06lld ", buf, nsec / 1000);
 }
 
 /* Unknown opcodes print as their number, never as a guessed name. */

@@ -18,365 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json.h"
 
-#define MAX_FIELDS	64
 #define MAX_LINE	(1 << 16)
-
-struct field {
-	char key[64];
-	char *val;	/* decoded string, or the token text */
-	bool is_str;
-};
-
-struct object {
-	struct field f[MAX_FIELDS];
-	int n;
-};
-
-struct parser {
-	const char *s;
-	const char *err;
-};
-
-static void ws(struct parser *p)
-{
-	while (*p->s == ' ' || *p->s == '\t')
-		p->s++;
-}
-
-static int put_utf8(char *o, unsigned int c)
-{
-	if (c < 0x80) {
-		o[0] = c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = 0xc0 | c >> 6;
-		o[1] = 0x80 | (c & 0x3f);
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = 0xe0 | c >> 12;
-		o[1] = 0x80 | (c >> 6 & 0x3f);
-		o[2] = 0x80 | (c & 0x3f);
-		return 3;
-	}
-	o[0] = 0xf0 | c >> 18;
-	o[1] = 0x80 | (c >> 12 & 0x3f);
-	o[2] = 0x80 | (c >> 6 & 0x3f);
-	o[3] = 0x80 | (c & 0x3f);
-	return 4;
-}
-
-static int hex4(const char *s, unsigned int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			*v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			*v |= c - 'A' + 10;
-		else
-			return -1;
-	}
-	return 0;
-}
-
-/* Length of valid UTF-8 at s (RFC 3629), or 0. */
-static int utf8_len(const unsigned char *s)
-{
-	int n = s[0] < 0x80 ? 1 : s[0] < 0xc2 ? 0 : s[0] < 0xe0 ? 2 :
-		s[0] < 0xf0 ? 3 : s[0] < 0xf5 ? 4 : 0;
-	unsigned int c;
-	int i;
-
-	if (n <= 1)
-		return n;
-	c = s[0] & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/* Parse a JSON string at p->s into a new buffer. */
-static char *string(struct parser *p)
-{
-	char *out = malloc(strlen(p->s) * 4 + 1), *o = out;
-	unsigned int c, lo;
-	int n;
-
-	if (*p->s++ != '"')
-		goto bad;
-	while (*p->s != '"') {
-		if ((unsigned char)*p->s < 0x20)
-			goto bad;
-		if (*p->s != '\\') {
-			n = utf8_len((const unsigned char *)p->s);
-			if (!n)
-				goto bad;
-			memcpy(o, p->s, n);
-			o += n;
-			p->s += n;
-			continue;
-		}
-		p->s++;
-		switch (*p->s++) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '/': *o++ = '/'; break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case 'u':
-			if (hex4(p->s, &c))
-				goto bad;
-			p->s += 4;
-			if (c >= 0xd800 && c <= 0xdbff) {
-				if (p->s[0] != '\\' || p->s[1] != 'u' ||
-				    hex4(p->s + 2, &lo) || lo < 0xdc00 ||
-				    lo > 0xdfff)
-					goto bad;
-				p->s += 6;
-				c = 0x10000 + ((c - 0xd800) << 10) +
-				    (lo - 0xdc00);
-			} else if (c >= 0xdc00 && c <= 0xdfff) {
-				goto bad;
-			}
-			o += put_utf8(o, c);
-			break;
-		default:
-			goto bad;
-		}
-	}
-	p->s++;
-	*o = 0;
-	return out;
-bad:
-	free(out);
-	p->err = "bad string";
-	return NULL;
-}
-
-/* A number, true, false or null: returns its text. */
-static char *scalar(struct parser *p)
-{
-	const char *b = p->s;
-	char *out;
-
-	if (!strncmp(b, "true", 4) || !strncmp(b, "null", 4))
-		p->s += 4;
-	else if (!strncmp(b, "false", 5))
-		p->s += 5;
-	else {
-		if (*p->s == '-')
-			p->s++;
-		if (*p->s == '0')
-			p->s++;
-		else if (*p->s >= '1' && *p->s <= '9')
-			while (*p->s >= '0' && *p->s <= '9')
-				p->s++;
-		else
-			goto bad;
-		if (*p->s == '.') {
-			p->s++;
-			if (*p->s < '0' || *p->s > '9')
-				goto bad;
-			while (*p->s >= '0' && *p->s <= '9')
-				p->s++;
-		}
-		if (*p->s == 'e' || *p->s == 'E') {
-			p->s++;
-			if (*p->s == '+' || *p->s == '-')
-				p->s++;
-			if (*p->s < '0' || *p->s > '9')
-				goto bad;
-			while (*p->s >= '0' && *p->s <= '9')
-				p->s++;
-		}
-	}
-	out = strndup(b, p->s - b);
-	return out;
-bad:
-	p->err = "bad value";
-	return NULL;
-}
-
-static char *value(struct parser *p, bool *is_str);
-
-/* Nested arrays and objects are kept as their text, after validation. */
-static char *compound(struct parser *p)
-{
-	const char *b = p->s;
-	char close = *p->s == '[' ? ']' : '}';
-	bool first = true, is_str;
-	char *v;
-
-	p->s++;
-	ws(p);
-	while (*p->s != close) {
-		if (!first) {
-			if (*p->s++ != ',')
-				goto bad;
-			ws(p);
-		}
-		first = false;
-		if (close == '}') {
-			v = string(p);
-			if (!v)
-				return NULL;
-			free(v);
-			ws(p);
-			if (*p->s++ != ':')
-				goto bad;
-			ws(p);
-		}
-		v = value(p, &is_str);
-		if (!v)
-			return NULL;
-		free(v);
-		ws(p);
-	}
-	p->s++;
-	return strndup(b, p->s - b);
-bad:
-	p->err = "bad compound";
-	return NULL;
-}
-
-static char *value(struct parser *p, bool *is_str)
-{
-	*is_str = *p->s == '"';
-	if (*is_str)
-		return string(p);
-	if (*p->s == '[' || *p->s == '{')
-		return compound(p);
-	return scalar(p);
-}
-
-static void free_object(struct object *o)
-{
-	int i;
-
-	for (i = 0; i < o->n; i++)
-		free(o->f[i].val);
-	o->n = 0;
-}
-
-/* Parse one line holding exactly one object; 0 on success. */
-static int parse_object(const char *line, struct object *o, const char **err)
-{
-	struct parser p = { .s = line };
-	char *k;
-	int i;
-
-	o->n = 0;
-	ws(&p);
-	if (*p.s++ != '{')
-		goto bad;
-	ws(&p);
-	while (*p.s != '}') {
-		if (o->n) {
-			if (*p.s++ != ',')
-				goto bad;
-			ws(&p);
-		}
-		if (o->n == MAX_FIELDS)
-			goto bad;
-		k = string(&p);
-		if (!k || strlen(k) >= sizeof(o->f[0].key)) {
-			free(k);
-			goto bad;
-		}
-		for (i = 0; i < o->n; i++) {
-			if (!strcmp(o->f[i].key, k)) {
-				p.err = "duplicate key";
-				free(k);
-				goto bad;
-			}
-		}
-		strcpy(o->f[o->n].key, k);
-		free(k);
-		ws(&p);
-		if (*p.s++ != ':')
-			goto bad;
-		ws(&p);
-		o->f[o->n].val = value(&p, &o->f[o->n].is_str);
-		if (!o->f[o->n].val)
-			goto bad;
-		o->n++;
-		ws(&p);
-	}
-	p.s++;
-	ws(&p);
-	if (*p.s && *p.s != '\n')
-		goto bad;
-	return 0;
-bad:
-	*err = p.err ? p.err : "syntax error";
-	free_object(o);
-	return -1;
-}
-
-static const struct field *get(const struct object *o, const char *key)
-{
-	int i;
-
-	for (i = 0; i < o->n; i++)
-		if (!strcmp(o->f[i].key, key))
-			return &o->f[i];
-	return NULL;
-}
-
-/* Keys every event must carry, by type (see FIELDS in the man page). */
-static const char *const common_keys[] = {
-	"type", "time", "pid", "tid", "comm", "uid", "req", "opcode", "op",
-	"user_data", "flags", "sqe_flags", "context", "sq_thread",
-	"sq_thread_id", "path", "file_type", "path_truncated", "path_deleted",
-	"device", "inode", NULL,
-};
-static const char *const issue_keys[] = { "attempt", NULL };
-static const char *const write_keys[] = {
-	"pos", "buf", "len", "res", "worker_host_tid", "latency_ns", NULL,
-};
-static const char *const skipped_keys[] = { "type", "count", NULL };
-static const char *const lost_keys[] = {
-	"type", "cpu", "count", "reason", NULL,
-};
-
-static int missing_keys(const struct object *o, const char *const *keys)
-{
-	int bad = 0;
-
-	for (; *keys; keys++) {
-		if (!get(o, *keys)) {
-			fprintf(stderr, "  missing key \"%s\"\n", *keys);
-			bad++;
-		}
-	}
-	return bad;
-}
 
 static int validate(const char *file)
 {
 	static char line[MAX_LINE];
 	struct object o;
 	const char *err;
-	const struct field *t;
 	FILE *f = fopen(file, "r");
 	int n = 0, bad = 0;
 
@@ -392,29 +42,9 @@ static int validate(const char *file)
 			bad++;
 			continue;
 		}
-		t = get(&o, "type");
-		if (!t || !t->is_str) {
-			fprintf(stderr, "%s:%d: no \"type\"\n", file, n);
-			bad++;
-		} else if (!strcmp(t->val, "lost")) {
-			bad += missing_keys(&o, lost_keys) > 0;
-		} else if (!strcmp(t->val, "skipped")) {
-			bad += missing_keys(&o, skipped_keys) > 0;
-		} else if (!strcmp(t->val, "issue") ||
-			   !strcmp(t->val, "write")) {
-			int m = missing_keys(&o, common_keys);
-
-			if (!strcmp(t->val, "write"))
-				m += missing_keys(&o, write_keys);
-			else
-				m += missing_keys(&o, issue_keys);
-			if (m)
-				fprintf(stderr, "%s:%d: keys missing\n", file,
-					n);
-			bad += m > 0;
-		} else {
-			fprintf(stderr, "%s:%d: unknown type \"%s\"\n", file,
-				n, t->val);
+		if (!record_keys_ok(&o, stderr)) {
+			fprintf(stderr, "%s:%d: not a documented record\n",
+				file, n);
 			bad++;
 		}
 		free_object(&o);
@@ -436,7 +66,7 @@ struct record {
 };
 
 static struct object *objs;
-static int nobjs;
+static int nobjs, cap;
 
 static int load(const char *file)
 {
@@ -451,7 +81,15 @@ static int load(const char *file)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		n++;
-		objs = realloc(objs, (nobjs + 1) * sizeof(*objs));
+		/* doubling: a copy per line is quadratic, and slow under ASan */
+		if (nobjs == cap) {
+			cap = cap ? cap * 2 : 256;
+			objs = realloc(objs, cap * sizeof(*objs));
+			if (!objs) {
+				perror("realloc");
+				exit(2);
+			}
+		}
 		if (parse_object(line, &objs[nobjs], &err)) {
 			fprintf(stderr, "%s:%d: invalid JSON: %s\n", file, n,
 				err);

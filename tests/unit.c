@@ -291,6 +291,18 @@ static void test_output(const char *jsonl)
 	fputs(buf, out);
 	free(buf);
 
+	/* a record's time is not trusted: extremes clamp, never overflow */
+	e.ts = ~0ULL;
+	f = open_memstream(&buf, &n);
+	output_event(f, &(struct output_opts){ .json = true,
+		     .mono_to_real = -(1LL << 62) }, &e,
+		     EVENT_HDR_SIZE + e.path_len);
+	fclose(f);
+	check(strstr(buf, "\"time\":\"2262-04-11T23:47:16.854775807Z\"") != NULL,
+	      "JSON: an absurd time clamps to the last representable one");
+	free(buf);
+	e.ts = 1000000000ULL;
+
 	/* columns: one line, comm with its space escaped */
 	f = open_memstream(&buf, &n);
 	output_event(f, &c, &e, EVENT_HDR_SIZE + e.path_len);

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <liburing.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -763,6 +764,7 @@ static void deep_write(const struct who *w, struct io_uring *ring, int n,
 	rec_begin("write", e.user_data, 1);
 	rec_str("path_truncated", truncated ? "true" : "false");
 	rec_end();
+	free((char *)e.path);
 }
 
 static void case_deep(void)
@@ -1036,6 +1038,55 @@ static void case_prefix(void)
 	io_uring_queue_exit(&ring);
 }
 
+/*
+ * Dies with requests in flight: writes into a full pipe and reads from an
+ * empty one, then SIGKILL. The kernel cancels them as the ring is torn
+ * down; each write must be reported once, as cancelled.
+ */
+static void case_diehard(void)
+{
+	struct io_uring ring;
+	struct who w;
+	struct stat st;
+	char name[64];
+	int wp[2], rp[2], i, err;
+
+	set_comm("wl-diehard");
+	self(&w);
+	if (pipe2(wp, O_NONBLOCK) || pipe(rp))
+		die("pipe", errno);
+	while (write(wp[1], buf, sizeof(buf)) > 0)
+		;	/* fill it: writes through io_uring now wait */
+	fstat(wp[1], &st);
+	snprintf(name, sizeof(name), "pipe:[%llu]",
+		 (unsigned long long)st.st_ino);
+	ring_init(&ring, 16, 0);
+	for (i = 0; i < 4; i++) {
+		struct io_uring_sqe *sqe = sqe_get(&ring);
+
+		io_uring_prep_write(sqe, wp[1], buf, 100, 0);
+		sqe->user_data = ud(i + 1);
+		sqe = sqe_get(&ring);
+		io_uring_prep_read(sqe, rp[0], buf, 100, 0);
+		sqe->user_data = ud(i + 11);
+	}
+	err = io_uring_submit(&ring);
+	if (err != 8)
+		die("io_uring_submit", err < 0 ? -err : EIO);
+	for (i = 0; i < 4; i++) {
+		rec_begin("write", ud(i + 1), 1);
+		rec_who(&w);
+		rec_str("path", name);
+		rec_str("len", "100");
+		rec_fmt("res", "%d", -ECANCELED);
+		rec_end();
+	}
+	fflush(stdout);
+	/* give the kernel time to park the requests, then die */
+	usleep(200000);
+	raise(SIGKILL);
+}
+
 /* Wait until the runner says go, so that it can learn our pid first. */
 static void wait_for_go(void)
 {
@@ -1067,6 +1118,7 @@ int main(int argc, char **argv)
 		{ "threads", case_threads },
 		{ "special", case_special },
 		{ "prefix", case_prefix },
+		{ "diehard", case_diehard },
 	};
 	unsigned int i;
 

@@ -28,7 +28,7 @@ copy() {
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,iouringsnoop/tests}
 # GNU rm removes trees deeper than PATH_MAX, which the deep-path test makes
 copy /bin/bash /usr/bin/jq /usr/bin/mawk /usr/bin/setpriv /usr/bin/unshare \
-	/bin/rm
+	/bin/rm "$(command -v bpftool)"
 ln -s mawk "$root/usr/bin/awk"
 cp /bin/busybox "$root/bin/busybox"
 # busybox for everything else, never over a program copied above
@@ -37,7 +37,8 @@ for applet in $(/bin/busybox --list); do
 		ln -s busybox "$root/bin/$applet"
 done
 
-for f in iouringsnoop tests/run.sh tests/workload tests/jsoncheck tests/unit; do
+for f in iouringsnoop tests/run.sh tests/lib.sh tests/faults.sh \
+	 tests/workload tests/jsoncheck tests/unit bench/loadgen; do
 	copy "$PWD/$f"
 	mkdir -p "$root/iouringsnoop/$(dirname "$f")"
 	mv "$root$PWD/$f" "$root/iouringsnoop/$f"

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libFuzzer target: the userspace decoding and printing of event records,
+ * fed arbitrary bytes. The first byte picks the output mode; the rest is
+ * the record as the perf buffer would hand it over, of any length. For
+ * every input:
+ *   - a record that output_event() accepts prints exactly one line;
+ *   - in JSON mode that line is one valid object with the documented keys;
+ *   - no line holds a control byte but its final newline;
+ *   - a rejected record prints nothing;
+ *   - nothing crashes (ASan and UBSan watch the rest).
+ */
+#include <linux/types.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../iouringsnoop.h"
+#include "../output.h"
+#include "json.h"
+
+#define CHECK(cond) do { if (!(cond)) { \
+	fprintf(stderr, "fuzz_output: %s failed\n", #cond); abort(); } } while (0)
+
+static void check_line(const char *buf, size_t n, bool json)
+{
+	struct object o;
+	const char *err;
+	size_t i;
+
+	CHECK(n > 0 && buf[n - 1] == '\n');
+	CHECK(memchr(buf, '\n', n - 1) == NULL);
+	for (i = 0; i + 1 < n; i++)
+		CHECK((unsigned char)buf[i] >= 0x20 && buf[i] != 0x7f);
+	if (!json)
+		return;
+	CHECK(parse_object(buf, &o, &err) == 0);
+	CHECK(record_keys_ok(&o, stderr));
+	free_object(&o);
+}
+
+static void print_event(const uint8_t *data, size_t size, uint8_t mode)
+{
+	struct output_opts o = {
+		.json = mode & 1,
+		.timestamp = mode & 2,
+		/* some inputs shift the clock far, to reach odd dates */
+		.mono_to_real = (mode & 4) ? 1700000000LL * 1000000000LL :
+			       (mode & 8) ? -(1LL << 62) : 0,
+	};
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	int r;
+
+	CHECK(f);
+	r = output_event(f, &o, data, size);
+	fclose(f);
+	if (r < 0)
+		CHECK(n == 0);
+	else
+		check_line(buf, n, o.json);
+	free(buf);
+}
+
+/* The lines about lost events, with arbitrary numbers. */
+static void print_losses(const uint8_t *data, size_t size)
+{
+	struct output_opts o = { .json = true };
+	unsigned long long count = 0;
+	char *buf = NULL;
+	size_t n = 0;
+	int cpu = 0;
+	FILE *f;
+
+	if (size < sizeof(count) + sizeof(cpu))
+		return;
+	memcpy(&count, data, sizeof(count));
+	memcpy(&cpu, data + sizeof(count), sizeof(cpu));
+	f = open_memstream(&buf, &n);
+	CHECK(f);
+	output_lost(f, stderr, &o, cpu, count, "buffer_full");
+	fclose(f);
+	check_line(buf, n, true);
+	free(buf);
+	f = open_memstream(&buf, &n);
+	CHECK(f);
+	output_skipped(f, stderr, &o, count);
+	fclose(f);
+	check_line(buf, n, true);
+	free(buf);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *copy;
+
+	if (size < 1)
+		return 0;
+	/* an exact-size heap copy, so that ASan sees any over-read */
+	copy = malloc(size - 1 ? size - 1 : 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data + 1, size - 1);
+	print_event(copy, size - 1, data[0]);
+	if (data[0] & 16)
+		print_losses(copy, size - 1);
+	free(copy);
+	return 0;
+}

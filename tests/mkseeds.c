@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Writes the fuzzer's seed corpus: one file per interesting record, each a
+ * mode byte (see fuzz_output.c) followed by the record.
+ * usage: mkseeds DIR
+ */
+#include <linux/types.h>
+#include <stdio.h>
+#include <string.h>
+#include "../iouringsnoop.h"
+
+static const char *dir;
+
+static void seed(const char *name, unsigned char mode, const struct event *e,
+		 size_t size)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f) {
+		perror(path);
+		return;
+	}
+	fwrite(&mode, 1, 1, f);
+	fwrite(e, 1, size, f);
+	fclose(f);
+}
+
+static struct event base(int type, const char *path, int kind)
+{
+	struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = type;
+	e.ts = 123456789ULL;
+	e.req = 0x1122334455667788ULL;
+	e.user_data = 42;
+	e.pid = 100;
+	e.tid = 101;
+	e.uid = 0;
+	e.opcode = 23;
+	e.attempt = 1;
+	e.file_kind = kind;
+	e.dev = (8 << 20) | 1;
+	e.ino = 12;
+	e.pos = 4096;
+	e.buf = 0x7fff12340000ULL;
+	e.len = 4096;
+	e.res = 4096;
+	strcpy(e.comm, "fio");
+	e.path_len = strlen(path);
+	memcpy(e.path, path, e.path_len);
+	return e;
+}
+
+int main(int argc, char **argv)
+{
+	struct event e;
+
+	if (argc != 2)
+		return 2;
+	dir = argv[1];
+	e = base(EV_ISSUE, "/var/tmp/data", FILE_PATH);
+	seed("issue-json", 1, &e, EVENT_HDR_SIZE + e.path_len);
+	seed("issue-columns", 2, &e, EVENT_HDR_SIZE + e.path_len);
+	e = base(EV_WRITE, "/var/tmp/data", FILE_PATH);
+	seed("write-json", 1 | 16, &e, EVENT_HDR_SIZE + e.path_len);
+	e = base(EV_WRITE, "/a\nb\"c\\d\x1b[1m\xff\xe2\x80\xae", FILE_PATH);
+	strcpy(e.comm, "x y\n\"");
+	seed("hostile-json", 1, &e, EVENT_HDR_SIZE + e.path_len);
+	seed("hostile-columns", 0, &e, EVENT_HDR_SIZE + e.path_len);
+	e = base(EV_ISSUE, "", FILE_SOCKET);
+	seed("socket", 1, &e, EVENT_HDR_SIZE);
+	e = base(EV_ISSUE, "[eventfd]", FILE_ANON);
+	seed("anon", 4 | 1, &e, EVENT_HDR_SIZE + e.path_len);
+	e = base(EV_WRITE, "/d/d/d/f", FILE_PATH);
+	e.path_flags = PATH_F_TRUNCATED | PATH_F_DELETED;
+	seed("truncated", 8 | 1, &e, EVENT_HDR_SIZE + e.path_len);
+	e = base(EV_ISSUE, "", FILE_NONE);
+	e.opcode = 200;
+	e.context = CTX_POLL;
+	seed("unknown-op", 2, &e, EVENT_HDR_SIZE);
+	e = base(EV_WRITE, "/x", FILE_PATH);
+	seed("short-record", 1, &e, EVENT_HDR_SIZE / 2);
+	return 0;
+}
