@@ -40,7 +40,7 @@ LIBBPF_A  ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.
 LDLIBS    += $(LIBBPF_A) -lelf -lz
 
 # Userspace objects other than main, shared with the tests.
-LIB_OBJS  := opcodes.o output.o options.o trace_helpers.o
+LIB_OBJS  := opcodes.o output.o options.o procs.o trace_helpers.o
 
 ifeq ($(V),1)
 Q =
@@ -65,7 +65,8 @@ BENCH_PKGS := fio bpftrace time
 
 all: iouringsnoop
 
-iouringsnoop.bpf.o: iouringsnoop.bpf.c kernel.bpf.h path.bpf.h iouringsnoop.h vmlinux.h
+iouringsnoop.bpf.o: iouringsnoop.bpf.c kernel.bpf.h path.bpf.h named.bpf.h proc.bpf.h \
+		iouringsnoop.h vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@

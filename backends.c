@@ -109,12 +109,79 @@ static const char *no_variant(const struct variant *v)
 	return why;
 }
 
+/* Where each at-op's names and directory fds sit in this kernel's request. */
+static const struct {
+	const char *type;
+	const char *name[2];
+	const char *dfd[2];
+} at_structs[AT_KINDS] = {
+	[AT_OPEN] = { "io_open", { "filename" }, { "dfd" } },
+	[AT_STATX] = { "io_statx", { "filename" }, { "dfd" } },
+	[AT_RENAME] = { "io_rename", { "oldpath", "newpath" },
+			{ "old_dfd", "new_dfd" } },
+	[AT_UNLINK] = { "io_unlink", { "filename" }, { "dfd" } },
+	[AT_MKDIR] = { "io_mkdir", { "filename" }, { "dfd" } },
+	/* the target is stored as given; only the link is made absolute */
+	[AT_SYMLINK] = { "io_link", { "oldpath", "newpath" },
+			 { NULL, "new_dfd" } },
+	[AT_LINK] = { "io_link", { "oldpath", "newpath" },
+		      { "old_dfd", "new_dfd" } },
+};
+
+/*
+ * The op structs overlay the start of the request on every kernel (a
+ * union up to 5.x, a cast of it after), so member offsets are request
+ * offsets. An op this kernel lacks keeps -1 and reports no path.
+ */
+static void set_at_layouts(struct iouringsnoop_bpf *obj)
+{
+	struct at_layout *lay = (void *)obj->rodata->at_layouts;
+	bool user = false;
+	int k, i, off;
+
+	for (k = 0; k < AT_KINDS; k++) {
+		for (i = 0; i < 2; i++) {
+			lay[k].name[i] = -1;
+			lay[k].dfd[i] = -1;
+			if (!at_structs[k].name[i])
+				continue;
+			off = kernel_member(at_structs[k].type,
+					    at_structs[k].name[i],
+					    k == AT_STATX ? &user : NULL);
+			lay[k].name[i] = off;
+			if (k == AT_STATX)
+				obj->rodata->statx_user_name = user;
+			if (off >= 0 && at_structs[k].dfd[i])
+				lay[k].dfd[i] = kernel_member(at_structs[k].type,
+							      at_structs[k].dfd[i],
+							      NULL);
+		}
+	}
+}
+
+/* Process records, for exe, cmdline and ancestors. */
+static void proc_setup(struct iouringsnoop_bpf *obj)
+{
+	if (!obj->rodata->track_procs)
+		return;
+	enable(obj, PROG(tp_fork));
+	enable(obj, PROG(tp_exec));
+	enable(obj, PROG(tp_exit));
+}
+
 /* What every backend needs: submissions, completions, ring creation. */
 static const char *common_setup(struct iouringsnoop_bpf *obj)
 {
-	const struct variant *c;
+	const struct variant *c, *sub;
 
-	if (!pick(obj, submit_variants))
+	set_at_layouts(obj);
+	proc_setup(obj);
+	sub = pick(obj, submit_variants);
+	/* 5.10's fires before the SQE is read: at-op names are not there */
+	if (sub)
+		obj->rodata->names_at_submit =
+			sub->prog != PROG(tp_submit_sqe_510);
+	if (!sub)
 		return tracepoint_exists("io_uring_submit_req") ?
 		       no_variant(&submit_variants[0]) :
 		       no_variant(&submit_variants[1]);

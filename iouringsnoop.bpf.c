@@ -36,6 +36,22 @@ const volatile bool complete_by_user_data = false; /* 5.10 completions */
 const volatile bool track_writes = true;
 /* Random per run: request ids must not reveal kernel addresses. */
 const volatile __u64 req_key = 0;
+/* --cgroup: only tasks under the cgroup in cgroup_filter[0] */
+const volatile bool filter_cgroup = false;
+/* The tracer's PID namespace: ns_pid and ns_tid are for other ones. */
+const volatile __u32 tracer_pidns_level = 0;
+const volatile __u32 tracer_pidns_ino = 0;
+/* exe, cmdline and ancestors wanted: send fork, exec and exit records */
+const volatile bool track_procs = false;
+/*
+ * Where each at-op keeps its names and their directory fds, in bytes from
+ * the start of the request; set from the kernel's BTF, -1 where absent.
+ */
+const volatile struct at_layout at_layouts[AT_KINDS] = {};
+/* up to 5.18 STATX kept the user's pointer, not a copy of the name */
+const volatile bool statx_user_name = false;
+/* 5.10's submit tracepoint fires before the SQE is read into the request */
+const volatile bool names_at_submit = true;
 
 /*
  * Opcodes whose fd names a file the request works on (the kernel's
@@ -55,10 +71,16 @@ const volatile __u64 req_key = 0;
 #define NEEDS_FILE_HI	(1ULL << (64 - 64))	/* 64 URING_CMD128 */
 
 struct owner {
+	__u64 cgroup;
 	__u32 pid;
 	__u32 tid;
 	__u32 uid;
 	__u32 sq_tid;
+	__u32 ppid;
+	__u32 ns_pid;
+	__u32 ns_tid;
+	__u32 pad;
+	/* 8-byte aligned: -c compares it as two words */
 	char comm[TASK_COMM_LEN];
 };
 
@@ -87,6 +109,8 @@ struct scratch {
 	__u64 owner;		/* stamp of the run using this slot */
 	__u64 busy;		/* a run holds it (it may be preempted) */
 	struct event ev;
+	/* room for a name read past path[]: see join_name() */
+	char spill[PATH_BUF];
 	__u32 off;		/* walk_path's write position */
 	/* path is assembled right to left; names may spill past PATH_BUF */
 	char path[PATH_BUF + NAME_MAX_LEN + 1];
@@ -104,6 +128,14 @@ struct {
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
+
+/* --cgroup: the directory's fd, set by userspace before attaching */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_filter SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -274,6 +306,8 @@ static __always_inline bool op_wanted(__u8 op)
 
 #include "kernel.bpf.h"
 #include "path.bpf.h"
+#include "named.bpf.h"
+#include "proc.bpf.h"
 
 /*
  * Who submitted the request. SQPOLL rings are charged to the thread that
@@ -308,6 +342,8 @@ static __always_inline void req_owner(struct io_kiocb *req,
 		o->tid = BPF_CORE_READ(ctx, sq_data, task_pid);
 		o->uid = BPF_CORE_READ(ctx, sq_creds, uid.val);
 		BPF_CORE_READ_STR_INTO(&o->comm, sq, group_leader, comm);
+		/* the SQPOLL thread is one of the creator's threads */
+		task_context(sq, o);
 	}
 	o->sq_tid = BPF_CORE_READ(sq, pid);
 }
@@ -343,13 +379,17 @@ static __always_inline bool owner_wanted(const struct owner *o)
 		if (!hit)
 			return false;
 	}
-	return !nr_comms || comm_wanted(o);
+	if (nr_comms && !comm_wanted(o))
+		return false;
+	/* workers and SQPOLL threads are in their process's cgroup */
+	return !filter_cgroup ||
+	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
 }
 
 static __always_inline void emit(void *ctx, const struct slot *sl)
 {
 	struct event *e = &sl->s->ev;
-	__u64 size = EVENT_HDR_SIZE + e->path_len;
+	__u64 size = EVENT_HDR_SIZE + e->path_len + e->path2_len;
 
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -365,6 +405,10 @@ static __always_inline void fill_owner(struct event *e, const struct owner *o)
 	e->tid = o->tid;
 	e->uid = o->uid;
 	e->sq_tid = o->sq_tid;
+	e->ppid = o->ppid;
+	e->ns_pid = o->ns_pid;
+	e->ns_tid = o->ns_tid;
+	e->cgroup = o->cgroup;
 	__builtin_memcpy(e->comm, o->comm, TASK_COMM_LEN);
 }
 
@@ -472,9 +516,10 @@ static __always_inline bool req_wanted(struct io_kiocb *req,
  */
 static __always_inline bool file_wanted(struct io_kiocb *req,
 					const struct reqinfo *ri,
-					const struct slot *sl)
+					const struct slot *sl, bool at_submit)
 {
-	fill_file((__u64)req_file(req, ri->ctx, ri->op), sl->idx);
+	if (!fill_named(req, ri->op, sl->idx, at_submit))
+		fill_file((__u64)req_file(req, ri->ctx, ri->op), sl->idx);
 	if (!nr_prefixes)
 		return true;
 	return prefix_wanted(sl->idx) && still_owned(sl);
@@ -589,7 +634,7 @@ static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
 		return 0;
 	if (!claim(sl))
 		return 0;
-	if ((issue || nr_prefixes) && !file_wanted(req, &ri, sl))
+	if ((issue || nr_prefixes) && !file_wanted(req, &ri, sl, true))
 		return 0;
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	if (req_flags(req) & REQ_F_FORCE_ASYNC)
@@ -631,7 +676,7 @@ static __always_inline int do_iowq(void *ctx, struct io_kiocb *req,
 	if (!(kinds & KIND_ISSUE) || failed_only ||
 	    (req_flags(req) & REQ_F_FORCE_ASYNC) || !req_wanted(req, &ri))
 		return 0;
-	if (!claim(sl) || !file_wanted(req, &ri, sl))
+	if (!claim(sl) || !file_wanted(req, &ri, sl, false))
 		return 0;
 	/* after one inline attempt: the second issue; io-wq keeps it then */
 	emit_issue(ctx, sl, req, &ri, CTX_IOWQ, 2);
@@ -674,7 +719,7 @@ static __always_inline int do_issue(void *ctx, struct io_kiocb *req,
 		in->context = context;
 	if (!(kinds & KIND_ISSUE) || failed_only)
 		return 0;
-	if (!claim(sl) || !file_wanted(req, &ri, sl))
+	if (!claim(sl) || !file_wanted(req, &ri, sl, false))
 		return 0;
 	emit_issue(ctx, sl, req, &ri, context, 0);
 	return 0;
@@ -706,7 +751,7 @@ static __always_inline int do_prep_failed(void *ctx,
 	if (!(kinds & KIND_WRITE) || !req_wanted(req, &ri) ||
 	    !op_is_write(ri.op) || (failed_only && error >= 0))
 		return 0;
-	if (!claim(sl) || !file_wanted(req, &ri, sl))
+	if (!claim(sl) || !file_wanted(req, &ri, sl, false))
 		return 0;
 	e = &sl->s->ev;
 	fill_owner(e, &ri.owner);
@@ -830,17 +875,64 @@ static __always_inline int on_complete_ud(void *ctx, void *ring,
 	return on_complete(ctx, (void *)r, res, cflags);
 }
 
-/* Remember who created a SQPOLL ring: its requests are charged to them. */
-static __always_inline int on_create(void *ctx_ptr, __u32 flags)
+/* -e create: report the new ring, with the filters on its creator. */
+static __always_inline void emit_create(void *ctx, int fd, __u32 sq,
+					__u32 cq, __u32 flags,
+					const struct owner *o)
 {
-	struct task_struct *cur = (void *)bpf_get_current_task();
-	__u64 key = (__u64)ctx_ptr;
+	struct slot sl = {};
+	struct event *e;
+
+	if (!owner_wanted(o) || !claim(&sl))
+		goto out;
+	e = &sl.s->ev;
+	fill_owner(e, o);
+	e->type = EV_CREATE;
+	e->ts = bpf_ktime_get_ns();
+	e->req = 0;
+	e->user_data = 0;
+	e->flags = flags;
+	e->opcode = 0;
+	e->context = CTX_SUBMIT;
+	e->attempt = 0;
+	e->sq_thread = 0;
+	e->pos = sq;
+	e->buf = 0;
+	e->len = cq;
+	e->res = fd;
+	e->latency = 0;
+	e->file_kind = FILE_ANON;
+	e->path_flags = 0;
+	e->path2_flags = 0;
+	e->path2_len = 0;
+	e->dev = 0;
+	e->ino = 0;
+	__builtin_memcpy(e->path, "[io_uring]", 10);
+	e->path_len = 10;
+	emit(ctx, &sl);
+out:
+	release(&sl);
+}
+
+/*
+ * Remember who created a SQPOLL ring: its requests are charged to them.
+ * With -e create, report every new ring.
+ */
+static __always_inline int on_create(void *ctx, int fd, void *ring,
+				     __u32 sq, __u32 cq, __u32 flags)
+{
+	__u64 key = (__u64)ring;
 	struct owner o = {};
 
-	if (!(flags & IORING_SETUP_SQPOLL))
+	if (!(flags & IORING_SETUP_SQPOLL) && !(kinds & KIND_CREATE))
 		return 0;
-	task_owner(cur, &o);
-	bpf_map_update_elem(&rings, &key, &o, BPF_ANY);
+	if (!pid_may_match())
+		return 0;
+	current_owner(&o);
+	if (flags & IORING_SETUP_SQPOLL)
+		bpf_map_update_elem(&rings, &key, &o, BPF_ANY);
+	if (kinds & KIND_CREATE)
+		emit_create(ctx, fd, sq, cq, flags, &o);
 	return 0;
 }
 
@@ -855,7 +947,7 @@ SEC("raw_tp/io_uring_create")
 int BPF_PROG(tp_create, int fd, void *ring, __u32 sq_entries,
 	     __u32 cq_entries, __u32 flags)
 {
-	return on_create(ring, flags);
+	return on_create(ctx, fd, ring, sq_entries, cq_entries, flags);
 }
 
 /* 6.3 and later */

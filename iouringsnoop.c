@@ -24,12 +24,106 @@
 #include "losses.h"
 #include "options.h"
 #include "output.h"
+#include "procs.h"
 #include "trace_helpers.h"
 
 static volatile sig_atomic_t exiting;
 static struct env env;
 static struct output_opts oo;
 static unsigned long long n_events, n_lost, n_skipped, n_malformed;
+
+/*
+ * Process records arrive on their own buffer. Before printing an event,
+ * every record older than it must have been applied: drain that buffer
+ * whenever an event is newer than the last drain.
+ */
+static struct procs *procs;
+static struct perf_buffer *proc_pb;
+static __u64 procs_drained_at;
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Records read in one drain, applied in time order: each CPU has its own
+ * buffer, and a parent's fork on one CPU must be applied before its
+ * child's on another.
+ */
+struct pending {
+	__u64 ts;
+	size_t size;
+	char data[];
+};
+
+static struct pending **pending;
+static size_t npending, pending_cap;
+
+static void queue_record(const void *data, __u32 size)
+{
+	struct pending *r, **grown;
+
+	if (size < sizeof(__u64))
+		return;
+	if (npending == pending_cap) {
+		pending_cap = pending_cap ? pending_cap * 2 : 64;
+		grown = realloc(pending, pending_cap * sizeof(*pending));
+		if (!grown)
+			return;
+		pending = grown;
+	}
+	r = malloc(sizeof(*r) + size);
+	if (!r)
+		return;
+	memcpy(&r->ts, data, sizeof(r->ts));
+	r->size = size;
+	memcpy(r->data, data, size);
+	pending[npending++] = r;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct pending *x = *(const struct pending **)a;
+	const struct pending *y = *(const struct pending **)b;
+
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+static void drain_procs(void)
+{
+	size_t i;
+
+	procs_drained_at = now_ns();
+	perf_buffer__consume(proc_pb);
+	qsort(pending, npending, sizeof(*pending), by_time);
+	for (i = 0; i < npending; i++) {
+		procs_record(procs, pending[i]->data, pending[i]->size);
+		free(pending[i]);
+	}
+	npending = 0;
+}
+
+/* What the process table says of the event's process, at its time. */
+static const struct proc_view *event_process(const void *data, __u32 size)
+{
+	struct event e;
+	__u64 ts;
+
+	if (!procs || size < EVENT_HDR_SIZE)
+		return NULL;
+	memcpy(&e, data, offsetof(struct event, comm));
+	ts = e.ts;
+	/* a write's process is the one that submitted it */
+	if (e.type == EV_WRITE && e.latency <= ts)
+		ts -= e.latency;
+	if (e.ts > procs_drained_at)
+		drain_procs();
+	return procs_lookup(procs, e.pid, ts);
+}
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -51,7 +145,7 @@ static void handle_event(void *ctx, int cpu, void *data, __u32 size)
 {
 	(void)ctx;
 	(void)cpu;
-	if (output_event(stdout, &oo, data, size))
+	if (output_event(stdout, &oo, data, size, event_process(data, size)))
 		n_malformed++;
 	else
 		n_events++;
@@ -80,7 +174,9 @@ static enum bpf_perf_event_ret handle_record(void *ctx, int cpu,
 	struct perf_sample *s = (void *)hdr;
 	struct perf_lost *l = (void *)hdr;
 
-	if (hdr->type == PERF_RECORD_SAMPLE)
+	if (hdr->type == PERF_RECORD_SAMPLE && ctx == &procs)
+		queue_record(s->data, s->size);
+	else if (hdr->type == PERF_RECORD_SAMPLE)
 		handle_event(ctx, cpu, s->data, s->size);
 	else if (hdr->type == PERF_RECORD_LOST && env.verbose)
 		fprintf(stderr, "perf buffer: %llu lost on CPU %d\n",
@@ -94,7 +190,8 @@ static enum bpf_perf_event_ret handle_record(void *ctx, int cpu,
  * wakeup per event costs more than the event. The loop below reads what
  * is left every 0.1 s, so no event waits longer than that.
  */
-static struct perf_buffer *open_buffer(int map_fd, unsigned int pages)
+static struct perf_buffer *open_buffer(int map_fd, unsigned int pages,
+				       void *ctx)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
@@ -106,7 +203,7 @@ static struct perf_buffer *open_buffer(int map_fd, unsigned int pages)
 	};
 
 	attr.wakeup_watermark = pages * sysconf(_SC_PAGESIZE) / 4;
-	return perf_buffer__new_raw(map_fd, pages, &attr, handle_record, NULL,
+	return perf_buffer__new_raw(map_fd, pages, &attr, handle_record, ctx,
 				    NULL);
 }
 
@@ -124,6 +221,36 @@ static bool writes_possible(void)
 		if (env.opmask[ops[i] / 64] & (1ULL << (ops[i] % 64)))
 			return true;
 	return false;
+}
+
+/*
+ * The tracer's PID namespace: its depth (entries of NSpid in status, less
+ * one) and its inode. Processes elsewhere get ns_pid and ns_tid.
+ */
+static void tracer_pidns(volatile __u32 *level, volatile __u32 *ino)
+{
+	char line[256], link[64];
+	unsigned int n = 0;
+	ssize_t len;
+	FILE *f = fopen("/proc/self/status", "r");
+	char *p;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		for (p = strtok(line + 6, " \t\n"); p; p = strtok(NULL, " \t\n"))
+			n++;
+	}
+	if (f)
+		fclose(f);
+	*level = n ? n - 1 : 0;
+	len = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
+	*ino = 0;
+	if (len > 0) {
+		link[len] = 0;
+		if (sscanf(link, "pid:[%u]", &n) == 1)
+			*ino = n;
+	}
 }
 
 static void set_rodata(struct iouringsnoop_bpf *obj)
@@ -153,6 +280,10 @@ static void set_rodata(struct iouringsnoop_bpf *obj)
 	if (getrandom(&key, sizeof(key), 0) != sizeof(key))
 		key = (__u64)time(NULL) * 0x9E3779B97F4A7C15ULL ^ getpid();
 	obj->rodata->req_key = key | 1;
+	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
+	obj->rodata->track_procs = env.json || env.extended;
+	tracer_pidns(&obj->rodata->tracer_pidns_level,
+		     &obj->rodata->tracer_pidns_ino);
 }
 
 /* With -v, have the verifier report its work for every program. */
@@ -170,6 +301,19 @@ static void disable_all(struct iouringsnoop_bpf *obj)
 
 	bpf_object__for_each_program(prog, obj->obj)
 		bpf_program__set_autoload(prog, false);
+}
+
+/* --cgroup: the directory goes into the map before anything attaches. */
+static int set_cgroup(struct iouringsnoop_bpf *obj)
+{
+	__u32 key = 0, fd = env.cgroup_fd;
+
+	if (env.cgroup_fd <= 0)
+		return 0;
+	if (bpf_map_update_elem(bpf_map__fd(obj->maps.cgroup_filter), &key,
+				&fd, BPF_ANY))
+		return -errno;
+	return 0;
 }
 
 /* Open, configure, load and attach one backend. */
@@ -201,6 +345,9 @@ static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
 	err = iouringsnoop_bpf__load(obj);
 	if (err) {
 		snprintf(why, n, "the kernel refused to load its programs: %s",
+			 strerror(-err));
+	} else if ((err = set_cgroup(obj))) {
+		snprintf(why, n, "cannot set the --cgroup filter: %s",
 			 strerror(-err));
 	} else {
 		err = iouringsnoop_bpf__attach(obj);
@@ -284,6 +431,40 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The process table: what /proc says now, then the kernel's records. The
+ * programs are attached already, so nothing between the two is missed.
+ */
+static int open_procs(struct iouringsnoop_bpf *obj)
+{
+	procs = procs_new();
+	proc_pb = open_buffer(bpf_map__fd(obj->maps.proc_events), 64, &procs);
+	if (!procs || !proc_pb) {
+		fprintf(stderr, "iouringsnoop: cannot open the process record "
+			"buffer: %s\n", strerror(errno));
+		return -1;
+	}
+	procs_snapshot(procs);
+	drain_procs();
+	return 0;
+}
+
+/*
+ * After a full pass over the event buffer that began at pass_start,
+ * every event older than that is printed. Keep a margin for programs
+ * still running then, and free once a second what is older.
+ */
+static void collect_procs(__u64 pass_start)
+{
+	static __u64 last;
+
+	if (!procs || pass_start < last + 1000000000ULL)
+		return;
+	last = pass_start;
+	drain_procs();
+	procs_collect(procs, pass_start - 1000000000ULL);
+}
+
 /* Pages per CPU without -b: a fixed budget shared by the CPUs. */
 static unsigned int auto_pages(void)
 {
@@ -303,15 +484,20 @@ static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct losses *losses;
 	struct perf_buffer *pb;
+	__u64 pass_start;
 	long long end = 0;
 	int err = 0;
 
 	if (!env.pages)
 		env.pages = auto_pages();
-	pb = open_buffer(bpf_map__fd(obj->maps.events), env.pages);
+	pb = open_buffer(bpf_map__fd(obj->maps.events), env.pages, NULL);
 	if (!pb) {
 		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
 			"(%s); try a smaller -b\n", strerror(errno));
+		return 1;
+	}
+	if (obj->rodata->track_procs && open_procs(obj)) {
+		perf_buffer__free(pb);
 		return 1;
 	}
 	losses = losses_new(bpf_map__fd(obj->maps.drops), obj->obj);
@@ -328,8 +514,10 @@ static int trace(struct iouringsnoop_bpf *obj)
 	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
 	while (!exiting) {
 		err = perf_buffer__poll(pb, 100);
+		pass_start = now_ns();
 		if (err >= 0 || err == -EINTR)
 			err = perf_buffer__consume(pb);
+		collect_procs(pass_start);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "iouringsnoop: reading the perf buffer "
 				"failed: %s\n", strerror(-err));
@@ -352,6 +540,9 @@ static int trace(struct iouringsnoop_bpf *obj)
 out:
 	losses_free(losses);
 	perf_buffer__free(pb);
+	perf_buffer__free(proc_pb);
+	procs_free(procs);
+	free(pending);
 	return err;
 }
 
@@ -390,6 +581,7 @@ int main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	oo.json = env.json;
 	oo.timestamp = env.timestamp;
+	oo.extended = env.extended;
 	oo.mono_to_real = monotonic_to_realtime();
 	libbpf_set_print(libbpf_print_fn);
 	if (preflight())

@@ -92,12 +92,61 @@ static __always_inline bool ring_compat(struct io_ring_ctx *ctx)
 	return false;
 }
 
+/*
+ * A task's pid and thread id inside its own PID namespace, when that is
+ * not the tracer's: ids of the same level only mean the same namespace at
+ * level 0, so deeper ones compare the namespace's inode too.
+ */
+static __always_inline __u32 pid_at_level(struct pid *p, __u32 level)
+{
+	struct upid up = {};
+
+	bpf_probe_read_kernel(&up, sizeof(up), (void *)p +
+			      bpf_core_field_offset(p->numbers) +
+			      (level & 63) * sizeof(struct upid));
+	return up.nr;
+}
+
+static __always_inline void task_ns_ids(struct task_struct *t,
+					struct owner *o)
+{
+	struct pid *tp = BPF_CORE_READ(t, thread_pid);
+	__u32 level = BPF_CORE_READ(tp, level);
+	struct upid up = {};
+
+	o->ns_pid = 0;
+	o->ns_tid = 0;
+	if (level == tracer_pidns_level) {
+		if (!level)
+			return;
+		bpf_probe_read_kernel(&up, sizeof(up), (void *)tp +
+				      bpf_core_field_offset(tp->numbers) +
+				      (level & 63) * sizeof(struct upid));
+		if (BPF_CORE_READ(up.ns, ns.inum) == tracer_pidns_ino)
+			return;
+	}
+	o->ns_tid = pid_at_level(tp, level);
+	o->ns_pid = pid_at_level(BPF_CORE_READ(t, group_leader, thread_pid),
+				 level);
+}
+
+/* What every event says of its process beyond the ids. */
+static __always_inline void task_context(struct task_struct *t,
+					 struct owner *o)
+{
+	o->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	/* io-wq workers and SQPOLL threads share their process's cgroup */
+	o->cgroup = bpf_get_current_cgroup_id();
+	task_ns_ids(t, o);
+}
+
 static __always_inline void task_owner(struct task_struct *t, struct owner *o)
 {
 	o->pid = BPF_CORE_READ(t, tgid);
 	o->tid = BPF_CORE_READ(t, pid);
 	o->uid = BPF_CORE_READ(t, cred, uid.val);
 	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
+	task_context(t, o);
 }
 
 /* The same for the current task, through helpers rather than reads. */
@@ -109,6 +158,7 @@ static __always_inline void current_owner(struct owner *o)
 	o->tid = (__u32)id;
 	o->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(&o->comm, sizeof(o->comm));
+	task_context((void *)bpf_get_current_task(), o);
 }
 
 /* A registered (fixed) file: the ring's table, not any task's fd table. */

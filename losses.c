@@ -28,6 +28,7 @@ struct losses {
 static const char *const reason_names[LOST_REASONS] = {
 	[LOST_BUFFER_FULL] = "buffer_full",
 	[LOST_PREEMPTED] = "preempted",
+	[LOST_PROC] = "process_record",
 };
 
 struct losses *losses_new(int drops_fd, struct bpf_object *obj)
@@ -63,7 +64,9 @@ static void report(struct losses *l, FILE *out, FILE *err,
 		   const struct output_opts *o, int cpu, __u64 n, int reason)
 {
 	output_lost(out, err, o, cpu, n, reason_names[reason]);
-	l->total += n;
+	/* a lost process record costs fields, not events */
+	if (reason != LOST_PROC)
+		l->total += n;
 }
 
 /* Runs of our programs that the kernel skipped, over all of them. */

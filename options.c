@@ -2,6 +2,9 @@
 /* Command line: argp options into struct env, with one-line errors. */
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -22,9 +25,10 @@ const char *argp_program_bug_address = NULL;
 static const char doc[] =
 "Trace io_uring: every SQE the kernel issues and every write it completes.\n"
 "\n"
-"USAGE: iouringsnoop [-j] [-T] [-p PID] [-t TID] [-c COMM] [-o OPS]\n"
-"                    [-P PREFIX] [-x] [-e issue|write] [-d SECONDS]\n"
-"                    [-b PAGES] [-B BACKEND] [-v]\n"
+"USAGE: iouringsnoop [-j] [-T] [-E] [-p PID] [-t TID] [-c COMM] [-o OPS]\n"
+"                    [-P PREFIX] [--cgroup PATH] [-x]\n"
+"                    [-e issue,write,create] [-d SECONDS] [-b PAGES]\n"
+"                    [-B BACKEND] [-v]\n"
 "\n"
 "Filters run in the kernel. Different filters must all match; a filter\n"
 "given several times matches any of its values.\n"
@@ -37,10 +41,14 @@ static const char doc[] =
 "    iouringsnoop -o write,writev # only these opcodes\n"
 "    iouringsnoop -P /etc -P /root/.ssh  # files under either prefix\n"
 "    iouringsnoop -x              # only writes that failed\n"
+"    iouringsnoop -E              # columns with ppid, exe, cmdline...\n"
+"    iouringsnoop --cgroup /sys/fs/cgroup/system.slice  # one cgroup\n"
+"    iouringsnoop -e create       # only new rings\n"
 "    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n";
 
 enum {
 	OPT_USAGE = 0x100,
+	OPT_CGROUP,
 };
 
 static const struct argp_option opts[] = {
@@ -53,10 +61,16 @@ static const struct argp_option opts[] = {
 	  "optional) or numbers (repeatable)", 0 },
 	{ "prefix", 'P', "PREFIX", 0,
 	  "Only files whose path starts with PREFIX (repeatable)", 0 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0,
+	  "Only processes in this cgroup v2 directory or below it", 0 },
 	{ "failed", 'x', NULL, 0, "Only writes that failed (res < 0)", 0 },
 	{ "event", 'e', "KINDS", 0,
-	  "Only these event kinds: issue, write (comma-separated)", 0 },
+	  "Only these event kinds: issue, write, create (comma-separated; "
+	  "default issue,write)", 0 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines instead of columns", 0 },
+	{ "extended", 'E', NULL, 0,
+	  "Columns: add PPID, CGROUP, EXE, ANCESTORS and CMDLINE (JSON "
+	  "always has them)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Add a TIME column (local time)", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS seconds", 0 },
 	{ "buffer-pages", 'b', "PAGES", 0,
@@ -194,20 +208,49 @@ static int add_kinds(struct env *env, const char *arg)
 		return ENOMEM;
 	if (!arg[0] || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") ||
 	    arg[0] == ',')
-		err = fail("empty event kind in -e '%s': use issue, write or "
-			   "issue,write", arg);
+		err = fail("empty event kind in -e '%s': use issue, write, "
+			   "create, or several with commas", arg);
 	while (!err && (tok = strtok_r(p, ",", &save))) {
 		p = NULL;
 		if (!strcasecmp(tok, "issue"))
 			env->kinds |= KIND_ISSUE;
 		else if (!strcasecmp(tok, "write"))
 			env->kinds |= KIND_WRITE;
+		else if (!strcasecmp(tok, "create"))
+			env->kinds |= KIND_CREATE;
 		else
-			err = fail("unknown event kind '%s' for -e: use issue "
-				   "or write", tok);
+			err = fail("unknown event kind '%s' for -e: use issue, "
+				   "write or create", tok);
 	}
 	free(copy);
 	return err;
+}
+
+#define CGROUP2_MAGIC	0x63677270
+
+/* Open the cgroup now: a bad path is an error before any BPF work. */
+static int set_cgroup(struct env *env, const char *arg)
+{
+	struct statfs fs;
+	int fd;
+
+	if (env->cgroup_fd > 0)
+		return fail("--cgroup given twice: give one cgroup (the ones "
+			    "below it are included)");
+	if (!arg[0])
+		return fail("empty PATH for --cgroup: give a cgroup v2 "
+			    "directory such as /sys/fs/cgroup/system.slice");
+	fd = open(arg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("cannot open cgroup '%s' for --cgroup: %s", arg,
+			    strerror(errno));
+	if (fstatfs(fd, &fs) || fs.f_type != CGROUP2_MAGIC) {
+		close(fd);
+		return fail("'%s' for --cgroup is not a cgroup v2 directory",
+			    arg);
+	}
+	env->cgroup_fd = fd;
+	return 0;
 }
 
 static int set_backend(struct env *env, const char *arg)
@@ -267,6 +310,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return add_ops(env, arg);
 	case 'P':
 		return add_prefix(env, arg);
+	case OPT_CGROUP:
+		return set_cgroup(env, arg);
+	case 'E':
+		env->extended = true;
+		return 0;
 	case 'x':
 		env->failed_only = true;
 		return 0;
@@ -379,7 +427,7 @@ static int check_long(const char *s, bool have_next)
  */
 static int check_unknown(int argc, char **argv)
 {
-	static const char shorts[] = "ptcoPxejTdbBvhV";
+	static const char shorts[] = "ptcoPxejETdbBvhV";
 	static const char with_arg[] = "ptcoPedbB";
 	int a;
 

@@ -35,7 +35,9 @@ struct env {
 	unsigned int nr_prefixes;
 	bool failed_only;
 	unsigned int kinds;	/* KIND_* mask; 0 until -e is given */
+	int cgroup_fd;		/* --cgroup directory, or 0 */
 	bool json;
+	bool extended;		/* -E: process context in columns */
 	bool timestamp;
 	bool verbose;
 	long duration;		/* seconds; 0 runs until a signal */

@@ -14,9 +14,14 @@
 #include "iouringsnoop.h"
 #include "opcodes.h"
 #include "output.h"
+#include "procs.h"
 
-/* Worst case: every path byte becomes "\\xNN" (5 bytes) in JSON. */
-#define LINE_MAX_LEN	(PATH_BUF * 5 + 2048)
+/*
+ * Worst case: every byte of path, path2, exe, cmdline and ancestors
+ * becomes "\\xNN" (5 bytes) in JSON; ancestors' separators add a few.
+ */
+#define LINE_MAX_LEN	((2 * PATH_BUF + PATH_BUF + ARGS_MAX) * 5 + \
+			 MAX_ANCESTORS * PATH_BUF * 5 + 4096)
 
 struct line {
 	char buf[LINE_MAX_LEN];
@@ -241,7 +246,7 @@ static const char *context_name(unsigned int c)
 static void put_path(struct line *l, const struct event *e, size_t plen,
 		     enum escape_mode mode)
 {
-	char esc[PATH_BUF * 5 + 1];
+	static char esc[PATH_BUF * 5 + 1];
 
 	switch (e->file_kind) {
 	case FILE_SOCKET:
@@ -264,6 +269,72 @@ static void put_path(struct line *l, const struct event *e, size_t plen,
 	}
 	escape_name(esc, sizeof(esc), e->path, plen, mode);
 	puts_(l, esc);
+	if (e->path_flags & PATH_F_TAIL_CUT)
+		puts_(l, "...");
+}
+
+/* The second name of RENAMEAT, LINKAT and SYMLINKAT, after the first. */
+static void put_path2(struct line *l, const struct event *e, size_t plen,
+		      enum escape_mode mode)
+{
+	static char esc[PATH_BUF * 5 + 1];
+
+	if (e->path2_flags & PATH_F_TRUNCATED)
+		puts_(l, "...");
+	escape_name(esc, sizeof(esc), e->path + plen, e->path2_len, mode);
+	puts_(l, esc);
+	if (e->path2_flags & PATH_F_TAIL_CUT)
+		puts_(l, "...");
+}
+
+/*
+ * An escaped name. In a list of ancestors "|" separates names, so a "|"
+ * inside one is escaped too.
+ */
+static void put_name(struct line *l, const char *s, size_t len,
+		     enum escape_mode mode, bool bar)
+{
+	static char esc[ARGS_MAX * 5 + 1];
+	size_t n = escape_name(esc, sizeof(esc), s, len, mode), i, from = 0;
+
+	for (i = 0; bar && i < n; i++) {
+		if (esc[i] != '|')
+			continue;
+		put(l, esc + from, i - from);
+		if (mode == ESC_JSON)
+			KEY(l, "\\\\x7c");
+		else
+			KEY(l, "\\x7c");
+		from = i + 1;
+	}
+	put(l, esc + from, n - from);
+}
+
+/*
+ * The items of a NUL-separated list, each between open and close, with
+ * sep between them. A NUL at the very end closes the last item; a list
+ * cut short ends with a partial item.
+ */
+static void put_list(struct line *l, const char *s, size_t len,
+		     enum escape_mode mode, const char *sep, const char *open,
+		     const char *close, bool bar)
+{
+	size_t i, start = 0;
+	bool first = true;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i])
+			continue;
+		if (i == len && start == len)
+			break;
+		if (!first)
+			puts_(l, sep);
+		first = false;
+		puts_(l, open);
+		put_name(l, s + start, i - start, mode, bar);
+		puts_(l, close);
+		start = i + 1;
+	}
 }
 
 static void put_sqe_flags(struct line *l, unsigned long long flags)
@@ -392,19 +463,84 @@ static void put_bool(struct line *l, bool v)
 		KEY(l, "false");
 }
 
-/* Written field by field with no printf: this runs once per event. */
-static void json_event(struct line *l, const struct output_opts *o,
-		       const struct event *e, size_t plen)
+/* IORING_SETUP_* names, by bit; unknown bits are shown as a number. */
+static const char *const setup_names[] = {
+	"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP", "ATTACH_WQ",
+	"R_DISABLED", "SUBMIT_ALL", "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128",
+	"CQE32", "SINGLE_ISSUER", "DEFER_TASKRUN", "NO_MMAP",
+	"REGISTERED_FD_ONLY", "NO_SQARRAY", "HYBRID_IOPOLL", "CQE_MIXED",
+};
+
+static void put_setup_flags(struct line *l, unsigned long long flags)
+{
+	unsigned long long unknown = 0;
+	bool first = true;
+	unsigned int b;
+
+	for (b = 0; b < 64; b++) {
+		if (!(flags & (1ULL << b)))
+			continue;
+		if (b >= sizeof(setup_names) / sizeof(setup_names[0])) {
+			unknown |= 1ULL << b;
+			continue;
+		}
+		if (!first)
+			KEY(l, "|");
+		first = false;
+		puts_(l, setup_names[b]);
+	}
+	if (unknown) {
+		if (!first)
+			KEY(l, "|");
+		put_hex(l, unknown);
+	}
+}
+
+/* ppid, cgroup and, in another PID namespace, the ids seen there. */
+static void json_ids(struct line *l, const struct event *e)
+{
+	KEY(l, ",\"ppid\":");
+	put_u64(l, e->ppid);
+	KEY(l, ",\"cgroup\":");
+	put_u64(l, e->cgroup);
+	if (e->ns_pid || e->ns_tid) {
+		KEY(l, ",\"ns_pid\":");
+		put_u64(l, e->ns_pid);
+		KEY(l, ",\"ns_tid\":");
+		put_u64(l, e->ns_tid);
+	}
+}
+
+/* exe, cmdline and ancestors; empty when the process is unknown. */
+static void json_process(struct line *l, const struct proc_view *pv)
+{
+	KEY(l, ",\"exe\":\"");
+	if (pv)
+		put_name(l, pv->exe, strlen(pv->exe), ESC_JSON, false);
+	KEY(l, "\",\"cmdline\":[");
+	if (pv)
+		put_list(l, pv->args, pv->args_len, ESC_JSON, ",", "\"",
+			 "\"", false);
+	KEY(l, "],\"cmdline_truncated\":");
+	put_bool(l, pv && pv->args_cut);
+	KEY(l, ",\"ancestors\":\"");
+	if (pv)
+		put_list(l, pv->anc, pv->anc_len, ESC_JSON, "|", "", "",
+			 true);
+	KEY(l, "\",\"ancestors_truncated\":");
+	put_bool(l, pv && pv->anc_cut);
+}
+
+static void json_head(struct line *l, const struct output_opts *o,
+		      const struct event *e, const char *type)
 {
 	char comm[TASK_COMM_LEN * 5 + 1];
-	bool write = e->type == EV_WRITE;
 
 	escape_name(comm, sizeof(comm), e->comm,
 		    strnlen(e->comm, TASK_COMM_LEN), ESC_JSON);
-	if (write)
-		KEY(l, "{\"type\":\"write\",\"time\":\"");
-	else
-		KEY(l, "{\"type\":\"issue\",\"time\":\"");
+	KEY(l, "{\"type\":\"");
+	puts_(l, type);
+	KEY(l, "\",\"time\":\"");
 	put_rfc3339(l, o, e->ts);
 	KEY(l, "\",\"pid\":");
 	put_u64(l, e->pid);
@@ -414,6 +550,45 @@ static void json_event(struct line *l, const struct output_opts *o,
 	puts_(l, comm);
 	KEY(l, "\",\"uid\":");
 	put_u64(l, e->uid);
+	json_ids(l, e);
+}
+
+static void json_create(struct line *l, const struct output_opts *o,
+			const struct event *e, const struct proc_view *pv)
+{
+	json_head(l, o, e, "create");
+	KEY(l, ",\"fd\":");
+	put_s64(l, e->res);
+	KEY(l, ",\"sq_entries\":");
+	put_u64(l, (unsigned long long)e->pos & 0xffffffffULL);
+	KEY(l, ",\"cq_entries\":");
+	put_u64(l, e->len & 0xffffffffULL);
+	KEY(l, ",\"setup_flags\":");
+	put_u64(l, e->flags);
+	KEY(l, ",\"setup\":\"");
+	put_setup_flags(l, e->flags);
+	KEY(l, "\",\"sq_thread_id\":");
+	put_u64(l, e->sq_tid);
+	json_process(l, pv);
+	KEY(l, "}\n");
+}
+
+static const char *file_type(const struct event *e)
+{
+	if (e->file_kind == FILE_PATH &&
+	    (e->path_flags & (PATH_F_NAMED | PATH_F_VERBATIM)))
+		return "named";
+	return kind_name(e->file_kind);
+}
+
+/* Written field by field with no printf: this runs once per event. */
+static void json_event(struct line *l, const struct output_opts *o,
+		       const struct event *e, size_t plen,
+		       const struct proc_view *pv)
+{
+	bool write = e->type == EV_WRITE;
+
+	json_head(l, o, e, write ? "write" : "issue");
 	KEY(l, ",\"req\":");
 	put_u64(l, e->req);
 	KEY(l, ",\"opcode\":");
@@ -439,11 +614,18 @@ static void json_event(struct line *l, const struct output_opts *o,
 	KEY(l, ",\"path\":\"");
 	put_path(l, e, plen, ESC_JSON);
 	KEY(l, "\",\"file_type\":\"");
-	puts_(l, kind_name(e->file_kind));
+	puts_(l, file_type(e));
 	KEY(l, "\",\"path_truncated\":");
-	put_bool(l, e->path_flags & PATH_F_TRUNCATED);
+	put_bool(l, e->path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
 	KEY(l, ",\"path_deleted\":");
 	put_bool(l, e->path_flags & PATH_F_DELETED);
+	if (e->path2_len || e->path2_flags) {
+		KEY(l, ",\"path2\":\"");
+		put_path2(l, e, plen, ESC_JSON);
+		KEY(l, "\",\"path2_truncated\":");
+		put_bool(l, e->path2_flags &
+			    (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
+	}
 	KEY(l, ",\"device\":");
 	put_u64(l, kernel_dev_to_user(e->dev));
 	KEY(l, ",\"inode\":");
@@ -462,6 +644,7 @@ static void json_event(struct line *l, const struct output_opts *o,
 		KEY(l, ",\"latency_ns\":");
 		put_u64(l, e->latency);
 	}
+	json_process(l, pv);
 	KEY(l, "}\n");
 }
 
@@ -470,6 +653,8 @@ static const char *column_event(const struct event *e)
 {
 	if (e->type == EV_WRITE)
 		return "write";
+	if (e->type == EV_CREATE)
+		return "create";
 	if (e->context == CTX_IOWQ)
 		return "iowq";
 	if (e->context == CTX_SQPOLL)
@@ -479,9 +664,42 @@ static const char *column_event(const struct event *e)
 	return "issue";
 }
 
-static void column_event_line(struct line *l, const struct output_opts *o,
-			      const struct event *e, size_t plen)
+/* -E: PPID and CGROUP before the path. */
+static void column_ids(struct line *l, const struct event *e)
 {
+	putf(l, "%-7u %-8llu ", e->ppid, (unsigned long long)e->cgroup);
+}
+
+/* -E: EXE, ANCESTORS and CMDLINE after the path, which ends in a space. */
+static void column_process(struct line *l, const struct proc_view *pv)
+{
+	if (!pv) {
+		puts_(l, " - - -");
+		return;
+	}
+	puts_(l, " ");
+	if (pv->exe[0])
+		put_name(l, pv->exe, strlen(pv->exe), ESC_FIELD, false);
+	else
+		puts_(l, "-");
+	puts_(l, " ");
+	if (pv->anc_cut)
+		puts_(l, "...|");
+	if (pv->anc_len)
+		put_list(l, pv->anc, pv->anc_len, ESC_FIELD, "|", "", "", true);
+	else
+		puts_(l, "-");
+	puts_(l, " ");
+	put_list(l, pv->args, pv->args_len, ESC_FIELD, " ", "", "", false);
+	if (pv->args_cut)
+		puts_(l, "...");
+}
+
+static void column_event_line(struct line *l, const struct output_opts *o,
+			      const struct event *e, size_t plen,
+			      const struct proc_view *pv)
+{
+	enum escape_mode mode = o->extended ? ESC_FIELD : ESC_PATH;
 	char comm[TASK_COMM_LEN * 4 + 1];
 
 	escape_name(comm, sizeof(comm), e->comm,
@@ -490,19 +708,32 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		put_clock(l, o, e->ts);
 	putf(l, "%-6s %-7u %-7u %-15s ", column_event(e), e->pid, e->tid,
 	     comm);
-	put_op_column(l, e->opcode);
+	if (e->type == EV_CREATE)
+		putf(l, "%-11s ", "-");
+	else
+		put_op_column(l, e->opcode);
 	if (e->type == EV_WRITE)
 		putf(l, "%-9lld %-7llu %-6d ", (long long)e->pos,
 		     (unsigned long long)e->len, e->res);
+	else if (e->type == EV_CREATE)
+		putf(l, "%-9s %-7s %-6d ", "-", "-", e->res);
 	else
 		putf(l, "%-9s %-7s %-6s ", "-", "-", "-");
+	if (o->extended)
+		column_ids(l, e);
 	if (e->file_kind == FILE_NONE)
 		puts_(l, "-");
 	else
-		put_path(l, e, plen, ESC_PATH);
+		put_path(l, e, plen, mode);
 	/* as /proc/PID/fd shows it; JSON has path_deleted instead */
 	if (e->path_flags & PATH_F_DELETED)
-		puts_(l, " (deleted)");
+		puts_(l, o->extended ? "\\x20(deleted)" : " (deleted)");
+	if (e->path2_len || e->path2_flags) {
+		puts_(l, o->extended ? "->" : " -> ");
+		put_path2(l, e, plen, mode);
+	}
+	if (o->extended)
+		column_process(l, pv);
 	puts_(l, "\n");
 }
 
@@ -512,16 +743,20 @@ void output_header(FILE *out, const struct output_opts *o)
 		return;
 	if (o->timestamp)
 		fprintf(out, "%-16s", "TIME");
-	fprintf(out, "%-6s %-7s %-7s %-15s %-11s %-9s %-7s %-6s %s\n",
-		"EVENT", "PID", "TID", "COMM", "OP", "POS", "LEN", "RES",
-		"PATH");
+	fprintf(out, "%-6s %-7s %-7s %-15s %-11s %-9s %-7s %-6s ", "EVENT",
+		"PID", "TID", "COMM", "OP", "POS", "LEN", "RES");
+	if (o->extended)
+		fprintf(out, "%-7s %-8s PATH EXE ANCESTORS CMDLINE\n", "PPID",
+			"CGROUP");
+	else
+		fprintf(out, "PATH\n");
 }
 
 int output_event(FILE *out, const struct output_opts *o,
-		 const void *data, size_t size)
+		 const void *data, size_t size, const struct proc_view *pv)
 {
 	static struct line l;
-	struct event e;
+	static struct event e;
 	size_t plen;
 
 	if (size < EVENT_HDR_SIZE)
@@ -529,16 +764,20 @@ int output_event(FILE *out, const struct output_opts *o,
 	/* copy: perf buffer records are not aligned for struct event */
 	memcpy(&e, data, EVENT_HDR_SIZE);
 	plen = e.path_len;
-	if (plen > size - EVENT_HDR_SIZE || plen > PATH_BUF)
+	if (plen > PATH_BUF || e.path2_len > PATH_BUF ||
+	    plen + e.path2_len > size - EVENT_HDR_SIZE)
 		return -1;
-	if (e.type != EV_ISSUE && e.type != EV_WRITE)
+	if (e.type != EV_ISSUE && e.type != EV_WRITE && e.type != EV_CREATE)
 		return -1;
-	memcpy(e.path, (const char *)data + EVENT_HDR_SIZE, plen);
+	memcpy(e.path, (const char *)data + EVENT_HDR_SIZE,
+	       plen + e.path2_len);
 	l.len = 0;
-	if (o->json)
-		json_event(&l, o, &e, plen);
+	if (o->json && e.type == EV_CREATE)
+		json_create(&l, o, &e, pv);
+	else if (o->json)
+		json_event(&l, o, &e, plen, pv);
 	else
-		column_event_line(&l, o, &e, plen);
+		column_event_line(&l, o, &e, plen, pv);
 	/* never let a full buffer merge two events into one line */
 	if (l.buf[l.len - 1] != '\n')
 		l.buf[l.len - 1] = '\n';

@@ -9,6 +9,7 @@
 struct output_opts {
 	bool json;		/* -j: JSON Lines */
 	bool timestamp;		/* -T: time column (columns mode) */
+	bool extended;		/* -E: process columns (columns mode) */
 	long long mono_to_real;	/* ns to add to CLOCK_MONOTONIC for UTC */
 };
 
@@ -16,12 +17,14 @@ struct output_opts {
 void output_header(FILE *out, const struct output_opts *o);
 
 /*
- * Print one record as received from the perf buffer. Returns 0, or -1 if
- * the record is malformed (too short, or a path longer than the record);
- * nothing is printed for a malformed record.
+ * Print one record as received from the perf buffer, with what the
+ * process table knows of its process (pv may be NULL). Returns 0, or -1
+ * if the record is malformed (too short, or names longer than the
+ * record); nothing is printed for a malformed record.
  */
+struct proc_view;
 int output_event(FILE *out, const struct output_opts *o,
-		 const void *data, size_t size);
+		 const void *data, size_t size, const struct proc_view *pv);
 
 /* Report program runs the kernel skipped, each perhaps an event. */
 void output_skipped(FILE *out, FILE *err, const struct output_opts *o,

@@ -124,6 +124,8 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	e->file_kind = FILE_NONE;
 	e->path_flags = 0;
 	e->path_len = 0;
+	e->path2_flags = 0;
+	e->path2_len = 0;
 	e->dev = 0;
 	e->ino = 0;
 	if (!f)
@@ -169,37 +171,53 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	return 0;
 }
 
-/*
- * Whether the event's path is at or under one of the -P prefixes: the
- * prefix must end at a component boundary, so /etc matches /etc and
- * /etc/passwd but not /etcd. Global, to be verified once.
- */
-__noinline int prefix_wanted(__u32 slot)
+/* Whether the name at base, of n bytes, is at or under one -P prefix. */
+static __always_inline bool prefix_match(const struct event *e, __u32 base,
+					 __u32 len)
 {
-	struct scratch *s = slot_scratch(slot);
 	__u32 i, j, n;
 	bool ok;
 
-	if (!s || s->ev.file_kind != FILE_PATH ||
-	    (s->ev.path_flags & PATH_F_TRUNCATED))
-		return 0;
 	for (i = 0; i < MAX_PREFIXES && i < nr_prefixes; i++) {
 		n = prefix_lens[i];
-		if (!n || n >= PREFIX_MAX || n > s->ev.path_len)
+		if (!n || n >= PREFIX_MAX || n > len)
 			continue;
 		ok = true;
 		for (j = 0; j < PREFIX_MAX && j < n; j++) {
-			if (s->ev.path[j] != prefixes[i][j]) {
+			if (e->path[(base + j) & (2 * PATH_BUF - 1)] !=
+			    prefixes[i][j]) {
 				ok = false;
 				break;
 			}
 		}
-		if (ok && (n == s->ev.path_len ||
+		if (ok && (n == len ||
 			   prefixes[i][(n - 1) & (PREFIX_MAX - 1)] == '/' ||
-			   s->ev.path[n & (PATH_BUF - 1)] == '/'))
-			return 1;
+			   e->path[(base + n) & (2 * PATH_BUF - 1)] == '/'))
+			return true;
 	}
-	return 0;
+	return false;
+}
+
+/*
+ * Whether the event's path, or its second name, is at or under one of
+ * the -P prefixes: the prefix must end at a component boundary, so /etc
+ * matches /etc and /etc/passwd but not /etcd. A path cut at its root end
+ * cannot be compared, and a symlink's target is not a path to a file.
+ * Global, to be verified once.
+ */
+__noinline int prefix_wanted(__u32 slot)
+{
+	struct scratch *s = slot_scratch(slot);
+	const struct event *e;
+
+	if (!s || s->ev.file_kind != FILE_PATH)
+		return 0;
+	e = &s->ev;
+	if (!(e->path_flags & (PATH_F_TRUNCATED | PATH_F_VERBATIM)) &&
+	    prefix_match(e, 0, e->path_len))
+		return 1;
+	return e->path2_len && !(e->path2_flags & PATH_F_TRUNCATED) &&
+	       prefix_match(e, e->path_len, e->path2_len);
 }
 
 #endif /* __PATH_BPF_H */

@@ -75,6 +75,36 @@ int tracepoint_nargs(const char *name)
 	return btf_vlen(t) - 1;
 }
 
+int kernel_member(const char *type, const char *member, bool *char_ptr)
+{
+	const struct btf *btf = vmlinux_btf();
+	const struct btf_type *t = find_type(type, BTF_KIND_STRUCT), *mt;
+	const struct btf_member *m;
+	int i;
+
+	if (!t)
+		return -1;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), member))
+			continue;
+		if (char_ptr) {
+			/* pointer, then qualifiers, then the pointee */
+			mt = btf__type_by_id(btf, m->type);
+			*char_ptr = false;
+			if (mt && btf_is_ptr(mt)) {
+				mt = btf__type_by_id(btf, mt->type);
+				while (mt && (btf_is_const(mt) ||
+					      btf_is_volatile(mt)))
+					mt = btf__type_by_id(btf, mt->type);
+				*char_ptr = mt && btf_is_int(mt);
+			}
+		}
+		return btf_member_bit_offset(t, i) / 8;
+	}
+	return -1;
+}
+
 bool kernel_func_exists(const char *name)
 {
 	return find_type(name, BTF_KIND_FUNC) != NULL;

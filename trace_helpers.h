@@ -25,6 +25,12 @@ bool tracepoint_exists(const char *name);
  */
 int tracepoint_nargs(const char *name);
 
+/*
+ * Byte offset of a member of a kernel struct, or -1 if either is missing.
+ * With char_ptr, also whether the member is a pointer to characters.
+ */
+int kernel_member(const char *type, const char *member, bool *char_ptr);
+
 /* Whether a kernel function with this name is in BTF. */
 bool kernel_func_exists(const char *name);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "../iouringsnoop.h"
 #include "../output.h"
+#include "../procs.h"
 #include "json.h"
 
 #define CHECK(cond) do { if (!(cond)) { \
@@ -39,11 +40,38 @@ static void check_line(const char *buf, size_t n, bool json)
 	free_object(&o);
 }
 
+/*
+ * The process context is as hostile as the record: build it from the
+ * same bytes, with their NULs as list separators and names cut anywhere.
+ */
+static const struct proc_view *hostile_process(const uint8_t *data,
+					       size_t size, uint8_t mode,
+					       struct proc_view *pv, char *exe)
+{
+	size_t n = size < PATH_BUF - 1 ? size : PATH_BUF - 1;
+
+	if (mode & 32)
+		return NULL;
+	memcpy(exe, data, n);
+	exe[n] = 0;
+	pv->exe = exe;
+	pv->args = (const char *)data;
+	pv->args_len = size < ARGS_MAX ? size : ARGS_MAX;
+	pv->args_cut = mode & 64;
+	pv->anc = (const char *)data + size / 2;
+	pv->anc_len = size - size / 2;
+	pv->anc_cut = mode & 128;
+	return pv;
+}
+
 static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 {
+	static char exe[PATH_BUF];
+	struct proc_view pv;
 	struct output_opts o = {
 		.json = mode & 1,
 		.timestamp = mode & 2,
+		.extended = mode & 16,
 		/* some inputs shift the clock far, to reach odd dates */
 		.mono_to_real = (mode & 4) ? 1700000000LL * 1000000000LL :
 			       (mode & 8) ? -(1LL << 62) : 0,
@@ -54,7 +82,8 @@ static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 	int r;
 
 	CHECK(f);
-	r = output_event(f, &o, data, size);
+	r = output_event(f, &o, data, size,
+			 hostile_process(data, size, mode, &pv, exe));
 	fclose(f);
 	if (r < 0)
 		CHECK(n == 0);

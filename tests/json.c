@@ -318,8 +318,13 @@ const struct field *get(const struct object *o, const char *key)
 }
 
 /* Keys every event must carry, by type (see FIELDS in the man page). */
+static const char *const process_keys[] = {
+	"type", "time", "pid", "tid", "comm", "uid", "ppid", "cgroup", "exe",
+	"cmdline", "cmdline_truncated", "ancestors", "ancestors_truncated",
+	NULL,
+};
 static const char *const common_keys[] = {
-	"type", "time", "pid", "tid", "comm", "uid", "req", "opcode", "op",
+	"req", "opcode", "op",
 	"user_data", "flags", "sqe_flags", "context", "sq_thread",
 	"sq_thread_id", "path", "file_type", "path_truncated", "path_deleted",
 	"device", "inode", NULL,
@@ -327,6 +332,10 @@ static const char *const common_keys[] = {
 static const char *const issue_keys[] = { "attempt", NULL };
 static const char *const write_keys[] = {
 	"pos", "buf", "len", "res", "worker_host_tid", "latency_ns", NULL,
+};
+static const char *const create_keys[] = {
+	"fd", "sq_entries", "cq_entries", "setup_flags", "setup",
+	"sq_thread_id", NULL,
 };
 static const char *const skipped_keys[] = { "type", "count", NULL };
 static const char *const lost_keys[] = {
@@ -361,11 +370,19 @@ bool record_keys_ok(const struct object *o, FILE *why)
 		return !missing_keys(o, lost_keys, why);
 	if (!strcmp(t->val, "skipped"))
 		return !missing_keys(o, skipped_keys, why);
+	m = missing_keys(o, process_keys, why);
+	/* ids in another PID namespace come in pairs */
+	if (!get(o, "ns_pid") != !get(o, "ns_tid")) {
+		fprintf(why, "ns_pid without ns_tid, or the reverse\n");
+		m++;
+	}
+	if (!strcmp(t->val, "create"))
+		return !(m + missing_keys(o, create_keys, why));
 	if (strcmp(t->val, "issue") && strcmp(t->val, "write")) {
 		fprintf(why, "unknown type \"%s\"\n", t->val);
 		return false;
 	}
-	m = missing_keys(o, common_keys, why);
+	m += missing_keys(o, common_keys, why);
 	if (!strcmp(t->val, "write"))
 		m += missing_keys(o, write_keys, why);
 	else

@@ -10,7 +10,8 @@
  *
  * A truth record is lines of "KEY<TAB>VALUE" ended by a line "--":
  *   =KEY  VALUE    select output objects whose KEY equals VALUE
- *   #count N       exactly N objects must be selected (default 1)
+ *   #count N       exactly N objects must be selected (default 1);
+ *                  "N+" for at least N
  *   KEY   VALUE    every selected object must have KEY equal to VALUE
  * String values are compared after JSON decoding; others as printed.
  */
@@ -63,6 +64,7 @@ struct record {
 	char *chk_k[48], *chk_v[48];
 	int nchk;
 	int count;
+	bool at_least;		/* "#count N+" */
 };
 
 static struct object *objs;
@@ -158,11 +160,11 @@ static int check(const struct record *r)
 			bad++;
 		}
 	}
-	if (hits != r->count) {
+	if (r->at_least ? hits < r->count : hits != r->count) {
 		fprintf(stderr, "FAIL [");
 		describe(r);
-		fprintf(stderr, "] expected %d event(s), found %d\n",
-			r->count, hits);
+		fprintf(stderr, "] expected %s%d event(s), found %d\n",
+			r->at_least ? "at least " : "", r->count, hits);
 		bad++;
 	}
 	return bad;
@@ -216,6 +218,7 @@ static int run_truth(const char *file)
 			r.sel_v[r.nsel++] = strdup(tab);
 		} else if (!strcmp(line, "#count")) {
 			r.count = atoi(tab);
+			r.at_least = tab[0] && tab[strlen(tab) - 1] == '+';
 		} else if (r.nchk < 48) {
 			r.chk_k[r.nchk] = strdup(line);
 			r.chk_v[r.nchk++] = strdup(tab);

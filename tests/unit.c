@@ -14,6 +14,7 @@
 #include "../opcodes.h"
 #include "../options.h"
 #include "../output.h"
+#include "../procs.h"
 
 static int passed, failed;
 
@@ -273,7 +274,7 @@ static void test_output(const char *jsonl)
 
 	/* JSON: one line per event, exact u64, escaped names */
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
 	fclose(f);
 	check(count_lines(buf, n) == 1 && buf[n - 1] == '\n',
 	      "JSON: one line per event");
@@ -296,7 +297,7 @@ static void test_output(const char *jsonl)
 	f = open_memstream(&buf, &n);
 	output_event(f, &(struct output_opts){ .json = true,
 		     .mono_to_real = -(1LL << 62) }, &e,
-		     EVENT_HDR_SIZE + e.path_len);
+		     EVENT_HDR_SIZE + e.path_len, NULL);
 	fclose(f);
 	check(strstr(buf, "\"time\":\"2262-04-11T23:47:16.854775807Z\"") != NULL,
 	      "JSON: an absurd time clamps to the last representable one");
@@ -305,7 +306,7 @@ static void test_output(const char *jsonl)
 
 	/* columns: one line, comm with its space escaped */
 	f = open_memstream(&buf, &n);
-	output_event(f, &c, &e, EVENT_HDR_SIZE + e.path_len);
+	output_event(f, &c, &e, EVENT_HDR_SIZE + e.path_len, NULL);
 	fclose(f);
 	check(count_lines(buf, n) == 1, "columns: one line per event");
 	check(strstr(buf, " c\"o\\x0am\\x20m ") != NULL,
@@ -316,7 +317,7 @@ static void test_output(const char *jsonl)
 	e = sample(EV_ISSUE, "", FILE_SOCKET);
 	e.opcode = 200;
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE);
+	output_event(f, &j, &e, EVENT_HDR_SIZE, NULL);
 	fclose(f);
 	check(strstr(buf, "\"path\":\"socket:[1234]\"") &&
 	      strstr(buf, "\"op\":\"200\""), "socket name; opcode 200 as number");
@@ -325,7 +326,7 @@ static void test_output(const char *jsonl)
 	free(buf);
 	e = sample(EV_ISSUE, "[eventfd]", FILE_ANON);
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
 	fclose(f);
 	check(strstr(buf, "\"path\":\"anon_inode:[eventfd]\"") != NULL,
 	      "anonymous inode name");
@@ -334,7 +335,7 @@ static void test_output(const char *jsonl)
 	e = sample(EV_WRITE, "/d/f", FILE_PATH);
 	e.path_flags = PATH_F_TRUNCATED;
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
 	fclose(f);
 	check(strstr(buf, "\"path\":\".../d/f\"") &&
 	      strstr(buf, "\"path_truncated\":true"), "truncated path marked");
@@ -343,14 +344,14 @@ static void test_output(const char *jsonl)
 
 	/* malformed records print nothing */
 	f = open_memstream(&buf, &n);
-	check(output_event(f, &j, &e, EVENT_HDR_SIZE - 1) < 0,
+	check(output_event(f, &j, &e, EVENT_HDR_SIZE - 1, NULL) < 0,
 	      "record shorter than the header is rejected");
 	e.path_len = 100;
-	check(output_event(f, &j, &e, EVENT_HDR_SIZE + 99) < 0,
+	check(output_event(f, &j, &e, EVENT_HDR_SIZE + 99, NULL) < 0,
 	      "path longer than the record is rejected");
 	e.path_len = 0;
 	e.type = 9;
-	check(output_event(f, &j, &e, EVENT_HDR_SIZE) < 0,
+	check(output_event(f, &j, &e, EVENT_HDR_SIZE, NULL) < 0,
 	      "unknown event type is rejected");
 	fclose(f);
 	check(n == 0, "nothing printed for malformed records");
@@ -375,6 +376,126 @@ static void test_output(const char *jsonl)
 	fclose(out);
 }
 
+/* A fork, exec or exit record as the BPF side sends it. */
+static size_t proc_rec(char *rec, __u8 type, __u32 pid, __u32 ppid,
+		       __u64 ts, const char *exe, const char *args,
+		       size_t args_len)
+{
+	struct event e = { .type = type, .pid = pid, .tid = pid,
+			   .ppid = ppid, .ts = ts };
+
+	if (exe) {
+		e.file_kind = FILE_PATH;
+		e.path_len = strlen(exe);
+		e.path2_len = args_len;
+	}
+	memcpy(rec, &e, EVENT_HDR_SIZE);
+	if (exe) {
+		memcpy(rec + EVENT_HDR_SIZE, exe, e.path_len);
+		memcpy(rec + EVENT_HDR_SIZE + e.path_len, args, args_len);
+	}
+	return EVENT_HDR_SIZE + e.path_len + args_len;
+}
+
+/* ancestors as "a|b|c" */
+static const char *anc_text(const struct proc_view *v)
+{
+	static char out[8192];
+	size_t i;
+
+	for (i = 0; i < v->anc_len && i < sizeof(out) - 1; i++)
+		out[i] = v->anc[i] ? v->anc[i] : '|';
+	/* the list ends with a NUL */
+	if (i && out[i - 1] == '|')
+		i--;
+	out[i] = 0;
+	return out;
+}
+
+/*
+ * The process table: generations by time, lineage through fork and exec,
+ * exited processes kept until collected, a bounded list of ancestors.
+ */
+static void test_procs(void)
+{
+	static char rec[EVENT_HDR_SIZE + 2 * PATH_BUF];
+	/* pids far above pid_max: /proc never has them */
+	const __u32 A = 0x7ffffff0, B = A + 1, C = A + 2;
+	struct procs *p = procs_new();
+	const struct proc_view *v;
+	char exe[32];
+	size_t n, gens;
+	__u32 i;
+
+	n = proc_rec(rec, EV_EXEC, A, 0, 100, "/bin/a", "a\0-x\0", 6);
+	check(procs_record(p, rec, n) == 0, "exec record accepted");
+	n = proc_rec(rec, EV_FORK, B, A, 200, NULL, NULL, 0);
+	procs_record(p, rec, n);
+	n = proc_rec(rec, EV_EXEC, B, A, 300, "/bin/b", "b\0", 2);
+	procs_record(p, rec, n);
+	v = procs_lookup(p, B, 250);
+	check(v && !strcmp(v->exe, "/bin/a") && v->args_len == 6,
+	      "before its exec a child runs its parent's program");
+	v = procs_lookup(p, B, 300);
+	check(v && !strcmp(v->exe, "/bin/b") && !strcmp(anc_text(v), "/bin/a"),
+	      "after exec: new exe, same ancestors (%s)",
+	      v ? anc_text(v) : "none");
+	n = proc_rec(rec, EV_EXIT, A, 0, 400, NULL, NULL, 0);
+	procs_record(p, rec, n);
+	procs_collect(p, 350);
+	v = procs_lookup(p, A, 360);
+	check(v && !strcmp(v->exe, "/bin/a"),
+	      "an exited process stays until collected past its exit");
+	procs_collect(p, 500);
+	procs_count(p, &gens);
+	check(gens == 1 && procs_lookup(p, B, 600) &&
+	      !strcmp(procs_lookup(p, B, 600)->exe, "/bin/b"),
+	      "collecting frees the exited parent and the old generation, "
+	      "not the child's lineage (%zu generations)", gens);
+	/* a chain longer than the bound keeps the nearest ancestors */
+	n = proc_rec(rec, EV_EXEC, C, 0, 1000, "/e/0", "", 0);
+	procs_record(p, rec, n);
+	for (i = 1; i <= MAX_ANCESTORS + 2; i++) {
+		n = proc_rec(rec, EV_FORK, C + i, C + i - 1, 1000 + 2 * i,
+			     NULL, NULL, 0);
+		procs_record(p, rec, n);
+		snprintf(exe, sizeof(exe), "/e/%u", i);
+		n = proc_rec(rec, EV_EXEC, C + i, C + i - 1, 1001 + 2 * i,
+			     exe, "", 0);
+		procs_record(p, rec, n);
+	}
+	v = procs_lookup(p, C + MAX_ANCESTORS + 2, 5000);
+	snprintf(exe, sizeof(exe), "/e/%u", MAX_ANCESTORS + 1);
+	check(v && v->anc_cut && !strncmp(anc_text(v), "/e/2|", 5) &&
+	      !strcmp(strrchr(anc_text(v), '|') + 1, exe),
+	      "ancestors keep the nearest %d and say they were cut",
+	      MAX_ANCESTORS);
+	/* per-CPU buffers: a child's exec and exit read before its fork */
+	n = proc_rec(rec, EV_EXEC, A, 0, 10000, "/bin/p", "p\0", 2);
+	procs_record(p, rec, n);
+	n = proc_rec(rec, EV_EXEC, B, A, 10200, "/bin/q", "q\0", 2);
+	procs_record(p, rec, n);
+	n = proc_rec(rec, EV_EXIT, B, A, 10300, NULL, NULL, 0);
+	procs_record(p, rec, n);
+	n = proc_rec(rec, EV_FORK, B, A, 10100, NULL, NULL, 0);
+	procs_record(p, rec, n);
+	v = procs_lookup(p, B, 10250);
+	check(v && !strcmp(v->exe, "/bin/q") && v->args_len == 2,
+	      "an exec read before its fork still wins after it");
+	v = procs_lookup(p, B, 10150);
+	check(v && !strcmp(v->exe, "/bin/p"),
+	      "between fork and exec, the parent's program");
+	procs_collect(p, 10400);
+	check(!procs_lookup(p, B, 10500) || strcmp(procs_lookup(p, B, 10500)->exe,
+						   "/bin/q"),
+	      "an exit read before the fork still frees the process");
+	n = proc_rec(rec, EV_EXEC, C, 0, 1, "/x", "", 0);
+	check(procs_record(p, rec, n - 1) < 0 &&
+	      procs_record(p, rec, EVENT_HDR_SIZE - 1) < 0,
+	      "short process records are refused");
+	procs_free(p);
+}
+
 int main(int argc, char **argv)
 {
 	test_opcodes();
@@ -382,6 +503,7 @@ int main(int argc, char **argv)
 	test_options_bad();
 	test_escaping();
 	test_output(argc > 1 ? argv[1] : "/dev/null");
+	test_procs();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -30,60 +30,57 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../iouringsnoop.h"
+#include "workload.h"
 
 #ifndef IORING_OP_WRITEV_FIXED
 #define IORING_OP_WRITEV_FIXED	61
 #endif
 
-static const char *dir;
+const char *dir;
+int wl_argc;
+char **wl_argv;
 static unsigned long long ud_base;
 
-struct who {
-	int pid;
-	int tid;
-	char comm[TASK_COMM_LEN];
-};
-
-static void die(const char *what, int err)
+void die(const char *what, int err)
 {
 	fprintf(stderr, "workload: %s: %s\n", what, strerror(err));
 	exit(2);
 }
 
-static void self(struct who *w)
+void self(struct who *w)
 {
 	w->pid = getpid();
 	w->tid = syscall(SYS_gettid);
 	prctl(PR_GET_NAME, w->comm);
 }
 
-static void set_comm(const char *name)
+void set_comm(const char *name)
 {
 	prctl(PR_SET_NAME, name);
 }
 
 /* user_data values unique to this process, above 2^32 to test u64 */
-static unsigned long long ud(int n)
+unsigned long long ud(int n)
 {
 	return ud_base + n;
 }
 
 /* --- truth records: "=key value" selects, "key value" asserts -------- */
 
-static void rec_begin(const char *type, unsigned long long user_data,
+void rec_begin(const char *type, unsigned long long user_data,
 		      int count)
 {
 	printf("=type\t%s\n=user_data\t%llu\n#count\t%d\n", type, user_data,
 	       count);
 }
 
-static void rec_str(const char *key, const char *val)
+void rec_str(const char *key, const char *val)
 {
 	printf("%s\t%s\n", key, val);
 }
 
 __attribute__((format(printf, 2, 3)))
-static void rec_fmt(const char *key, const char *fmt, ...)
+void rec_fmt(const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -94,20 +91,20 @@ static void rec_fmt(const char *key, const char *fmt, ...)
 	putchar('\n');
 }
 
-static void rec_end(void)
+void rec_end(void)
 {
 	printf("--\n");
 	fflush(stdout);
 }
 
-static void rec_who(const struct who *w)
+void rec_who(const struct who *w)
 {
 	rec_fmt("pid", "%d", w->pid);
 	rec_fmt("tid", "%d", w->tid);
 	rec_str("comm", w->comm);
 }
 
-static void rec_file(const char *path, int fd)
+void rec_file(const char *path, int fd)
 {
 	struct stat st;
 
@@ -200,7 +197,7 @@ static void expect_count(const char *type, unsigned long long user_data,
 
 /* --- io_uring helpers ------------------------------------------------- */
 
-static void ring_init(struct io_uring *ring, unsigned int entries,
+void ring_init(struct io_uring *ring, unsigned int entries,
 		      unsigned int flags)
 {
 	struct io_uring_params p = { .flags = flags, .sq_thread_idle = 2000 };
@@ -210,7 +207,7 @@ static void ring_init(struct io_uring *ring, unsigned int entries,
 		die("io_uring_queue_init_params", -err);
 }
 
-static struct io_uring_sqe *sqe_get(struct io_uring *ring)
+struct io_uring_sqe *sqe_get(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
@@ -220,7 +217,7 @@ static struct io_uring_sqe *sqe_get(struct io_uring *ring)
 }
 
 /* Submit what is queued and reap n completions; res[i] by user_data. */
-static void submit_wait(struct io_uring *ring, int n,
+void submit_wait(struct io_uring *ring, int n,
 			const unsigned long long *uds, int *res)
 {
 	struct io_uring_cqe *cqe;
@@ -240,7 +237,7 @@ static void submit_wait(struct io_uring *ring, int n,
 	}
 }
 
-static int open_file(const char *name, char *path, size_t n, int flags)
+int open_file(const char *name, char *path, size_t n, int flags)
 {
 	int fd;
 
@@ -251,10 +248,10 @@ static int open_file(const char *name, char *path, size_t n, int flags)
 	return fd;
 }
 
-static char buf[1 << 16] __attribute__((aligned(4096)));
+char buf[1 << 16] __attribute__((aligned(4096)));
 
 
-static bool opcode_supported(struct io_uring *ring, int op)
+bool opcode_supported(struct io_uring *ring, int op)
 {
 	struct io_uring_probe *p = io_uring_get_probe_ring(ring);
 	bool ok = p && io_uring_opcode_supported(p, op);
@@ -264,7 +261,7 @@ static bool opcode_supported(struct io_uring *ring, int op)
 }
 
 /* Submit one prepared SQE and wait for its completion; returns res. */
-static int run_one(struct io_uring *ring, struct io_uring_sqe *sqe,
+int run_one(struct io_uring *ring, struct io_uring_sqe *sqe,
 		   unsigned long long user_data)
 {
 	int res = 0;
@@ -1119,14 +1116,21 @@ int main(int argc, char **argv)
 		{ "special", case_special },
 		{ "prefix", case_prefix },
 		{ "diehard", case_diehard },
+		{ "named", case_named },
+		{ "lineage", case_lineage },
+		{ "execd", case_execd },
+		{ "ns", case_ns },
+		{ "create", case_create },
 	};
 	unsigned int i;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: workload CASE DIR\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: workload CASE DIR [ARGS...]\n");
 		return 2;
 	}
 	dir = argv[2];
+	wl_argc = argc;
+	wl_argv = argv;
 	memset(buf, 'x', sizeof(buf));
 	wait_for_go();
 	ud_base = (0x5eedULL << 32) | ((unsigned long long)getpid() << 12);

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The paths an at-op names (OPENAT, STATX, RENAMEAT...), made absolute
+ * against the directory fd or the working directory of the submitter,
+ * as the kernel will resolve them. Names are read from the kernel's own
+ * copy (struct filename), not from user memory, which the submitter can
+ * change after submission.
+ */
+#ifndef __NAMED_BPF_H
+#define __NAMED_BPF_H
+
+#define AT_FDCWD		-100
+
+static __always_inline int at_kind(__u8 op)
+{
+	switch (op) {
+	case OP_OPENAT:
+	case OP_OPENAT2:
+		return AT_OPEN;
+	case OP_STATX:
+		return AT_STATX;
+	case OP_RENAMEAT:
+		return AT_RENAME;
+	case OP_UNLINKAT:
+		return AT_UNLINK;
+	case OP_MKDIRAT:
+		return AT_MKDIR;
+	case OP_SYMLINKAT:
+		return AT_SYMLINK;
+	case OP_LINKAT:
+		return AT_LINK;
+	}
+	return -1;
+}
+
+/* The open file behind fd in the current task's table. */
+static __always_inline struct file *current_fd_file(__s32 fd)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), fds + fd);
+	return f;
+}
+
+/*
+ * The directory a relative name starts from: the fd's file, or the
+ * working directory. io-wq workers and SQPOLL threads share both tables
+ * with their process, so the current task's are the submitter's.
+ */
+static __always_inline bool dir_of(__s32 dfd, struct path *dir)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct fs_struct *fs;
+	struct file *f;
+
+	if (dfd == AT_FDCWD) {
+		fs = BPF_CORE_READ(t, fs);
+		return fs && !bpf_core_read(dir, sizeof(*dir), &fs->pwd);
+	}
+	f = current_fd_file(dfd);
+	return f && !bpf_core_read(dir, sizeof(*dir), &f->f_path);
+}
+
+/*
+ * Write one name as path (which == 0) or path2 (which == 1), right after
+ * path. A relative name gets the directory's path in front; a name longer
+ * than what is left is cut at its end and flagged. Global, so that the
+ * verifier checks the walk once.
+ */
+__noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
+			 __u32 verbatim)
+{
+	struct scratch *s = slot_scratch(slot);
+	__u64 base, dlen = 0, off, room, dst;
+	struct event *e;
+	struct path dir;
+	__u8 flags = PATH_F_NAMED;
+	long n;
+	char c = 0;
+
+	if (!s || !name)
+		return 0;
+	e = &s->ev;
+	base = which ? e->path_len : 0;
+	if (base > PATH_BUF)
+		return 0;
+	if (bpf_probe_read_kernel(&c, 1, (void *)name))
+		return 0;
+	if (verbatim)
+		flags = PATH_F_VERBATIM;
+	else if (c != '/' && dir_of(dfd, &dir)) {
+		if (walk_path(s, dir.dentry, dir.mnt) < 0)
+			flags |= PATH_F_TRUNCATED;
+		off = s->off;
+		if (off < PATH_BUF) {
+			dlen = PATH_BUF - off;
+			barrier_var(dlen);
+			if (dlen > PATH_BUF)
+				return 0;
+			bpf_probe_read_kernel(&e->path[base], dlen,
+					      &s->path[off & (PATH_BUF - 1)]);
+		}
+		/* the separator, or the root itself */
+		e->path[(base + dlen) & (2 * PATH_BUF - 1)] = '/';
+		dlen++;
+	}
+	if (dlen >= PATH_BUF)
+		return 0;
+	room = PATH_BUF - dlen;
+	barrier_var(room);
+	if (room > PATH_BUF || room < 1)
+		return 0;
+	/* path[] is followed by spill[]: dst + room stays inside the slot */
+	dst = (base + dlen) & (2 * PATH_BUF - 1);
+	n = bpf_probe_read_kernel_str(&e->path[dst], room, (void *)name);
+	if (n < 1)
+		n = 1;
+	if ((__u64)n == room)
+		flags |= PATH_F_TAIL_CUT;
+	/* an empty name (AT_EMPTY_PATH) is the directory itself */
+	if (n == 1 && dlen > 1)
+		dlen--;
+	if (which) {
+		e->path2_len = dlen + n - 1;
+		e->path2_flags = flags;
+	} else {
+		e->path_len = dlen + n - 1;
+		e->path_flags = flags;
+	}
+	return 0;
+}
+
+/* The name behind a struct filename (or delayed_filename) pointer. */
+static __always_inline __u64 filename_str(__u64 req, __s16 at, bool user)
+{
+	__u64 fn = 0, str = 0;
+
+	if (at < 0 || bpf_probe_read_kernel(&fn, sizeof(fn),
+					    (void *)(req + at)) || !fn)
+		return 0;
+	if (user)
+		return 0;
+	/* the name pointer is the first member of struct filename */
+	bpf_probe_read_kernel(&str, sizeof(str), (void *)fn);
+	return str;
+}
+
+/*
+ * STATX up to 5.18 holds the user's pointer; the kernel reads the name at
+ * issue time, so read it then too, onto the scratch spill area first.
+ */
+static __always_inline __u64 statx_user_str(__u64 req, __s16 at,
+					    struct scratch *s)
+{
+	__u64 up = 0;
+
+	if (at < 0 || bpf_probe_read_kernel(&up, sizeof(up),
+					    (void *)(req + at)) || !up)
+		return 0;
+	if (bpf_probe_read_user_str(s->spill, sizeof(s->spill),
+				    (void *)up) < 1)
+		return 0;
+	return (__u64)s->spill;
+}
+
+static __always_inline __s32 layout_dfd(__u64 req, __s16 at)
+{
+	__s32 dfd = AT_FDCWD;
+
+	if (at >= 0)
+		bpf_probe_read_kernel(&dfd, sizeof(dfd), (void *)(req + at));
+	return dfd;
+}
+
+/*
+ * Fill path (and path2) of an at-op's issue event. Returns false if the
+ * op names no file, so that the caller falls back to the request's file.
+ */
+static __always_inline bool fill_named(struct io_kiocb *req, __u8 op,
+				       __u32 slot, bool at_submit)
+{
+	struct scratch *s = slot_scratch(slot);
+	int k = at_kind(op);
+	struct at_layout lay;
+	__u64 r = (__u64)req, name;
+	bool user;
+
+	if (k < 0 || k >= AT_KINDS || !s)
+		return false;
+	lay = at_layouts[k];
+	if (lay.name[0] < 0)
+		return false;
+	s->ev.file_kind = FILE_NONE;
+	s->ev.path_len = 0;
+	s->ev.path_flags = 0;
+	s->ev.path2_len = 0;
+	s->ev.path2_flags = 0;
+	s->ev.dev = 0;
+	s->ev.ino = 0;
+	if (at_submit && !names_at_submit)
+		return true;
+	s->ev.file_kind = FILE_PATH;
+	user = k == AT_STATX && statx_user_name;
+	name = user ? statx_user_str(r, lay.name[0], s) :
+		      filename_str(r, lay.name[0], false);
+	join_name(slot, 0, layout_dfd(r, lay.dfd[0]), name,
+		  k == AT_SYMLINK);
+	if (lay.name[1] >= 0)
+		join_name(slot, 1, layout_dfd(r, lay.dfd[1]),
+			  filename_str(r, lay.name[1], false), false);
+	return true;
+}
+
+#endif /* __NAMED_BPF_H */

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The process table: see procs.h. Each process is a list of generations,
+ * newest first; a fork or an exec starts one, valid from its timestamp.
+ * Ancestors are fixed when a process is created, from its parent's own
+ * ancestors and executable, so they survive the parent's exit.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include "iouringsnoop.h"
+#include "procs.h"
+
+#define BUCKETS		4096
+#define MAX_DEPTH	64
+
+struct gen {
+	struct gen *older;
+	__u64 since;		/* valid from this time on */
+	struct proc_view v;
+	char data[];		/* exe, args and anc, each NUL-terminated */
+};
+
+/*
+ * Records come from per-CPU buffers, so a child's exec can be read before
+ * its fork, or an exit before the last exec: generations are kept sorted
+ * by time, whatever the order they are read in.
+ */
+struct proc {
+	struct proc *next;
+	__u32 pid;
+	__u64 exited;		/* exit time of the newest one, or 0 */
+	struct gen *gens;	/* newest first */
+};
+
+struct procs {
+	struct proc *bucket[BUCKETS];
+	size_t nprocs, ngens;
+};
+
+/* One list of names, for building a generation. */
+struct list {
+	const char *s;
+	size_t len;
+	bool cut;
+};
+
+struct procs *procs_new(void)
+{
+	return calloc(1, sizeof(struct procs));
+}
+
+static void free_gens(struct procs *p, struct gen *g)
+{
+	struct gen *older;
+
+	for (; g; g = older) {
+		older = g->older;
+		free(g);
+		p->ngens--;
+	}
+}
+
+void procs_free(struct procs *p)
+{
+	struct proc *q, *next;
+	size_t b;
+
+	if (!p)
+		return;
+	for (b = 0; b < BUCKETS; b++) {
+		for (q = p->bucket[b]; q; q = next) {
+			next = q->next;
+			free_gens(p, q->gens);
+			free(q);
+		}
+	}
+	free(p);
+}
+
+static struct proc **slot_of(struct procs *p, __u32 pid)
+{
+	struct proc **q = &p->bucket[pid % BUCKETS];
+
+	while (*q && (*q)->pid != pid)
+		q = &(*q)->next;
+	return q;
+}
+
+static struct proc *find(struct procs *p, __u32 pid)
+{
+	return *slot_of(p, pid);
+}
+
+/* The generation a process had at ts, or NULL. */
+static struct gen *gen_at(struct procs *p, __u32 pid, __u64 ts)
+{
+	struct proc *q = find(p, pid);
+	struct gen *g;
+
+	for (g = q ? q->gens : NULL; g; g = g->older)
+		if (g->since <= ts)
+			return g;
+	return NULL;
+}
+
+/*
+ * A list of ancestors: the parent's, then the parent's executable, with
+ * the root end dropped beyond MAX_ANCESTORS names.
+ */
+static char *ancestors_of(const struct gen *parent, struct list *out)
+{
+	size_t n = 0, i, skip = 0, elen;
+	const char *a;
+	char *buf;
+
+	out->s = "";
+	out->len = 0;
+	out->cut = parent && parent->v.anc_cut;
+	if (!parent)
+		return NULL;
+	a = parent->v.anc;
+	for (i = 0; i < parent->v.anc_len; i++)
+		n += !a[i];
+	/* kernel threads, and exes /proc would not show, add nothing */
+	elen = parent->v.exe[0] ? strlen(parent->v.exe) + 1 : 0;
+	buf = malloc(parent->v.anc_len + elen);
+	if (!buf)
+		return NULL;
+	/* drop names from the root end until one more fits */
+	for (; n + !!elen > MAX_ANCESTORS; n--) {
+		skip += strlen(a + skip) + 1;
+		out->cut = true;
+	}
+	memcpy(buf, a + skip, parent->v.anc_len - skip);
+	memcpy(buf + parent->v.anc_len - skip, parent->v.exe, elen);
+	out->s = buf;
+	out->len = parent->v.anc_len - skip + elen;
+	return buf;
+}
+
+/* Push a new generation onto pid's list, creating the process. */
+static struct gen *push(struct procs *p, __u32 pid, __u64 since,
+			const char *exe, size_t exe_len,
+			const struct list *args, const struct list *anc)
+{
+	struct proc **slot = slot_of(p, pid), *q = *slot;
+	struct gen *g, **at;
+	char *d;
+
+	g = malloc(sizeof(*g) + exe_len + 1 + args->len + 1 + anc->len + 1);
+	if (!g)
+		return NULL;
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q) {
+			free(g);
+			return NULL;
+		}
+		q->pid = pid;
+		*slot = q;
+		p->nprocs++;
+	}
+	d = g->data;
+	g->v.exe = d;
+	memcpy(d, exe, exe_len);
+	d[exe_len] = 0;
+	d += exe_len + 1;
+	g->v.args = d;
+	g->v.args_len = args->len;
+	g->v.args_cut = args->cut;
+	memcpy(d, args->s, args->len);
+	d[args->len] = 0;
+	d += args->len + 1;
+	g->v.anc = d;
+	g->v.anc_len = anc->len;
+	g->v.anc_cut = anc->cut;
+	memcpy(d, anc->s, anc->len);
+	d[anc->len] = 0;
+	g->since = since;
+	for (at = &q->gens; *at && (*at)->since > since; at = &(*at)->older)
+		;
+	g->older = *at;
+	*at = g;
+	/* a pid used again after an exit */
+	if (q->exited && since > q->exited)
+		q->exited = 0;
+	p->ngens++;
+	return g;
+}
+
+/* Read at most cap bytes of a /proc file; -1 if it cannot be read. */
+static ssize_t read_proc(__u32 pid, const char *what, char *buf, size_t cap)
+{
+	char name[64];
+	ssize_t n, got = 0;
+	int fd;
+
+	snprintf(name, sizeof(name), "/proc/%u/%s", pid, what);
+	fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((size_t)got < cap &&
+	       (n = read(fd, buf + got, cap - got)) > 0)
+		got += n;
+	close(fd);
+	return got;
+}
+
+static __u32 read_ppid(__u32 pid)
+{
+	char buf[512], *p;
+	ssize_t n = read_proc(pid, "stat", buf, sizeof(buf) - 1);
+	unsigned int ppid;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	/* the comm is in parentheses and may hold anything */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %u", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+/*
+ * The newest generation of pid, read from /proc if the table has none,
+ * with its parents first so that its ancestors are known.
+ */
+static struct gen *ensure(struct procs *p, __u32 pid, int depth)
+{
+	static char args[ARGS_MAX + 1], exe[PATH_BUF];
+	struct list al, anc;
+	struct gen *parent = NULL, *g;
+	struct proc *q = find(p, pid);
+	char name[64], *abuf;
+	ssize_t n, elen;
+	__u32 ppid;
+
+	if (q)
+		return q->gens;
+	if (!pid || depth > MAX_DEPTH)
+		return NULL;
+	ppid = read_ppid(pid);
+	if (ppid && ppid != pid)
+		parent = ensure(p, ppid, depth + 1);
+	/* static buffers: read after the recursion */
+	snprintf(name, sizeof(name), "/proc/%u/exe", pid);
+	elen = readlink(name, exe, sizeof(exe) - 1);
+	if (elen < 0)
+		elen = 0;	/* kernel threads have none */
+	n = read_proc(pid, "cmdline", args, sizeof(args));
+	if (n < 0 && !elen && !read_ppid(pid))
+		return NULL;	/* gone */
+	al.s = args;
+	al.len = n > ARGS_MAX ? ARGS_MAX : (n < 0 ? 0 : n);
+	al.cut = n > ARGS_MAX;
+	abuf = ancestors_of(parent, &anc);
+	g = push(p, pid, 0, exe, elen, &al, &anc);
+	free(abuf);
+	return g;
+}
+
+void procs_snapshot(struct procs *p)
+{
+	struct dirent *d;
+	char *end;
+	DIR *dir = opendir("/proc");
+	unsigned long pid;
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		pid = strtoul(d->d_name, &end, 10);
+		if (*end || !pid || pid > 0xffffffffUL)
+			continue;
+		ensure(p, pid, 0);
+	}
+	closedir(dir);
+}
+
+/* The exe path of an exec record, as the path column would show it. */
+static size_t exe_text(const struct event *e, const char *path, char *out,
+		       size_t cap)
+{
+	size_t n = 0;
+
+	if (e->path_flags & PATH_F_TRUNCATED) {
+		memcpy(out, "...", 3);
+		n = 3;
+	}
+	if (e->path_len > cap - n - 1)
+		return n;
+	memcpy(out + n, path, e->path_len);
+	return n + e->path_len;
+}
+
+static void on_exec(struct procs *p, const struct event *e, const char *data)
+{
+	static char exe[PATH_BUF + 4];
+	struct gen *old = gen_at(p, e->pid, e->ts), *parent;
+	struct list args, anc;
+	char *abuf = NULL;
+	size_t elen = exe_text(e, data, exe, sizeof(exe));
+
+	args.s = data + e->path_len;
+	args.len = e->path2_len;
+	args.cut = e->path2_flags & PATH_F_TAIL_CUT;
+	if (old) {
+		/* exec keeps the lineage */
+		anc.s = old->v.anc;
+		anc.len = old->v.anc_len;
+		anc.cut = old->v.anc_cut;
+	} else {
+		parent = gen_at(p, e->ppid, e->ts);
+		if (!parent)
+			parent = ensure(p, e->ppid, 1);
+		abuf = ancestors_of(parent, &anc);
+	}
+	push(p, e->pid, e->ts, exe, elen, &args, &anc);
+	free(abuf);
+}
+
+static void on_fork(struct procs *p, const struct event *e)
+{
+	struct gen *parent = gen_at(p, e->ppid, e->ts);
+	struct list args = { "", 0, false }, anc;
+	char *abuf;
+
+	if (!parent)
+		parent = ensure(p, e->ppid, 1);
+	abuf = ancestors_of(parent, &anc);
+	if (parent) {
+		args.s = parent->v.args;
+		args.len = parent->v.args_len;
+		args.cut = parent->v.args_cut;
+	}
+	push(p, e->pid, e->ts, parent ? parent->v.exe : "",
+	     parent ? strlen(parent->v.exe) : 0, &args, &anc);
+	free(abuf);
+}
+
+int procs_record(struct procs *p, const void *data, size_t size)
+{
+	struct event e;
+	const char *names = (const char *)data + EVENT_HDR_SIZE;
+	struct proc *q;
+
+	if (size < EVENT_HDR_SIZE)
+		return -1;
+	memcpy(&e, data, EVENT_HDR_SIZE);
+	if ((size_t)e.path_len + e.path2_len > size - EVENT_HDR_SIZE ||
+	    e.path_len > PATH_BUF || e.path2_len > ARGS_MAX)
+		return -1;
+	switch (e.type) {
+	case EV_FORK:
+		on_fork(p, &e);
+		return 0;
+	case EV_EXEC:
+		on_exec(p, &e, names);
+		return 0;
+	case EV_EXIT:
+		q = find(p, e.pid);
+		/* not the exit of an earlier process with this pid */
+		if (q && q->gens->since <= e.ts)
+			q->exited = e.ts;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+const struct proc_view *procs_lookup(struct procs *p, __u32 pid, __u64 ts)
+{
+	struct gen *g = gen_at(p, pid, ts);
+
+	if (!g && !find(p, pid))
+		g = ensure(p, pid, 0);
+	return g ? &g->v : NULL;
+}
+
+void procs_collect(struct procs *p, __u64 ts)
+{
+	struct proc **q, *dead;
+	struct gen *g;
+	size_t b;
+
+	for (b = 0; b < BUCKETS; b++) {
+		q = &p->bucket[b];
+		while (*q) {
+			g = (*q)->gens;
+			if ((*q)->exited && (*q)->exited < ts) {
+				dead = *q;
+				*q = dead->next;
+				free_gens(p, dead->gens);
+				free(dead);
+				p->nprocs--;
+				continue;
+			}
+			/* the first one valid at ts is the oldest needed */
+			while (g->older && g->since > ts)
+				g = g->older;
+			free_gens(p, g->older);
+			g->older = NULL;
+			q = &(*q)->next;
+		}
+	}
+}
+
+size_t procs_count(const struct procs *p, size_t *gens)
+{
+	if (gens)
+		*gens = p->ngens;
+	return p->nprocs;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The process table behind exe, cmdline and ancestors: filled from /proc
+ * at start, then kept current by the kernel's fork, exec and exit
+ * records, with one generation per exec so that every event is matched
+ * with what its process ran at the time of the event.
+ */
+#ifndef __PROCS_H
+#define __PROCS_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Ancestors kept: the nearest ones, up to this many. */
+#define MAX_ANCESTORS		32
+
+/* What an event prints about its process. Lists are NUL-separated. */
+struct proc_view {
+	const char *exe;
+	const char *args;	/* the argument vector */
+	size_t args_len;
+	bool args_cut;		/* longer than ARGS_MAX */
+	const char *anc;	/* executables from init down to the parent */
+	size_t anc_len;
+	bool anc_cut;		/* more than MAX_ANCESTORS */
+};
+
+struct procs;
+
+struct procs *procs_new(void);
+void procs_free(struct procs *p);
+
+/* Read every process from /proc (pid namespace of the tracer). */
+void procs_snapshot(struct procs *p);
+
+/* Apply one fork, exec or exit record; -1 if it is malformed. */
+int procs_record(struct procs *p, const void *data, size_t size);
+
+/*
+ * The process as it was at ts (CLOCK_MONOTONIC ns). A process never seen
+ * is read from /proc now, if it still exists; NULL otherwise.
+ */
+const struct proc_view *procs_lookup(struct procs *p, __u32 pid, __u64 ts);
+
+/*
+ * Free what no event older than ts can need: generations replaced by a
+ * later exec, and processes that exited, before ts.
+ */
+void procs_collect(struct procs *p, __u64 ts);
+
+/* Processes and generations held, for tests and -v. */
+size_t procs_count(const struct procs *p, size_t *gens);
+
+#endif /* __PROCS_H */
