@@ -12,7 +12,8 @@
 #include "iouringsnoop.h"
 
 #define MAX_IOVECS		1024	/* UIO_MAXIOV */
-#define IOV_CHUNK		16	/* read at a time, on the stack */
+#define IOV_CHUNK		8	/* read at a time, on the stack: the
+				   calls below a program share 512 bytes */
 
 /* Filters, set by userspace before load. Empty lists match everything. */
 const volatile __u32 kinds = KIND_ISSUE | KIND_WRITE;
@@ -931,7 +932,9 @@ static __always_inline int on_create(void *ctx, int fd, void *ring,
 	current_owner(&o);
 	if (flags & IORING_SETUP_SQPOLL)
 		bpf_map_update_elem(&rings, &key, &o, BPF_ANY);
-	if (kinds & KIND_CREATE)
+	/* -o, -P and -x select requests: a ring is none of them */
+	if ((kinds & KIND_CREATE) && !filter_ops && !nr_prefixes &&
+	    !failed_only)
 		emit_create(ctx, fd, sq, cq, flags, &o);
 	return 0;
 }

@@ -73,8 +73,13 @@ static __always_inline bool dir_of(__s32 dfd, struct path *dir)
  * than what is left is cut at its end and flagged. Global, so that the
  * verifier checks the walk once.
  */
+/* How join_name() takes a name. */
+#define NAME_KERNEL	0	/* a kernel string, made absolute */
+#define NAME_VERBATIM	1	/* a kernel string, as it is */
+#define NAME_USER	2	/* a user string (5.x STATX), made absolute */
+
 __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
-			 __u32 verbatim)
+			 __u32 how)
 {
 	struct scratch *s = slot_scratch(slot);
 	__u64 base, dlen = 0, off, room, dst;
@@ -90,9 +95,10 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 	base = which ? e->path_len : 0;
 	if (base > PATH_BUF)
 		return 0;
-	if (bpf_probe_read_kernel(&c, 1, (void *)name))
+	if (how == NAME_USER ? bpf_probe_read_user(&c, 1, (void *)name) :
+			       bpf_probe_read_kernel(&c, 1, (void *)name))
 		return 0;
-	if (verbatim)
+	if (how == NAME_VERBATIM)
 		flags = PATH_F_VERBATIM;
 	else if (c != '/' && dir_of(dfd, &dir)) {
 		if (walk_path(s, dir.dentry, dir.mnt) < 0)
@@ -118,7 +124,11 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 		return 0;
 	/* path[] is followed by spill[]: dst + room stays inside the slot */
 	dst = (base + dlen) & (2 * PATH_BUF - 1);
-	n = bpf_probe_read_kernel_str(&e->path[dst], room, (void *)name);
+	if (how == NAME_USER)
+		n = bpf_probe_read_user_str(&e->path[dst], room, (void *)name);
+	else
+		n = bpf_probe_read_kernel_str(&e->path[dst], room,
+					      (void *)name);
 	if (n < 1)
 		n = 1;
 	if ((__u64)n == room)
@@ -137,36 +147,26 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 }
 
 /* The name behind a struct filename (or delayed_filename) pointer. */
-static __always_inline __u64 filename_str(__u64 req, __s16 at, bool user)
+static __always_inline __u64 filename_str(__u64 req, __s16 at)
 {
 	__u64 fn = 0, str = 0;
 
 	if (at < 0 || bpf_probe_read_kernel(&fn, sizeof(fn),
 					    (void *)(req + at)) || !fn)
 		return 0;
-	if (user)
-		return 0;
 	/* the name pointer is the first member of struct filename */
 	bpf_probe_read_kernel(&str, sizeof(str), (void *)fn);
 	return str;
 }
 
-/*
- * STATX up to 5.18 holds the user's pointer; the kernel reads the name at
- * issue time, so read it then too, onto the scratch spill area first.
- */
-static __always_inline __u64 statx_user_str(__u64 req, __s16 at,
-					    struct scratch *s)
+/* STATX up to 5.18 holds the user's pointer, read at issue time. */
+static __always_inline __u64 user_pointer(__u64 req, __s16 at)
 {
 	__u64 up = 0;
 
-	if (at < 0 || bpf_probe_read_kernel(&up, sizeof(up),
-					    (void *)(req + at)) || !up)
-		return 0;
-	if (bpf_probe_read_user_str(s->spill, sizeof(s->spill),
-				    (void *)up) < 1)
-		return 0;
-	return (__u64)s->spill;
+	if (at >= 0)
+		bpf_probe_read_kernel(&up, sizeof(up), (void *)(req + at));
+	return up;
 }
 
 static __always_inline __s32 layout_dfd(__u64 req, __s16 at)
@@ -207,13 +207,14 @@ static __always_inline bool fill_named(struct io_kiocb *req, __u8 op,
 		return true;
 	s->ev.file_kind = FILE_PATH;
 	user = k == AT_STATX && statx_user_name;
-	name = user ? statx_user_str(r, lay.name[0], s) :
-		      filename_str(r, lay.name[0], false);
+	name = user ? user_pointer(r, lay.name[0]) :
+		      filename_str(r, lay.name[0]);
 	join_name(slot, 0, layout_dfd(r, lay.dfd[0]), name,
-		  k == AT_SYMLINK);
+		  user ? NAME_USER :
+		  k == AT_SYMLINK ? NAME_VERBATIM : NAME_KERNEL);
 	if (lay.name[1] >= 0)
 		join_name(slot, 1, layout_dfd(r, lay.dfd[1]),
-			  filename_str(r, lay.name[1], false), false);
+			  filename_str(r, lay.name[1]), NAME_KERNEL);
 	return true;
 }
 

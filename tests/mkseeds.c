@@ -84,5 +84,23 @@ int main(int argc, char **argv)
 	seed("unknown-op", 2, &e, EVENT_HDR_SIZE);
 	e = base(EV_WRITE, "/x", FILE_PATH);
 	seed("short-record", 1, &e, EVENT_HDR_SIZE / 2);
+	/* two names, as RENAMEAT gives them */
+	e = base(EV_ISSUE, "/a/old|x", FILE_PATH);
+	e.opcode = 35;
+	e.path_flags = PATH_F_NAMED | PATH_F_TAIL_CUT;
+	memcpy(e.path + e.path_len, "/b/new", 6);
+	e.path2_len = 6;
+	e.path2_flags = PATH_F_NAMED;
+	e.ns_pid = 1;
+	e.ns_tid = 1;
+	seed("rename-json", 1, &e, EVENT_HDR_SIZE + e.path_len + 6);
+	seed("rename-extended", 16 | 64 | 128, &e,
+	     EVENT_HDR_SIZE + e.path_len + 6);
+	/* a new SQPOLL ring, with a setup bit no kernel has yet */
+	e = base(EV_CREATE, "[io_uring]", FILE_ANON);
+	e.flags = 0x2 | 0x8 | (1ULL << 40);
+	e.res = 5;
+	seed("create-json", 1 | 32, &e, EVENT_HDR_SIZE + e.path_len);
+	seed("create-columns", 16, &e, EVENT_HDR_SIZE + e.path_len);
 	return 0;
 }

@@ -24,6 +24,10 @@ WORK=$(realpath "$(mktemp -d "${TMPDIR:-/tmp}/iouringsnoop-test.XXXXXX")")
 TOOL_PID=
 passed=0
 failed=0
+# the one documented gap: names of at-ops, 5.10's tracepoint backend
+case $(uname -r) in
+5.10.*) [ "$BACKEND" = tracepoint ] && export WL_NO_SUBMIT_NAMES=1 ;;
+esac
 
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
