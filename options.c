@@ -335,11 +335,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		env->verbose = true;
 		return 0;
+	/* argp_state_help() prints nothing under ARGP_NO_ERRS */
 	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		argp_help(state->root_argp, stdout, ARGP_HELP_SHORT_USAGE |
+			  ARGP_HELP_LONG | ARGP_HELP_DOC, "iouringsnoop");
 		return EINTR;	/* stop here: help was printed */
 	case OPT_USAGE:
-		argp_state_help(state, stdout, ARGP_HELP_USAGE);
+		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE,
+			  "iouringsnoop");
 		return EINTR;
 	case 'V':
 		printf("%s\n", argp_program_version);

@@ -323,9 +323,22 @@ lost_test() {
 
 # Errors from the binary itself: one line on stderr, non-zero exit.
 error_tests() {
-	local d=$WORK/errors rc out
+	local d=$WORK/errors rc out o missing=""
 	mkdir -p "$d"
 	wanted errors || return 0
+	# --help on stdout, exit 0, every long option the man page documents
+	"$TOOL" --help >"$d/help" 2>"$d/help.err"
+	rc=$?
+	for o in $(grep -o '^\.BR* \\-\\-[a-z-]*\|^\.BR .*", " \\-\\-[a-z-]*' man/iouringsnoop.8 |
+		   grep -o '\\-\\-[a-z-]*' | tr -d '\\' | sort -u); do
+		grep -q -- "$o" "$d/help" || missing="$missing $o"
+	done
+	if [ $rc -eq 0 ] && [ ! -s "$d/help.err" ] && [ -z "$missing" ] &&
+	   grep -q "^Usage: iouringsnoop" "$d/help"; then
+		pass "errors: --help prints every documented option, exit 0"
+	else
+		fail "errors: --help exit $rc, missing:${missing:- none}"
+	fi
 	check_error() {
 		local what=$1 want=$2
 		shift 2
