@@ -244,7 +244,7 @@ extended_test() {
 		bad="header: $(head -1 "$d/out")"
 	# the exe column, then the ancestors ending with the parent (same
 	# program), then the arguments with the inner space escaped
-	line=$(grep "^write " "$d/out" | head -1)
+	line=$(grep "^write .*two\\\\x20words$" "$d/out" | head -1)
 	case $line in
 	*" $exe "*"|$exe $exe execd $d two\\x20words") ;;
 	*) [ -n "$bad" ] || bad="write line: $line" ;;

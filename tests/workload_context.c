@@ -229,35 +229,52 @@ static void ancestors_from(pid_t pid, char *out, size_t n, bool *cut)
 			      exes[i]);
 }
 
-/* A JSON array of strings, for names with nothing to escape. */
-static void json_argv(char *out, size_t n, char **argv)
+/*
+ * What cmdline must be: the argument block as the kernel keeps it (each
+ * argument and its NUL), cut at ARGS_MAX bytes, as a JSON array. The
+ * names here have nothing to escape. Returns whether it was cut.
+ */
+static bool json_argv(char *out, size_t n, char **argv)
 {
-	size_t o = snprintf(out, n, "[");
-	int i;
+	static char block[ARGS_MAX * 4];
+	size_t len = 0, o, i, start = 0;
+	bool cut;
+	int a;
 
-	for (i = 0; argv[i] && o < n; i++)
-		o += snprintf(out + o, n - o, "%s\"%s\"", i ? "," : "",
-			      argv[i]);
+	for (a = 0; argv[a] && len < sizeof(block) - 1; a++) {
+		snprintf(block + len, sizeof(block) - len, "%s", argv[a]);
+		len += strlen(argv[a]) + 1;
+	}
+	cut = len > ARGS_MAX;
+	if (cut)
+		len = ARGS_MAX;
+	o = snprintf(out, n, "[");
+	for (i = 0; i <= len && o < n; i++) {
+		if (i < len && block[i])
+			continue;
+		if (i == len && start == len)
+			break;
+		o += snprintf(out + o, n - o, "%s\"%.*s\"",
+			      start ? "," : "", (int)(i - start),
+			      block + start);
+		start = i + 1;
+	}
 	if (o < n)
 		snprintf(out + o, n - o, "]");
+	return cut;
 }
 
-/* The parent: run this program again, through fork and exec. */
-void case_lineage(void)
+static void run_child(char **argv)
 {
-	char exe[PATH_MAX];
-	char *argv[] = { exe, "execd", (char *)dir, "two words", NULL };
 	int status;
 	pid_t pid;
 
-	set_comm("wl-lineage");
-	exe_of(getpid(), exe, sizeof(exe));
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
 		die("fork", errno);
 	if (!pid) {
-		execv(exe, argv);
+		execv(argv[0], argv);
 		die("execv", errno);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
@@ -265,14 +282,32 @@ void case_lineage(void)
 		die("execd child", ECHILD);
 }
 
+/*
+ * The parent: run this program again, through fork and exec, once with
+ * a space inside an argument, once with more arguments than are kept.
+ */
+void case_lineage(void)
+{
+	static char big[ARGS_MAX + 1000];
+	char exe[PATH_MAX];
+	char *argv[] = { exe, "execd", (char *)dir, "two words", NULL };
+
+	set_comm("wl-lineage");
+	exe_of(getpid(), exe, sizeof(exe));
+	run_child(argv);
+	memset(big, 'a', sizeof(big) - 1);
+	argv[3] = big;
+	run_child(argv);
+}
+
 /* The process context every event of this process must carry. */
-static void rec_context(const char *exe, const char *args, const char *anc,
-			bool cut, int ppid)
+static void rec_context(const char *exe, const char *args, bool args_cut,
+			const char *anc, bool cut, int ppid)
 {
 	rec_fmt("ppid", "%d", ppid);
 	rec_str("exe", exe);
 	rec_str("cmdline", args);
-	rec_str("cmdline_truncated", "false");
+	rec_str("cmdline_truncated", args_cut ? "true" : "false");
 	rec_str("ancestors", anc);
 	rec_str("ancestors_truncated", cut ? "true" : "false");
 }
@@ -280,19 +315,19 @@ static void rec_context(const char *exe, const char *args, const char *anc,
 /* The child: one write, and what its process context must be. */
 void case_execd(void)
 {
-	static char anc[64 * PATH_MAX], args[8192];
+	static char anc[64 * PATH_MAX], args[2 * ARGS_MAX];
 	char exe[PATH_MAX], path[PATH_MAX];
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	struct who w;
-	bool cut;
+	bool cut, args_cut;
 	int fd, res, ppid = getppid();
 
 	set_comm("wl-execd");
 	self(&w);
 	exe_of(getpid(), exe, sizeof(exe));
 	ancestors_from(ppid, anc, sizeof(anc), &cut);
-	json_argv(args, sizeof(args), wl_argv);
+	args_cut = json_argv(args, sizeof(args), wl_argv);
 	fd = open_file("execd.txt", path, sizeof(path), O_WRONLY);
 	ring_init(&ring, 4, 0);
 	sqe = sqe_get(&ring);
@@ -302,11 +337,11 @@ void case_execd(void)
 	rec_who(&w);
 	rec_file(path, fd);
 	rec_fmt("res", "%d", res);
-	rec_context(exe, args, anc, cut, ppid);
+	rec_context(exe, args, args_cut, anc, cut, ppid);
 	rec_end();
 	printf("=type\tissue\n=user_data\t%llu\n#count\t1+\n", ud(1));
 	rec_who(&w);
-	rec_context(exe, args, anc, cut, ppid);
+	rec_context(exe, args, args_cut, anc, cut, ppid);
 	rec_end();
 	io_uring_queue_exit(&ring);
 	close(fd);
