@@ -548,6 +548,24 @@ static __always_inline void reset_attempts(struct io_kiocb *req)
 }
 
 /*
+ * Where a completion finds its request on kernels whose completion
+ * tracepoint has none (5.10): by ring and user_data.
+ */
+struct ud_key {
+	__u64 ring;
+	__u64 user_data;
+};
+
+static __always_inline void remember_by_user_data(struct io_kiocb *req,
+						  void *ring, __u64 ud)
+{
+	struct ud_key uk = { .ring = (__u64)ring, .user_data = ud };
+	__u64 key = (__u64)req;
+
+	bpf_map_update_elem(&inflight_ud, &uk, &key, BPF_ANY);
+}
+
+/*
  * emit_issue(): attempt is the issue's number, or 0 to count it in the
  * attempts map (kprobe and fentry backends, which see every issue).
  */
@@ -567,6 +585,9 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 	e->opcode = ri->op;
 	e->context = context;
 	e->attempt = attempt ? attempt : next_attempt(req);
+	/* so that 5.10's completion can forget the count */
+	if (!attempt && e->attempt == 1 && complete_by_user_data)
+		remember_by_user_data(req, ri->ctx, e->user_data);
 	e->sq_thread = context == CTX_SQPOLL;
 	e->pos = 0;
 	e->buf = 0;
@@ -576,12 +597,6 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 	emit(ctx, sl);
 }
 
-/* Where a write's completion will be looked up on kernels without req. */
-struct ud_key {
-	__u64 ring;
-	__u64 user_data;
-};
-
 /* Remember a write so that its completion can be reported in full. */
 static __always_inline void track_write(struct io_kiocb *req,
 					const struct reqinfo *ri, __u8 context)
@@ -589,7 +604,6 @@ static __always_inline void track_write(struct io_kiocb *req,
 	struct io_rw *rw = (void *)req;
 	struct inflight in = {};
 	__u64 key = (__u64)req;
-	struct ud_key uk;
 
 	in.ts = bpf_ktime_get_ns();
 	in.user_data = req_user_data(req);
@@ -603,11 +617,8 @@ static __always_inline void track_write(struct io_kiocb *req,
 	in.context = context;
 	in.owner = ri->owner;
 	bpf_map_update_elem(&inflight, &key, &in, BPF_ANY);
-	if (complete_by_user_data) {
-		uk.ring = (__u64)ri->ctx;
-		uk.user_data = in.user_data;
-		bpf_map_update_elem(&inflight_ud, &uk, &key, BPF_ANY);
-	}
+	if (complete_by_user_data)
+		remember_by_user_data(req, ri->ctx, in.user_data);
 }
 
 /*
@@ -858,8 +869,9 @@ static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
 
 /*
  * Kernels of the 5.10 series pass no request to io_uring_complete: find
- * the write by its ring and user_data. Requests in flight on one ring
- * with the same user_data cannot be told apart there.
+ * the request (a write, or one whose issues are counted) by its ring and
+ * user_data. Requests in flight on one ring with the same user_data
+ * cannot be told apart there.
  */
 static __always_inline int on_complete_ud(void *ctx, void *ring,
 					  __u64 user_data, __s32 res,

@@ -175,8 +175,12 @@ slow_reader_test() {
 	local d=$WORK/slow-reader wl i
 	wanted slow-reader || return 0
 	mkdir -p "$d"
+	# the tool's own pid, to stop it: busybox pkill cannot be relied on
 	( "$TOOL" ${BACKEND:+-B "$BACKEND"} -j -b 1 -c loadgen -o nop -e issue \
-		2>"$d/out.err"; echo $? >"$d/rc" ) |
+		2>"$d/out.err" &
+	  echo $! >"$d/pid"
+	  wait $!
+	  echo $? >"$d/rc" ) |
 		{ sleep 3; cat >"$d/out"; } &
 	for i in $(seq 400); do
 		grep -q "^Tracing" "$d/out.err" 2>/dev/null && break
@@ -184,7 +188,7 @@ slow_reader_test() {
 	done
 	wl=$("$LOADGEN" nop 1 200000)
 	sleep 4
-	pkill -INT -f "^$TOOL .*-c loadgen" 2>/dev/null
+	kill -INT "$(cat "$d/pid")" 2>/dev/null
 	wait
 	account slow-reader "$d/out" "$d/out.err" "$wl"
 }
