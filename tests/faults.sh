@@ -164,7 +164,7 @@ stopped_reader_test() {
 		return
 	fi
 	kill -STOP "$TOOL_PID"
-	wl=$("$LOADGEN" nop 1 200000)
+	wl=$("$LOADGEN" nop 1 50000)
 	kill -CONT "$TOOL_PID"
 	stop_tool
 	account stopped-reader "$d/out" "$d/out.err" "$wl"
@@ -186,7 +186,7 @@ slow_reader_test() {
 		grep -q "^Tracing" "$d/out.err" 2>/dev/null && break
 		sleep 0.05
 	done
-	wl=$("$LOADGEN" nop 1 200000)
+	wl=$("$LOADGEN" nop 1 50000)
 	sleep 4
 	kill -INT "$(cat "$d/pid")" 2>/dev/null
 	wait
