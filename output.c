@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <linux/types.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -511,8 +512,32 @@ static void json_ids(struct line *l, const struct event *e)
 	}
 }
 
-/* exe, cmdline and ancestors; empty when the process is unknown. */
+static void render_process(struct line *l, const struct proc_view *pv);
+
+/*
+ * exe, cmdline and ancestors; empty when the process is unknown. The
+ * text is rendered once per process generation and then copied.
+ */
 static void json_process(struct line *l, const struct proc_view *pv)
+{
+	struct proc_view *cache = (struct proc_view *)pv;
+	size_t from = l->len;
+
+	if (pv && pv->json) {
+		put(l, pv->json, pv->json_len);
+		return;
+	}
+	render_process(l, pv);
+	if (!pv || l->len >= sizeof(l->buf))
+		return;
+	cache->json = malloc(l->len - from);
+	if (cache->json) {
+		memcpy(cache->json, l->buf + from, l->len - from);
+		cache->json_len = l->len - from;
+	}
+}
+
+static void render_process(struct line *l, const struct proc_view *pv)
 {
 	KEY(l, ",\"exe\":\"");
 	if (pv)

@@ -60,6 +60,7 @@ static void free_gens(struct procs *p, struct gen *g)
 
 	for (; g; g = older) {
 		older = g->older;
+		free(g->v.json);
 		free(g);
 		p->ngens--;
 	}
@@ -181,6 +182,8 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 	g->v.anc_cut = anc->cut;
 	memcpy(d, anc->s, anc->len);
 	d[anc->len] = 0;
+	g->v.json = NULL;
+	g->v.json_len = 0;
 	g->since = since;
 	for (at = &q->gens; *at && (*at)->since > since; at = &(*at)->older)
 		;

@@ -24,6 +24,12 @@ struct proc_view {
 	const char *anc;	/* executables from init down to the parent */
 	size_t anc_len;
 	bool anc_cut;		/* more than MAX_ANCESTORS */
+	/*
+	 * The JSON text of the above, rendered by output.c at the first
+	 * event that needs it and kept: most events repeat a process.
+	 */
+	char *json;
+	size_t json_len;
 };
 
 struct procs;

@@ -61,6 +61,8 @@ static const struct proc_view *hostile_process(const uint8_t *data,
 	pv->anc = (const char *)data + size / 2;
 	pv->anc_len = size - size / 2;
 	pv->anc_cut = mode & 128;
+	pv->json = NULL;
+	pv->json_len = 0;
 	return pv;
 }
 
@@ -82,8 +84,10 @@ static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 	int r;
 
 	CHECK(f);
+	pv.json = NULL;
 	r = output_event(f, &o, data, size,
 			 hostile_process(data, size, mode, &pv, exe));
+	free(pv.json);
 	fclose(f);
 	if (r < 0)
 		CHECK(n == 0);
