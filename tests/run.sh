@@ -327,13 +327,17 @@ error_tests() {
 	mkdir -p "$d"
 	wanted errors || return 0
 	# --help on stdout, exit 0, every long option the man page documents
+	# (guests have no man page: the host run checks it)
+	[ -f man/iouringsnoop.8 ] || missing=" (no man page here)"
 	"$TOOL" --help >"$d/help" 2>"$d/help.err"
 	rc=$?
-	for o in $(grep -o '^\.BR* \\-\\-[a-z-]*\|^\.BR .*", " \\-\\-[a-z-]*' man/iouringsnoop.8 |
+	for o in $(grep -so '^\.BR* \\-\\-[a-z-]*\|^\.BR .*", " \\-\\-[a-z-]*' man/iouringsnoop.8 |
 		   grep -o '\\-\\-[a-z-]*' | tr -d '\\' | sort -u); do
 		grep -q -- "$o" "$d/help" || missing="$missing $o"
 	done
-	if [ $rc -eq 0 ] && [ ! -s "$d/help.err" ] && [ -z "$missing" ] &&
+	if [ "$missing" = " (no man page here)" ]; then
+		echo "note errors: --help not compared with the man page here"
+	elif [ $rc -eq 0 ] && [ ! -s "$d/help.err" ] && [ -z "$missing" ] &&
 	   grep -q "^Usage: iouringsnoop" "$d/help"; then
 		pass "errors: --help prints every documented option, exit 0"
 	else
