@@ -308,7 +308,6 @@ static __always_inline bool op_wanted(__u8 op)
 #include "kernel.bpf.h"
 #include "path.bpf.h"
 #include "named.bpf.h"
-#include "proc.bpf.h"
 
 /*
  * Who submitted the request. SQPOLL rings are charged to the thread that
@@ -387,7 +386,9 @@ static __always_inline bool owner_wanted(const struct owner *o)
 	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
 }
 
-static __always_inline void emit(void *ctx, const struct slot *sl)
+/* Send the slot's record, header and names, to a perf buffer. */
+static __always_inline void emit_to(void *ctx, const struct slot *sl,
+				    void *map, __u32 reason)
 {
 	struct event *e = &sl->s->ev;
 	__u64 size = EVENT_HDR_SIZE + e->path_len + e->path2_len;
@@ -396,9 +397,17 @@ static __always_inline void emit(void *ctx, const struct slot *sl)
 		size = sizeof(*e);
 	if (!still_owned(sl))
 		return;
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size))
-		count_lost(LOST_BUFFER_FULL);
+	if (bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, e, size))
+		count_lost(reason);
 }
+
+static __always_inline void emit(void *ctx, const struct slot *sl)
+{
+	emit_to(ctx, sl, &events, LOST_BUFFER_FULL);
+}
+
+/* fork, exec and exit records, sent with emit_to() */
+#include "proc.bpf.h"
 
 static __always_inline void fill_owner(struct event *e, const struct owner *o)
 {

@@ -38,16 +38,7 @@ static __always_inline struct event *proc_record(struct slot *sl,
 
 static __always_inline void proc_emit(void *ctx, const struct slot *sl)
 {
-	const struct event *e = &sl->s->ev;
-	__u64 size = EVENT_HDR_SIZE + e->path_len + e->path2_len;
-
-	if (size > sizeof(*e))
-		size = sizeof(*e);
-	if (!still_owned(sl))
-		return;
-	if (bpf_perf_event_output(ctx, &proc_events, BPF_F_CURRENT_CPU,
-				  (void *)e, size))
-		count_lost(LOST_PROC);
+	emit_to(ctx, sl, &proc_events, LOST_PROC);
 }
 
 /* A new process (not a thread): it runs what its parent runs. */
