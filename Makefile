@@ -81,12 +81,12 @@ iouringsnoop.skel.h: iouringsnoop.bpf.o
 		echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 FORCE:
 
-iouringsnoop.o backends.o: iouringsnoop.skel.h
+iouringsnoop.o backends.o renames.o: iouringsnoop.skel.h
 %.o: %.c $(wildcard *.h) .build-flags
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-iouringsnoop: iouringsnoop.o backends.o losses.o $(LIB_OBJS)
+iouringsnoop: iouringsnoop.o backends.o losses.o renames.o $(LIB_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

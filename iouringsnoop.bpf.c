@@ -98,6 +98,36 @@ struct inflight {
 };
 
 /*
+ * A mount crossed on the way from a file to the root, as it was when the
+ * name was walked: a cached name is used only while every crossing is
+ * still the same (an unmount or a moved mount changes one).
+ */
+#define MAX_CROSSINGS		8
+
+struct crossing {
+	__u64 mnt;		/* struct mount * */
+	__u64 parent;		/* its parent mount */
+	__u64 mountpoint;	/* the dentry it is mounted on */
+};
+
+/* A file's name as walked, and what must not have changed to reuse it. */
+struct name_val {
+	__u64 stamp;		/* unique per walk: tells a reused element */
+	__u64 parent;		/* the leaf's parent dentry */
+	__u64 pinode;		/* that directory's inode, number, generation */
+	__u64 pino;
+	__u64 hash_len;		/* the leaf's name: hash and length */
+	__u32 pgen;
+	__u32 seq;		/* rename_lock's count before the walk */
+	__u16 len;		/* bytes of path */
+	__u8 flags;		/* PATH_F_TRUNCATED */
+	__u8 ncross;
+	__u32 pad;
+	struct crossing cross[MAX_CROSSINGS];
+	char path[PATH_BUF];
+};
+
+/*
  * Where events are built. BPF programs can be preempted (fentry always,
  * tracepoints on recent kernels) and another program can then run on the
  * same CPU, so one scratch area per CPU is not enough: each run takes a
@@ -115,6 +145,8 @@ struct scratch {
 	__u32 off;		/* walk_path's write position */
 	/* path is assembled right to left; names may spill past PATH_BUF */
 	char path[PATH_BUF + NAME_MAX_LEN + 1];
+	struct name_val nv;	/* what the walk saw, for the name cache */
+	char leaf[NAME_MAX_LEN + 1];	/* a cached leaf's name, read again */
 };
 
 /* A claimed scratch area. */
@@ -145,13 +177,38 @@ struct {
 	__type(value, struct scratch);
 } heap SEC(".maps");
 
-/* Which slot each CPU hands out next. */
+/* A count per CPU, for stamps that are unique without reading a clock. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
-} next_slot SEC(".maps");
+} stamps SEC(".maps");
+
+/*
+ * Names of files already walked, by dentry and mount. An entry is used
+ * only after checks that make a stale name impossible: see path.bpf.h.
+ */
+struct name_key {
+	__u64 dentry;
+	__u64 mnt;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NAME_CACHE_SIZE);
+	__type(key, struct name_key);
+	__type(value, struct name_val);
+} names SEC(".maps");
+
+/*
+ * Address of rename_lock's sequence count, set by userspace after load
+ * (renames.c); 0 when unknown, and then no name is cached.
+ */
+__u64 rename_seq_addr;
+
+/* Kernel bytes read for userspace by the peek program below. */
+char peek_buf[128];
 
 /*
  * Events lost, per CPU and reason (enum loss_reason): no room in the perf
@@ -219,6 +276,23 @@ static __always_inline struct scratch *slot_scratch(__u32 idx)
 	return bpf_map_lookup_elem(&heap, &idx);
 }
 
+/*
+ * A number no other run returns, without a clock read: a count of this
+ * CPU, the CPU and the thread. Runs that interleave on one CPU belong to
+ * different threads, so they differ even if both read the same count.
+ */
+static __always_inline __u64 unique_stamp(void)
+{
+	__u64 tid = bpf_get_current_pid_tgid() & 0x3fffff;
+	__u64 cpu = bpf_get_smp_processor_id() & 0x3ff;
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&stamps, &zero);
+
+	if (!n)
+		return tid | cpu << 22;
+	return ++*n << 32 | cpu << 22 | tid;
+}
+
 static __always_inline void count_lost(__u32 reason)
 {
 	__u64 *n = bpf_map_lookup_elem(&drops, &reason);
@@ -243,11 +317,7 @@ static __always_inline bool claim(struct slot *sl)
 		if (!s || s->busy)
 			continue;
 		s->busy = 1;
-		/*
-		 * Unique per run: runs that interleave on one CPU belong to
-		 * different tasks, and a coarse clock may repeat a value.
-		 */
-		sl->stamp = bpf_ktime_get_ns() ^ bpf_get_current_pid_tgid() << 32;
+		sl->stamp = unique_stamp();
 		s->owner = sl->stamp;
 		sl->s = s;
 		sl->idx = i;
@@ -483,6 +553,7 @@ __noinline __u64 iov_total(__u64 uaddr, __u64 nr, __u64 compat)
 struct reqinfo {
 	struct io_ring_ctx *ctx;
 	struct owner owner;
+	__u64 now;		/* one clock read per run, for every use */
 	__u8 op;
 	bool on_sq;
 };
@@ -587,7 +658,7 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 
 	fill_owner(e, &ri->owner);
 	e->type = EV_ISSUE;
-	e->ts = bpf_ktime_get_ns();
+	e->ts = ri->now;
 	e->req = req_id(req);
 	e->user_data = req_user_data(req);
 	e->flags = req_flags(req);
@@ -606,7 +677,10 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 	emit(ctx, sl);
 }
 
-/* Remember a write so that its completion can be reported in full. */
+/*
+ * Remember a write so that its completion can be reported in full, and
+ * when it was submitted: the same clock read as its issue event's.
+ */
 static __always_inline void track_write(struct io_kiocb *req,
 					const struct reqinfo *ri, __u8 context)
 {
@@ -614,7 +688,7 @@ static __always_inline void track_write(struct io_kiocb *req,
 	struct inflight in = {};
 	__u64 key = (__u64)req;
 
-	in.ts = bpf_ktime_get_ns();
+	in.ts = ri->now;
 	in.user_data = req_user_data(req);
 	in.pos = BPF_CORE_READ(rw, kiocb.ki_pos);
 	in.buf = BPF_CORE_READ(rw, addr);
@@ -661,6 +735,7 @@ static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
 	if (req_flags(req) & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
 	/* the tracepoint backend's first issue of a request */
+	ri.now = bpf_ktime_get_ns();
 	if (issue)
 		emit_issue(ctx, sl, req, &ri, context, 1);
 	if (write)
@@ -700,6 +775,7 @@ static __always_inline int do_iowq(void *ctx, struct io_kiocb *req,
 	if (!claim(sl) || !file_wanted(req, &ri, sl, false))
 		return 0;
 	/* after one inline attempt: the second issue; io-wq keeps it then */
+	ri.now = bpf_ktime_get_ns();
 	emit_issue(ctx, sl, req, &ri, CTX_IOWQ, 2);
 	return 0;
 }
@@ -742,6 +818,7 @@ static __always_inline int do_issue(void *ctx, struct io_kiocb *req,
 		return 0;
 	if (!claim(sl) || !file_wanted(req, &ri, sl, false))
 		return 0;
+	ri.now = bpf_ktime_get_ns();
 	emit_issue(ctx, sl, req, &ri, context, 0);
 	return 0;
 }
@@ -1158,6 +1235,20 @@ int BPF_KRETPROBE(kretprobe_poll_issue)
 	poll_exit((void *)*r);
 	bpf_map_delete_elem(&poll_by_tid, &tid);
 	return 0;
+}
+
+/*
+ * Not attached: userspace runs it with BPF_PROG_TEST_RUN to read a few
+ * bytes of kernel memory (args: address, size), to find rename_lock.
+ */
+SEC("raw_tp")
+int peek(__u64 *ctx)
+{
+	__u64 n = ctx[1];
+
+	if (n > sizeof(peek_buf))
+		n = sizeof(peek_buf);
+	return bpf_probe_read_kernel(peek_buf, n, (void *)ctx[0]) ? 1 : 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "options.h"
 #include "output.h"
 #include "procs.h"
+#include "renames.h"
 #include "trace_helpers.h"
 
 static volatile sig_atomic_t exiting;
@@ -38,7 +40,7 @@ static unsigned long long n_events, n_lost, n_skipped, n_malformed;
  * whenever an event is newer than the last drain.
  */
 static struct procs *procs;
-static struct perf_buffer *proc_pb;
+static struct perf_buffer *event_pb, *proc_pb;
 static __u64 procs_drained_at;
 
 static __u64 now_ns(void)
@@ -316,9 +318,88 @@ static int set_cgroup(struct iouringsnoop_bpf *obj)
 	return 0;
 }
 
+/*
+ * Pages per CPU for a buffer without -b: a budget shared by the CPUs,
+ * within bounds, rounded down to a power of two.
+ */
+static unsigned int auto_pages(unsigned long budget, unsigned int min,
+			       unsigned int max)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int ncpus = libbpf_num_possible_cpus();
+	unsigned long want, pages = min;
+
+	if (page <= 0 || ncpus <= 0)
+		return min;
+	want = budget / ncpus / page;
+	while (pages * 2 <= want && pages * 2 <= max)
+		pages *= 2;
+	return pages;
+}
+
+/*
+ * Both buffers, opened once the programs are loaded and before they are
+ * attached: a record sent as soon as a program runs finds its buffer
+ * (opened later, the first fork and exec records would be lost).
+ */
+static int open_buffers(struct iouringsnoop_bpf *obj)
+{
+	if (!env.pages)
+		env.pages = auto_pages(AUTO_BUFFER_BYTES, AUTO_PAGES_MIN,
+				       AUTO_PAGES_MAX);
+	event_pb = open_buffer(bpf_map__fd(obj->maps.events), env.pages, NULL);
+	if (!event_pb) {
+		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
+			"(%s); try a smaller -b\n", strerror(errno));
+		return -ENOMEM;
+	}
+	if (!obj->rodata->track_procs)
+		return 0;
+	procs = procs_new();
+	proc_pb = open_buffer(bpf_map__fd(obj->maps.proc_events),
+			      auto_pages(PROC_BUFFER_BYTES, AUTO_PAGES_MIN,
+					 PROC_PAGES_MAX), &procs);
+	if (!procs || !proc_pb) {
+		fprintf(stderr, "iouringsnoop: cannot open the process record "
+			"buffer: %s\n", strerror(errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void close_buffers(void)
+{
+	perf_buffer__free(event_pb);
+	perf_buffer__free(proc_pb);
+	procs_free(procs);
+	free(pending);
+	event_pb = proc_pb = NULL;
+	procs = NULL;
+	pending = NULL;
+	npending = pending_cap = 0;
+}
+
+/*
+ * Names are cached in BPF only where rename_lock's count can be read:
+ * it tells whether any rename ran since a name was walked.
+ */
+static void find_renames(struct iouringsnoop_bpf *obj)
+{
+	const char *how;
+
+	obj->bss->rename_seq_addr = rename_seq_find(obj, &how);
+	vmlinux_btf_free();
+	if (!env.verbose)
+		return;
+	if (obj->bss->rename_seq_addr)
+		fprintf(stderr, "names: cached, checked against %s\n", how);
+	else
+		fprintf(stderr, "names: walked at every event: %s\n", how);
+}
+
 /* Open, configure, load and attach one backend. */
 static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
-		       char *why, size_t n)
+		       char *why, size_t n, bool *fatal)
 {
 	struct iouringsnoop_bpf *obj;
 	const char *reason;
@@ -333,6 +414,9 @@ static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
 	}
 	set_rodata(obj);
 	disable_all(obj);
+	/* run by hand after load, never attached */
+	bpf_program__set_autoload(obj->progs.peek, true);
+	bpf_program__set_autoattach(obj->progs.peek, false);
 	reason = backend_setup(b, obj);
 	vmlinux_btf_free();
 	if (reason) {
@@ -349,13 +433,17 @@ static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
 	} else if ((err = set_cgroup(obj))) {
 		snprintf(why, n, "cannot set the --cgroup filter: %s",
 			 strerror(-err));
+	} else if ((err = open_buffers(obj))) {
+		*fatal = true;
 	} else {
+		find_renames(obj);
 		err = iouringsnoop_bpf__attach(obj);
 		if (err)
 			snprintf(why, n, "attaching its programs failed: %s",
 				 strerror(-err));
 	}
 	if (err) {
+		close_buffers();
 		iouringsnoop_bpf__destroy(obj);
 		return err;
 	}
@@ -365,12 +453,15 @@ static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
 
 static int open_backend(struct iouringsnoop_bpf **obj)
 {
+	bool fatal = false;
 	char why[256];
 	unsigned int i;
 	int err = -ENOENT;
 
 	if (env.backend != BACKEND_AUTO) {
-		err = try_backend(env.backend, obj, why, sizeof(why));
+		err = try_backend(env.backend, obj, why, sizeof(why), &fatal);
+		if (err && fatal)
+			return err;
 		if (err)
 			fprintf(stderr, "iouringsnoop: backend %s cannot run "
 				"here: %s\n", backend_name(env.backend), why);
@@ -380,7 +471,10 @@ static int open_backend(struct iouringsnoop_bpf **obj)
 		return err;
 	}
 	for (i = 0; i < NR_BACKENDS; i++) {
-		err = try_backend(backend_order[i], obj, why, sizeof(why));
+		err = try_backend(backend_order[i], obj, why, sizeof(why),
+				  &fatal);
+		if (err && fatal)
+			return err;
 		if (!err) {
 			if (env.verbose)
 				fprintf(stderr, "backend: chose %s\n",
@@ -432,24 +526,6 @@ static long long now_ms(void)
 }
 
 /*
- * The process table: what /proc says now, then the kernel's records. The
- * programs are attached already, so nothing between the two is missed.
- */
-static int open_procs(struct iouringsnoop_bpf *obj)
-{
-	procs = procs_new();
-	proc_pb = open_buffer(bpf_map__fd(obj->maps.proc_events), 64, &procs);
-	if (!procs || !proc_pb) {
-		fprintf(stderr, "iouringsnoop: cannot open the process record "
-			"buffer: %s\n", strerror(errno));
-		return -1;
-	}
-	procs_snapshot(procs);
-	drain_procs();
-	return 0;
-}
-
-/*
  * After a full pass over the event buffer that began at pass_start,
  * every event older than that is printed. Keep a margin for programs
  * still running then, and free once a second what is older.
@@ -465,44 +541,44 @@ static void collect_procs(__u64 pass_start)
 	procs_collect(procs, pass_start - 1000000000ULL);
 }
 
-/* Pages per CPU without -b: a fixed budget shared by the CPUs. */
-static unsigned int auto_pages(void)
+/*
+ * Sleep until either buffer wakes us (each does at a quarter full) or
+ * timeout_ms pass, then read both: process records first, so that the
+ * events that follow them find their processes.
+ */
+static int read_buffers(int timeout_ms)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	int ncpus = libbpf_num_possible_cpus();
-	unsigned long want, pages = AUTO_PAGES_MIN;
+	struct pollfd fds[2] = {
+		{ .fd = perf_buffer__epoll_fd(event_pb), .events = POLLIN },
+		{ .fd = proc_pb ? perf_buffer__epoll_fd(proc_pb) : -1,
+		  .events = POLLIN },
+	};
+	__u64 pass_start;
+	int err;
 
-	if (page <= 0 || ncpus <= 0)
-		return AUTO_PAGES_MIN;
-	want = AUTO_BUFFER_BYTES / ncpus / page;
-	while (pages * 2 <= want && pages * 2 <= AUTO_PAGES_MAX)
-		pages *= 2;
-	return pages;
+	if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	pass_start = now_ns();
+	if (procs)
+		drain_procs();
+	err = perf_buffer__consume(event_pb);
+	collect_procs(pass_start);
+	return err == -EINTR ? 0 : err;
 }
 
 static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct losses *losses;
-	struct perf_buffer *pb;
-	__u64 pass_start;
 	long long end = 0;
 	int err = 0;
 
-	if (!env.pages)
-		env.pages = auto_pages();
-	pb = open_buffer(bpf_map__fd(obj->maps.events), env.pages, NULL);
-	if (!pb) {
-		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
-			"(%s); try a smaller -b\n", strerror(errno));
-		return 1;
-	}
-	if (obj->rodata->track_procs && open_procs(obj)) {
-		perf_buffer__free(pb);
-		return 1;
+	/* the programs run already: what /proc says now, then records */
+	if (procs) {
+		procs_snapshot(procs);
+		drain_procs();
 	}
 	losses = losses_new(bpf_map__fd(obj->maps.drops), obj->obj);
 	if (!losses) {
-		perf_buffer__free(pb);
 		fprintf(stderr, "iouringsnoop: out of memory\n");
 		return 1;
 	}
@@ -513,12 +589,8 @@ static int trace(struct iouringsnoop_bpf *obj)
 		goto out;
 	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
 	while (!exiting) {
-		err = perf_buffer__poll(pb, 100);
-		pass_start = now_ns();
-		if (err >= 0 || err == -EINTR)
-			err = perf_buffer__consume(pb);
-		collect_procs(pass_start);
-		if (err < 0 && err != -EINTR) {
+		err = read_buffers(100);
+		if (err < 0) {
 			fprintf(stderr, "iouringsnoop: reading the perf buffer "
 				"failed: %s\n", strerror(-err));
 			err = 1;
@@ -533,16 +605,12 @@ static int trace(struct iouringsnoop_bpf *obj)
 			break;
 	}
 	/* drain what is already in the buffers before leaving */
-	perf_buffer__consume(pb);
+	read_buffers(0);
 	n_lost = losses_report(losses, stdout, stderr, &oo);
 	n_skipped = losses_skipped(losses);
 	flush_output();
 out:
 	losses_free(losses);
-	perf_buffer__free(pb);
-	perf_buffer__free(proc_pb);
-	procs_free(procs);
-	free(pending);
 	return err;
 }
 
@@ -591,6 +659,7 @@ int main(int argc, char **argv)
 		return 1;
 	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
+	close_buffers();
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_skipped)
 		fprintf(stderr, ", %llu program runs skipped by the kernel",

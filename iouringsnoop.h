@@ -110,6 +110,10 @@ enum loss_reason {
 #define PATH_F_NAMED		0x4	/* a name the SQE gives, made absolute */
 #define PATH_F_TAIL_CUT		0x8	/* the name itself did not fit */
 #define PATH_F_VERBATIM		0x10	/* the name as given (symlink target) */
+#define PATH_F_RACED		0x20	/* renames ran during every walk */
+
+/* Files whose names the BPF side keeps, walked once and checked at use. */
+#define NAME_CACHE_SIZE		1024
 
 /* Arguments kept of an exec, NUL-separated as in /proc/PID/cmdline. */
 #define ARGS_MAX		PATH_BUF

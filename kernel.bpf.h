@@ -154,11 +154,14 @@ static __always_inline void current_owner(struct owner *o)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 
+	struct task_struct *t = (void *)bpf_get_current_task();
+
 	o->pid = id >> 32;
 	o->tid = (__u32)id;
-	o->uid = (__u32)bpf_get_current_uid_gid();
+	/* what bpf_get_current_uid_gid() returns, without its mapping call */
+	o->uid = BPF_CORE_READ(t, cred, uid.val);
 	bpf_get_current_comm(&o->comm, sizeof(o->comm));
-	task_context((void *)bpf_get_current_task(), o);
+	task_context(t, o);
 }
 
 /* A registered (fixed) file: the ring's table, not any task's fd table. */

@@ -101,8 +101,10 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 	if (how == NAME_VERBATIM)
 		flags = PATH_F_VERBATIM;
 	else if (c != '/' && dir_of(dfd, &dir)) {
-		if (walk_path(s, dir.dentry, dir.mnt) < 0)
+		if (walk_consistent(slot, (__u64)dir.dentry,
+				    (__u64)dir.mnt) < 0)
 			flags |= PATH_F_TRUNCATED;
+		flags |= s->nv.flags & PATH_F_RACED;
 		off = s->off;
 		if (off < PATH_BUF) {
 			dlen = PATH_BUF - off;

@@ -15,10 +15,16 @@ enum backend {
 	BACKEND_KPROBE,
 };
 
-/* Without -b: 8 MiB shared by the CPUs, 64 to 1024 pages each. */
-#define AUTO_BUFFER_BYTES	(8UL << 20)
+/*
+ * Without -b: 32 MiB shared by the CPUs, 64 to 4096 pages each; the
+ * process records get 8 MiB, up to 1024 pages each. Buffer pages are
+ * kernel memory: they do not count in the tool's RSS.
+ */
+#define AUTO_BUFFER_BYTES	(32UL << 20)
 #define AUTO_PAGES_MIN		64
-#define AUTO_PAGES_MAX		1024
+#define AUTO_PAGES_MAX		4096
+#define PROC_BUFFER_BYTES	(8UL << 20)
+#define PROC_PAGES_MAX		1024
 #define MAX_PAGES		(1 << 16)
 #define MAX_DURATION		(366L * 24 * 3600)
 

@@ -24,15 +24,6 @@ static __always_inline void dentry_name(struct event *e, struct dentry *d)
 	e->path_len = len;
 }
 
-/*
- * Walk from the dentry to the root of the mount namespace, crossing mount
- * points, writing "/name" right to left. Returns the start offset, or -1
- * when the path is deeper or longer than the buffer.
- *
- * The offset lives in map memory on purpose: the verifier does not track
- * values there, so every iteration ends in the same state and the loop is
- * verified in linear time instead of once per combination of branches.
- */
 /* A dentry's parent and name, which the kernel keeps side by side. */
 struct parent_name {
 	struct dentry *parent;
@@ -57,44 +48,275 @@ static __always_inline void read_parent_name(struct dentry *d,
 	pn->name = BPF_CORE_READ(d, d_name);
 }
 
-static __always_inline int walk_path(struct scratch *s, struct dentry *d,
-				     struct vfsmount *vmnt)
+/* A mount's parent mount and the dentry it sits on, side by side too. */
+struct mount_up {
+	struct mount *parent;
+	struct dentry *mountpoint;
+};
+
+static __always_inline void read_mount_up(struct mount *m,
+					  struct mount_up *mu)
 {
+	if (bpf_core_field_offset(m->mnt_mountpoint) ==
+	    bpf_core_field_offset(m->mnt_parent) + sizeof(void *)) {
+		if (bpf_probe_read_kernel(mu, sizeof(*mu), &m->mnt_parent))
+			__builtin_memset(mu, 0, sizeof(*mu));
+		return;
+	}
+	mu->parent = BPF_CORE_READ(m, mnt_parent);
+	mu->mountpoint = BPF_CORE_READ(m, mnt_mountpoint);
+}
+
+/* Note a mount the walk crosses, for checking a cached name later. */
+static __always_inline void note_crossing(struct scratch *s, struct mount *m,
+					  const struct mount_up *mu)
+{
+	__u32 n = s->nv.ncross;
+
+	if (n < MAX_CROSSINGS) {
+		s->nv.cross[n].mnt = (__u64)m;
+		s->nv.cross[n].parent = (__u64)mu->parent;
+		s->nv.cross[n].mountpoint = (__u64)mu->mountpoint;
+	}
+	if (n <= MAX_CROSSINGS)
+		s->nv.ncross = n + 1;
+}
+
+/*
+ * Walk from the dentry to the root of the mount namespace, crossing mount
+ * points, writing "/name" right to left into the slot's path. Returns the
+ * start offset, or -1 when the path is deeper or longer than the buffer.
+ * Global, so that the verifier checks the long loop once.
+ *
+ * The offset lives in map memory on purpose: the verifier does not track
+ * values there, so every iteration ends in the same state and the loop is
+ * verified in linear time instead of once per combination of branches.
+ */
+__noinline int walk_path(__u32 slot, __u64 dentry, __u64 vfsmount)
+{
+	struct scratch *s = slot_scratch(slot);
+	struct vfsmount *vmnt = (void *)vfsmount;
 	struct mount *mnt = container_of(vmnt, struct mount, mnt);
-	struct dentry *root = BPF_CORE_READ(vmnt, mnt_root);
+	struct dentry *d = (void *)dentry, *root, *parent;
 	struct parent_name pn;
-	struct dentry *parent;
-	struct mount *up;
-	struct qstr q;
+	struct mount_up mu;
 	__u32 off, len;
 	int i;
 
+	if (!s)
+		return -1;
 	s->off = PATH_BUF;
+	s->nv.ncross = 0;
+	root = BPF_CORE_READ(vmnt, mnt_root);
 	for (i = 0; i < PATH_DEPTH; i++) {
 		read_parent_name(d, &pn);
 		parent = pn.parent;
 		if (d == root || d == parent) {
-			up = BPF_CORE_READ(mnt, mnt_parent);
-			if (d != root || up == mnt)
+			read_mount_up(mnt, &mu);
+			note_crossing(s, mnt, &mu);
+			if (d != root || mu.parent == mnt)
 				return s->off;
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = up;
+			d = mu.mountpoint;
+			mnt = mu.parent;
 			root = BPF_CORE_READ(mnt, mnt.mnt_root);
 			continue;
 		}
-		q = pn.name;
-		len = q.len & NAME_MAX_LEN;
+		len = pn.name.len & NAME_MAX_LEN;
 		off = s->off;
 		if (len + 1 > off)
 			return -1;
 		off -= len + 1;
 		bpf_probe_read_kernel(&s->path[(off + 1) & (PATH_BUF - 1)],
-				      len, q.name);
+				      len, pn.name.name);
 		s->path[off & (PATH_BUF - 1)] = '/';
 		s->off = off;
 		d = parent;
 	}
 	return -1;
+}
+
+/* rename_lock's count: odd while a rename runs, as if one always did. */
+static __always_inline __u32 rename_count(void)
+{
+	__u32 v;
+
+	if (!rename_seq_addr ||
+	    bpf_probe_read_kernel(&v, sizeof(v), (void *)rename_seq_addr))
+		return 1;
+	return v;
+}
+
+/* The directory a dentry sits in: its inode, number and generation. */
+static __always_inline void note_parent(struct scratch *s, struct dentry *d)
+{
+	struct parent_name pn;
+	struct dentry *up;
+	struct inode *dir;
+
+	read_parent_name(d, &pn);
+	up = pn.parent;
+	dir = BPF_CORE_READ(up, d_inode);
+	s->nv.parent = (__u64)pn.parent;
+	s->nv.hash_len = pn.name.hash_len;
+	s->nv.pinode = (__u64)dir;
+	s->nv.pino = BPF_CORE_READ(dir, i_ino);
+	s->nv.pgen = BPF_CORE_READ(dir, i_generation);
+}
+
+/*
+ * Walk until no rename ran meanwhile (rename_lock's count even and the
+ * same before and after), three times at most: a walk that a rename
+ * overlapped may join names from before and after it. Returns as
+ * walk_path(), and leaves PATH_F_RACED in nv.flags if every try raced.
+ * Without the count, one walk, unchecked.
+ */
+__noinline int walk_consistent(__u32 slot, __u64 dentry, __u64 vfsmount)
+{
+	struct scratch *s = slot_scratch(slot);
+	__u32 before, after, i;
+	int ret = -1;
+
+	if (!s)
+		return -1;
+	s->nv.flags = 0;
+	for (i = 0; i < 3; i++) {
+		before = rename_count();
+		note_parent(s, (void *)dentry);
+		ret = walk_path(slot, dentry, vfsmount);
+		after = rename_count();
+		s->nv.seq = before;
+		if (!rename_seq_addr || (before == after && !(before & 1)))
+			return ret;
+	}
+	s->nv.flags = PATH_F_RACED;
+	return ret;
+}
+
+/* Whether the leaf's name is still the cached one, byte for byte. */
+static __always_inline bool same_leaf(struct scratch *s,
+				      const struct name_val *v,
+				      const struct qstr *q)
+{
+	__u32 len = q->len, at, i;
+
+	if (len > NAME_MAX_LEN || len > v->len || v->len > PATH_BUF)
+		return false;
+	if (bpf_probe_read_kernel(s->leaf, len & NAME_MAX_LEN, q->name))
+		return false;
+	at = v->len - len;
+	for (i = 0; i < NAME_MAX_LEN; i++) {
+		if (i >= len)
+			return true;
+		if (s->leaf[i] != v->path[(at + i) & (PATH_BUF - 1)])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether a cached name is still the file's name. It is, if no rename
+ * ran anywhere since the walk (rename_lock's count), every mount on the
+ * way is where it was, and the dentry is still the one walked: the same
+ * parent directory (by inode, number and generation, so a freed and
+ * reused dentry or directory is noticed) and the same name. A directory
+ * has one name, so its path cannot have changed without a rename. All of
+ * this costs the same for any depth.
+ */
+static __always_inline bool name_still_true(struct scratch *s,
+					    const struct name_val *v,
+					    struct dentry *d)
+{
+	struct parent_name pn;
+	struct mount_up mu;
+	struct dentry *up;
+	struct inode *dir;
+	__u32 i, n = v->ncross;
+
+	if (v->seq != rename_count() || (v->seq & 1) || n > MAX_CROSSINGS)
+		return false;
+	read_parent_name(d, &pn);
+	if ((__u64)pn.parent != v->parent || pn.name.hash_len != v->hash_len)
+		return false;
+	up = pn.parent;
+	dir = BPF_CORE_READ(up, d_inode);
+	if ((__u64)dir != v->pinode || BPF_CORE_READ(dir, i_ino) != v->pino ||
+	    BPF_CORE_READ(dir, i_generation) != v->pgen)
+		return false;
+	for (i = 0; i < MAX_CROSSINGS && i < n; i++) {
+		read_mount_up((void *)v->cross[i].mnt, &mu);
+		if ((__u64)mu.parent != v->cross[i].parent ||
+		    (__u64)mu.mountpoint != v->cross[i].mountpoint)
+			return false;
+	}
+	return same_leaf(s, v, &pn.name);
+}
+
+/* Copy a cached name into the event, if it is still true. */
+static __always_inline bool cached_name(struct scratch *s, struct dentry *d,
+					const struct name_key *key)
+{
+	struct name_val *v = bpf_map_lookup_elem(&names, key);
+	struct event *e = &s->ev;
+	__u64 stamp;
+	__u32 len;
+
+	if (!v)
+		return false;
+	stamp = v->stamp;
+	if (!name_still_true(s, v, d))
+		return false;
+	len = v->len;
+	if (len > PATH_BUF)
+		return false;
+	barrier_var(len);
+	if (bpf_probe_read_kernel(e->path, len & (2 * PATH_BUF - 1), v->path))
+		return false;
+	/* a recycled element was rewritten while we read it */
+	if (v->stamp != stamp)
+		return false;
+	e->path_len = len;
+	e->path_flags |= v->flags;
+	return true;
+}
+
+/*
+ * The file's path into the event: the cached name when it is still
+ * true, else a walk, whose result is cached if no rename overlapped it.
+ */
+static __always_inline void name_file(__u32 slot, struct scratch *s,
+				      struct dentry *d, struct vfsmount *mnt)
+{
+	struct name_key key = { .dentry = (__u64)d, .mnt = (__u64)mnt };
+	struct event *e = &s->ev;
+	__u64 off, len;
+	int ret;
+
+	if (rename_seq_addr && cached_name(s, d, &key))
+		return;
+	ret = walk_consistent(slot, (__u64)d, (__u64)mnt);
+	if (ret < 0)
+		s->nv.flags |= PATH_F_TRUNCATED;
+	off = s->off;
+	if (off >= PATH_BUF) {
+		s->nv.path[0] = '/';
+		len = 1;
+	} else {
+		len = PATH_BUF - off;
+		barrier_var(len);
+		if (len > PATH_BUF)
+			len = PATH_BUF;
+		bpf_probe_read_kernel(s->nv.path, len,
+				      &s->path[off & (PATH_BUF - 1)]);
+	}
+	s->nv.len = len;
+	bpf_probe_read_kernel(e->path, len, s->nv.path);
+	e->path_len = len;
+	e->path_flags |= s->nv.flags;
+	if (!rename_seq_addr || (s->nv.flags & PATH_F_RACED) ||
+	    s->nv.ncross > MAX_CROSSINGS)
+		return;
+	s->nv.stamp = unique_stamp();
+	bpf_map_update_elem(&names, &key, &s->nv, BPF_ANY);
 }
 
 static __always_inline bool is_deleted(struct dentry *d)
@@ -116,7 +338,6 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	struct inode *inode;
 	struct path fp;
 	unsigned long magic;
-	__u64 off, len;
 
 	if (!s)
 		return 0;
@@ -154,20 +375,7 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	e->file_kind = FILE_PATH;
 	if (is_deleted(d))
 		e->path_flags |= PATH_F_DELETED;
-	if (walk_path(s, d, fp.mnt) < 0)
-		e->path_flags |= PATH_F_TRUNCATED;
-	off = s->off;
-	if (off >= PATH_BUF) {
-		e->path[0] = '/';
-		e->path_len = 1;
-		return 0;
-	}
-	len = PATH_BUF - off;
-	barrier_var(len);
-	if (len > PATH_BUF)
-		len = PATH_BUF;
-	bpf_probe_read_kernel(e->path, len, &s->path[off & (PATH_BUF - 1)]);
-	e->path_len = len;
+	name_file(slot, s, d, fp.mnt);
 	return 0;
 }
 
