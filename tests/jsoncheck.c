@@ -13,6 +13,8 @@
  *   #count N       exactly N objects must be selected (default 1);
  *                  "N+" for at least N
  *   KEY   VALUE    every selected object must have KEY equal to VALUE
+ *   ~KEY  V1 V2..  every selected object must have KEY equal to one of
+ *                  the tab-separated values
  * String values are compared after JSON decoding; others as printed.
  */
 #include <stdbool.h>
@@ -137,6 +139,25 @@ static void show(const char *v)
 		fprintf(stderr, "'%.50s...%s' (%zu bytes)", v, v + n - 50, n);
 }
 
+/* Whether a value is the expected one, or one of "~KEY" alternatives. */
+static bool value_ok(const char *key, const char *want, const char *got)
+{
+	size_t n = strlen(got);
+	const char *p = want, *end;
+
+	if (key[0] != '~')
+		return !strcmp(got, want);
+	for (;;) {
+		end = strchr(p, '\t');
+		if (end ? (size_t)(end - p) == n && !strncmp(p, got, n) :
+			  !strcmp(p, got))
+			return true;
+		if (!end)
+			return false;
+		p = end + 1;
+	}
+}
+
 static int check(const struct record *r)
 {
 	const struct field *f;
@@ -147,8 +168,9 @@ static int check(const struct record *r)
 			continue;
 		hits++;
 		for (j = 0; j < r->nchk; j++) {
-			f = get(&objs[i], r->chk_k[j]);
-			if (f && !strcmp(f->val, r->chk_v[j]))
+			f = get(&objs[i], r->chk_k[j] +
+				(r->chk_k[j][0] == '~'));
+			if (f && value_ok(r->chk_k[j], r->chk_v[j], f->val))
 				continue;
 			fprintf(stderr, "FAIL [");
 			describe(r);

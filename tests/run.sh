@@ -394,7 +394,7 @@ else
 		hostile-names:hostile burst-2048:burst \
 		threads-and-child:threads special-files:special \
 		at-op-paths:named process-lineage:lineage \
-		pid-namespace-cgroup:ns
+		pid-namespace-cgroup:ns stale-names:names rename-race:race
 	columns_test
 	extended_test
 

@@ -1121,6 +1121,8 @@ int main(int argc, char **argv)
 		{ "execd", case_execd },
 		{ "ns", case_ns },
 		{ "create", case_create },
+		{ "names", case_names },
+		{ "race", case_race },
 	};
 	unsigned int i;
 

@@ -18,7 +18,7 @@ extern char buf[1 << 16];
 extern int wl_argc;
 extern char **wl_argv;
 
-void die(const char *what, int err);
+__attribute__((noreturn)) void die(const char *what, int err);
 void self(struct who *w);
 void set_comm(const char *name);
 unsigned long long ud(int n);
@@ -48,5 +48,9 @@ void case_lineage(void);
 void case_execd(void);
 void case_ns(void);
 void case_create(void);
+
+/* cases in workload_names.c */
+void case_names(void);
+void case_race(void);
 
 #endif /* __TESTS_WORKLOAD_H */
