@@ -229,6 +229,25 @@ cgroup_test() {
 	verify "$name" "$d" 0
 }
 
+# An exec storm with a few writers in it: no process record may be lost,
+# and each writer's events carry its own exe, arguments and ancestors.
+storm_test() {
+	local name=exec-storm d=$WORK/exec-storm rc lost
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	start_tool "$d/out" -j || { stop_tool; cannot_run "$name: no start"; return; }
+	run_cases "$d" storm || { stop_tool; fail "$name: workload failed: $(head -3 "$d/wl.err")"; return; }
+	stop_tool
+	rc=$?
+	lost=$(jq -c 'select(.type == "lost")' "$d/out" | head -3)
+	if [ -n "$lost" ]; then
+		fail "$name: $lost"
+		return
+	fi
+	cp "$d/truth.storm" "$d/truth"
+	verify "$name: 500 execs, 5 writers, no record lost" "$d" "$rc"
+}
+
 # -E: process columns after the path, each field escaped, one line each.
 extended_test() {
 	local name=columns-extended d=$WORK/columns-extended rc exe line bad=""
@@ -397,6 +416,7 @@ else
 		pid-namespace-cgroup:ns stale-names:names rename-race:race
 	columns_test
 	extended_test
+	storm_test
 
 	filtered filter-comm "-c wl-plain" "plain" "writev"
 	filtered filter-comm-or "-c wl-plain -c wl-writev" "plain writev" "async"

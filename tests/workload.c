@@ -1122,6 +1122,8 @@ int main(int argc, char **argv)
 		{ "ns", case_ns },
 		{ "create", case_create },
 		{ "names", case_names },
+		{ "storm", case_storm },
+		{ "quiet", case_quiet },
 		{ "race", case_race },
 	};
 	unsigned int i;

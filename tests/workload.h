@@ -48,6 +48,8 @@ void case_lineage(void);
 void case_execd(void);
 void case_ns(void);
 void case_create(void);
+void case_storm(void);
+void case_quiet(void);
 
 /* cases in workload_names.c */
 void case_names(void);

@@ -300,6 +300,58 @@ void case_lineage(void)
 	run_child(argv);
 }
 
+/*
+ * An exec storm: WL_STORM (default 500) children at once, each run
+ * through fork and exec with about 6 KB of arguments; every
+ * WL_STORM_WRITER-th (default 100) is a writer that reports its own
+ * context (case execd), the others exit at once. No process record may
+ * be lost, and every writer's events must carry its exe, arguments and
+ * ancestors. The children are waited for at the end, not one by one.
+ */
+void case_storm(void)
+{
+	const char *n_env = getenv("WL_STORM"), *k_env = getenv("WL_STORM_WRITER");
+	int n = n_env ? atoi(n_env) : 500, k = k_env ? atoi(k_env) : 100;
+	static char pad[60][101];
+	char exe[PATH_MAX], idx[16], *argv[64 + 4];
+	int i, j, status, bad = 0;
+	pid_t pid;
+
+	set_comm("wl-storm");
+	exe_of(getpid(), exe, sizeof(exe));
+	for (i = 0; i < 60; i++) {
+		memset(pad[i], 'a' + i % 26, 100);
+		argv[i + 4] = pad[i];
+	}
+	argv[64] = NULL;
+	argv[0] = exe;
+	argv[2] = (char *)dir;
+	argv[3] = idx;
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		snprintf(idx, sizeof(idx), "%d", i);
+		argv[1] = k > 0 && i % k == 0 ? "execd" : "quiet";
+		pid = fork();
+		if (pid < 0)
+			die("fork", errno);
+		if (!pid) {
+			execv(argv[0], argv);
+			die("execv", errno);
+		}
+	}
+	for (j = 0; j < n; j++)
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			bad++;
+	if (bad)
+		die("storm children", ECHILD);
+}
+
+/* A storm child that is not a writer: nothing to do. */
+void case_quiet(void)
+{
+}
+
 /* The process context every event of this process must carry. */
 static void rec_context(const char *exe, const char *args, bool args_cut,
 			const char *anc, bool cut, int ppid)
@@ -323,6 +375,8 @@ void case_execd(void)
 	bool cut, args_cut;
 	int fd, res, ppid = getppid();
 
+	/* whole records per write(): storm children share the truth file */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	set_comm("wl-execd");
 	self(&w);
 	exe_of(getpid(), exe, sizeof(exe));
