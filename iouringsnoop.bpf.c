@@ -147,6 +147,8 @@ struct scratch {
 	char path[PATH_BUF + NAME_MAX_LEN + 1];
 	struct name_val nv;	/* what the walk saw, for the name cache */
 	char leaf[NAME_MAX_LEN + 1];	/* a cached leaf's name, read again */
+	/* a write to track, built here: the stack is short (512 bytes) */
+	struct inflight in;
 };
 
 /* A claimed scratch area. */
@@ -208,7 +210,7 @@ struct {
 __u64 rename_seq_addr;
 
 /* Kernel bytes read for userspace by the peek program below. */
-char peek_buf[128];
+char peek_buf[256];
 
 /*
  * Events lost, per CPU and reason (enum loss_reason): no room in the perf
@@ -682,26 +684,28 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
  * when it was submitted: the same clock read as its issue event's.
  */
 static __always_inline void track_write(struct io_kiocb *req,
-					const struct reqinfo *ri, __u8 context)
+					const struct reqinfo *ri, __u8 context,
+					const struct slot *sl)
 {
+	struct inflight *in = &sl->s->in;
 	struct io_rw *rw = (void *)req;
-	struct inflight in = {};
 	__u64 key = (__u64)req;
 
-	in.ts = ri->now;
-	in.user_data = req_user_data(req);
-	in.pos = BPF_CORE_READ(rw, kiocb.ki_pos);
-	in.buf = BPF_CORE_READ(rw, addr);
+	__builtin_memset(in, 0, sizeof(*in));
+	in->ts = ri->now;
+	in->user_data = req_user_data(req);
+	in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
+	in->buf = BPF_CORE_READ(rw, addr);
 	/* io_rw.len was a u64 up to 5.10; the low half is the same number */
-	in.len = BPF_CORE_READ(rw, len);
+	in->len = BPF_CORE_READ(rw, len);
 	if (op_is_vectored(ri->op))
-		in.len = iov_total(in.buf, in.len, ring_compat(ri->ctx));
-	in.opcode = ri->op;
-	in.context = context;
-	in.owner = ri->owner;
-	bpf_map_update_elem(&inflight, &key, &in, BPF_ANY);
+		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
+	in->opcode = ri->op;
+	in->context = context;
+	in->owner = ri->owner;
+	bpf_map_update_elem(&inflight, &key, in, BPF_ANY);
 	if (complete_by_user_data)
-		remember_by_user_data(req, ri->ctx, in.user_data);
+		remember_by_user_data(req, ri->ctx, in->user_data);
 }
 
 /*
@@ -739,7 +743,7 @@ static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
 	if (issue)
 		emit_issue(ctx, sl, req, &ri, context, 1);
 	if (write)
-		track_write(req, &ri, context);
+		track_write(req, &ri, context, sl);
 	return 0;
 }
 
@@ -1244,10 +1248,9 @@ int BPF_KRETPROBE(kretprobe_poll_issue)
 SEC("raw_tp")
 int peek(__u64 *ctx)
 {
-	__u64 n = ctx[1];
+	/* a mask, not a compare: older verifiers lose that bound */
+	__u64 n = ctx[1] & (sizeof(peek_buf) - 1);
 
-	if (n > sizeof(peek_buf))
-		n = sizeof(peek_buf);
 	return bpf_probe_read_kernel(peek_buf, n, (void *)ctx[0]) ? 1 : 0;
 }
 

@@ -168,9 +168,11 @@ static __always_inline void note_parent(struct scratch *s, struct dentry *d)
  * same before and after), three times at most: a walk that a rename
  * overlapped may join names from before and after it. Returns as
  * walk_path(), and leaves PATH_F_RACED in nv.flags if every try raced.
- * Without the count, one walk, unchecked.
+ * Without the count, one walk, unchecked. Inline: the calls below a
+ * program may use 512 bytes of stack in all, and a level costs a frame.
  */
-__noinline int walk_consistent(__u32 slot, __u64 dentry, __u64 vfsmount)
+static __always_inline int walk_consistent(__u32 slot, __u64 dentry,
+					   __u64 vfsmount)
 {
 	struct scratch *s = slot_scratch(slot);
 	__u32 before, after, i;
@@ -201,6 +203,8 @@ static __always_inline bool same_leaf(struct scratch *s,
 
 	if (len > NAME_MAX_LEN || len > v->len || v->len > PATH_BUF)
 		return false;
+	/* kept after the barrier: older verifiers lose the bound above */
+	barrier_var(len);
 	if (bpf_probe_read_kernel(s->leaf, len & NAME_MAX_LEN, q->name))
 		return false;
 	at = v->len - len;
@@ -309,7 +313,8 @@ static __always_inline void name_file(__u32 slot, struct scratch *s,
 				      &s->path[off & (PATH_BUF - 1)]);
 	}
 	s->nv.len = len;
-	bpf_probe_read_kernel(e->path, len, s->nv.path);
+	barrier_var(len);
+	bpf_probe_read_kernel(e->path, len & (2 * PATH_BUF - 1), s->nv.path);
 	e->path_len = len;
 	e->path_flags |= s->nv.flags;
 	if (!rename_seq_addr || (s->nv.flags & PATH_F_RACED) ||

@@ -167,7 +167,7 @@ unsigned long long rename_seq_decode(const unsigned char *code, int len,
 	return 0;
 }
 
-/* Read n (at most sizeof(peek_buf)) bytes of kernel memory at addr. */
+/* Read n (less than sizeof(peek_buf)) bytes of kernel memory at addr. */
 static int kread(struct iouringsnoop_bpf *obj, unsigned long long addr,
 		 void *buf, size_t n)
 {
@@ -176,7 +176,7 @@ static int kread(struct iouringsnoop_bpf *obj, unsigned long long addr,
 		    .ctx_size_in = sizeof(args));
 	int err;
 
-	if (n > sizeof(obj->bss->peek_buf))
+	if (n >= sizeof(obj->bss->peek_buf))
 		return -EINVAL;
 	err = bpf_prog_test_run_opts(bpf_program__fd(obj->progs.peek), &opts);
 	if (err)
@@ -232,7 +232,7 @@ out:
 unsigned long long rename_seq_find(struct iouringsnoop_bpf *obj,
 				   const char **how)
 {
-	unsigned char code[sizeof(obj->bss->peek_buf)];
+	unsigned char code[sizeof(obj->bss->peek_buf) - 1];
 	unsigned int lock_off, seq_off;
 	unsigned long long addr = 0;
 	struct ksyms k;
