@@ -234,7 +234,7 @@ unsigned long long rename_seq_find(struct iouringsnoop_bpf *obj,
 {
 	unsigned char code[sizeof(obj->bss->peek_buf) - 1];
 	unsigned int lock_off, seq_off;
-	unsigned long long addr = 0;
+	unsigned long long addr = 0, decoded = 0;
 	struct ksyms k;
 
 	read_kallsyms(&k);
@@ -242,13 +242,21 @@ unsigned long long rename_seq_find(struct iouringsnoop_bpf *obj,
 		*how = "no seqlock_t in the kernel's BTF";
 		return 0;
 	}
+	if (k.d_move && k.spin_lock &&
+	    !kread(obj, k.d_move, code, sizeof(code)))
+		decoded = rename_seq_decode(code, sizeof(code), k.d_move,
+					    k.spin_lock, lock_off - seq_off);
 	if (k.rename_lock) {
 		addr = k.rename_lock + seq_off;
-		*how = "rename_lock from /proc/kallsyms";
-	} else if (k.d_move && k.spin_lock &&
-		   !kread(obj, k.d_move, code, sizeof(code))) {
-		addr = rename_seq_decode(code, sizeof(code), k.d_move,
-					 k.spin_lock, lock_off - seq_off);
+		/* both ways where both work: the decoder is checked too */
+		*how = decoded == addr ?
+		       "rename_lock from /proc/kallsyms, as d_move()'s code "
+		       "says too" :
+		       decoded ? "rename_lock from /proc/kallsyms (d_move()'s "
+				 "code names another address)" :
+		       "rename_lock from /proc/kallsyms";
+	} else if (decoded) {
+		addr = decoded;
 		*how = "rename_lock found in the code of d_move()";
 	}
 	if (!addr) {

@@ -398,6 +398,17 @@ error_tests() {
 	else
 		fail "errors: -v does not say which backend was chosen"
 	fi
+	# names are cached on every kernel we test on, and on x86-64 the
+	# decoder of d_move() agrees with kallsyms wherever both exist
+	line=$(grep -a "^names: " "$d/v.err")
+	case $(uname -m):$line in
+	x86_64:"names: cached, checked against rename_lock found in the code of d_move()" | \
+	x86_64:"names: cached, checked against rename_lock from /proc/kallsyms, as d_move()'s code says too" | \
+	[!x]*:"names: cached, "*)
+		pass "$line" ;;
+	*)
+		fail "names: not cached as expected: '${line:-no names line}'" ;;
+	esac
 }
 
 echo "iouringsnoop tests on $(uname -r)${BACKEND:+, backend $BACKEND}"

@@ -15,6 +15,7 @@
 #include "../options.h"
 #include "../output.h"
 #include "../procs.h"
+#include "../renames.h"
 
 static int passed, failed;
 
@@ -496,6 +497,37 @@ static void test_procs(void)
 	procs_free(p);
 }
 
+/*
+ * The first bytes of d_move() in one 6.18 build (x86-64), and the address
+ * of rename_lock's count they name: the decoder must find exactly it, and
+ * nothing when the lock taken is not the count's own.
+ */
+static void test_rename_decode(void)
+{
+	static const unsigned char d_move[] = {
+		0x0f, 0x1f, 0x44, 0x00, 0x00, 0x53, 0x48, 0x89, 0xfb, 0x48,
+		0xc7, 0xc7, 0x04, 0xb7, 0x00, 0x83, 0x48, 0x83, 0xec, 0x08,
+		0x48, 0x89, 0x34, 0x24, 0xe8, 0xa3, 0x1f, 0xb6, 0x00, 0x83,
+		0x05, 0x0c, 0xbf, 0x90, 0x01, 0x01, 0x48, 0x8b, 0x34, 0x24,
+		0x31, 0xd2, 0x48, 0x89, 0xdf, 0xe8, 0x1e, 0xfa, 0xff, 0xff,
+		0x83, 0x05, 0xf7, 0xbe, 0x90, 0x01, 0x01, 0x48, 0x83, 0xc4,
+	};
+	const unsigned long long ip = 0xffffffff816ff7d0ULL;
+	const unsigned long long spin = 0xffffffff82261790ULL;
+	unsigned char other[sizeof(d_move)];
+
+	check(rename_seq_decode(d_move, sizeof(d_move), ip, spin, 4) ==
+	      0xffffffff8300b700ULL, "rename_lock's count from d_move()");
+	check(!rename_seq_decode(d_move, sizeof(d_move), ip, spin, 8),
+	      "a lock that is not the count's own gives nothing");
+	check(!rename_seq_decode(d_move, sizeof(d_move), ip, spin + 16, 4),
+	      "no call to _raw_spin_lock gives nothing");
+	memcpy(other, d_move, sizeof(other));
+	other[29] = 0x90;	/* no increment after the call */
+	check(!rename_seq_decode(other, sizeof(other), ip, spin, 4),
+	      "no increment after the lock gives nothing");
+}
+
 int main(int argc, char **argv)
 {
 	test_opcodes();
@@ -504,6 +536,7 @@ int main(int argc, char **argv)
 	test_escaping();
 	test_output(argc > 1 ? argv[1] : "/dev/null");
 	test_procs();
+	test_rename_decode();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
