@@ -143,6 +143,7 @@ soak: deps-test
 # Side by side with bpftrace; writes bench/results.json (a few minutes).
 bench: deps-bench
 	$(Q)$(MAKE) --no-print-directory all bench/loadgen
+	$(Q)$(MAKE) --no-print-directory -C tests workload jsoncheck
 	$(Q)$(SUDO) bench/bench.sh
 
 run: deps

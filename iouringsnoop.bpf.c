@@ -117,6 +117,9 @@ struct name_val {
 	__u64 pinode;		/* that directory's inode, number, generation */
 	__u64 pino;
 	__u64 hash_len;		/* the leaf's name: hash and length */
+	__u64 inode;		/* the file's inode, its number and device */
+	__u64 ino;
+	__u32 dev;
 	__u32 pgen;
 	__u32 seq;		/* rename_lock's count before the walk */
 	__u16 len;		/* bytes of path */

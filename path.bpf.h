@@ -255,16 +255,22 @@ static __always_inline bool name_still_true(struct scratch *s,
 	return same_leaf(s, v, &pn.name);
 }
 
-/* Copy a cached name into the event, if it is still true. */
+/*
+ * Copy a cached name, and the file's inode number and device, into the
+ * event, if the name is still true and the file is still the inode it
+ * was (a positive dentry keeps its inode, so its number and device
+ * stand). Costs a dozen reads, whatever the depth.
+ */
 static __always_inline bool cached_name(struct scratch *s, struct dentry *d,
-					const struct name_key *key)
+					const struct name_key *key,
+					struct inode *inode)
 {
 	struct name_val *v = bpf_map_lookup_elem(&names, key);
 	struct event *e = &s->ev;
 	__u64 stamp;
 	__u32 len;
 
-	if (!v)
+	if (!v || v->inode != (__u64)inode)
 		return false;
 	stamp = v->stamp;
 	if (!name_still_true(s, v, d))
@@ -275,29 +281,30 @@ static __always_inline bool cached_name(struct scratch *s, struct dentry *d,
 	barrier_var(len);
 	if (bpf_probe_read_kernel(e->path, len & (2 * PATH_BUF - 1), v->path))
 		return false;
+	e->ino = v->ino;
+	e->dev = v->dev;
 	/* a recycled element was rewritten while we read it */
 	if (v->stamp != stamp)
 		return false;
 	e->path_len = len;
 	e->path_flags |= v->flags;
+	e->file_kind = FILE_PATH;
 	return true;
 }
 
 /*
- * The file's path into the event: the cached name when it is still
- * true, else a walk, whose result is cached if no rename overlapped it.
+ * The file's path into the event by a walk, cached if no rename
+ * overlapped it. The event's ino and dev are set already.
  */
 static __always_inline void name_file(__u32 slot, struct scratch *s,
-				      struct dentry *d, struct vfsmount *mnt)
+				      const struct name_key *key,
+				      struct inode *inode)
 {
-	struct name_key key = { .dentry = (__u64)d, .mnt = (__u64)mnt };
 	struct event *e = &s->ev;
 	__u64 off, len;
 	int ret;
 
-	if (rename_seq_addr && cached_name(s, d, &key))
-		return;
-	ret = walk_consistent(slot, (__u64)d, (__u64)mnt);
+	ret = walk_consistent(slot, key->dentry, key->mnt);
 	if (ret < 0)
 		s->nv.flags |= PATH_F_TRUNCATED;
 	off = s->off;
@@ -320,14 +327,38 @@ static __always_inline void name_file(__u32 slot, struct scratch *s,
 	if (!rename_seq_addr || (s->nv.flags & PATH_F_RACED) ||
 	    s->nv.ncross > MAX_CROSSINGS)
 		return;
+	s->nv.inode = (__u64)inode;
+	s->nv.ino = e->ino;
+	s->nv.dev = e->dev;
 	s->nv.stamp = unique_stamp();
-	bpf_map_update_elem(&names, &key, &s->nv, BPF_ANY);
+	bpf_map_update_elem(&names, key, &s->nv, BPF_ANY);
 }
 
 static __always_inline bool is_deleted(struct dentry *d)
 {
 	return !BPF_CORE_READ(d, d_hash.pprev) &&
 	       BPF_CORE_READ(d, d_parent) != d;
+}
+
+/* Sockets, pipes and the like: names the kernel makes up. */
+static __always_inline bool synthetic_name(struct event *e, struct dentry *d)
+{
+	unsigned long magic;
+
+	if (!BPF_CORE_READ(d, d_op, d_dname))
+		return false;
+	magic = BPF_CORE_READ(d, d_sb, s_magic);
+	if (magic == SOCKFS_MAGIC)
+		e->file_kind = FILE_SOCKET;
+	else if (magic == PIPEFS_MAGIC)
+		e->file_kind = FILE_PIPE;
+	else if (magic == ANON_INODE_FS_MAGIC)
+		e->file_kind = FILE_ANON;
+	else
+		e->file_kind = FILE_PSEUDO;
+	if (e->file_kind >= FILE_ANON)
+		dentry_name(e, d);
+	return true;
 }
 
 /*
@@ -338,11 +369,11 @@ __noinline int fill_file(__u64 file, __u32 slot)
 {
 	struct file *f = (void *)file;
 	struct scratch *s = slot_scratch(slot);
-	struct event *e;
-	struct dentry *d;
+	struct name_key key;
 	struct inode *inode;
+	struct event *e;
 	struct path fp;
-	unsigned long magic;
+	struct dentry *d;
 
 	if (!s)
 		return 0;
@@ -354,33 +385,26 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	e->path2_len = 0;
 	e->dev = 0;
 	e->ino = 0;
-	if (!f)
-		return 0;
-	inode = BPF_CORE_READ(f, f_inode);
-	e->ino = BPF_CORE_READ(inode, i_ino);
-	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	/* mnt and dentry in one read */
-	if (bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path))
+	if (!f || bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path))
 		return 0;
 	d = fp.dentry;
-	if (BPF_CORE_READ(d, d_op, d_dname)) {
-		magic = BPF_CORE_READ(d, d_sb, s_magic);
-		if (magic == SOCKFS_MAGIC)
-			e->file_kind = FILE_SOCKET;
-		else if (magic == PIPEFS_MAGIC)
-			e->file_kind = FILE_PIPE;
-		else if (magic == ANON_INODE_FS_MAGIC)
-			e->file_kind = FILE_ANON;
-		else
-			e->file_kind = FILE_PSEUDO;
-		if (e->file_kind >= FILE_ANON)
-			dentry_name(e, d);
+	inode = BPF_CORE_READ(f, f_inode);
+	key.dentry = (__u64)d;
+	key.mnt = (__u64)fp.mnt;
+	/* whether it is deleted can change at any time: never cached */
+	if (is_deleted(d))
+		e->path_flags |= PATH_F_DELETED;
+	if (rename_seq_addr && cached_name(s, d, &key, inode))
+		return 0;
+	e->ino = BPF_CORE_READ(inode, i_ino);
+	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	if (synthetic_name(e, d)) {
+		e->path_flags = 0;
 		return 0;
 	}
 	e->file_kind = FILE_PATH;
-	if (is_deleted(d))
-		e->path_flags |= PATH_F_DELETED;
-	name_file(slot, s, d, fp.mnt);
+	name_file(slot, s, &key, inode);
 	return 0;
 }
 

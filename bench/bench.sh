@@ -40,7 +40,7 @@ cleanup() {
 die() { echo "bench: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo make bench)"
-for c in fio bpftrace bpftool jq /usr/bin/time; do
+for c in fio bpftrace bpftool jq /usr/bin/time tests/workload tests/jsoncheck; do
 	command -v "$c" >/dev/null || die "$c is missing (make deps-bench)"
 done
 # BPF statistics cost time on every program run: they are enabled only
@@ -239,6 +239,8 @@ if [ "${BENCH_QUICK:-}" != 1 ]; then
 		"$LOADGEN" depth "$(depth_path "$n")" 20000 >"$d/wl"
 		stop_tracer "$d"
 		jq -c --argjson n "$n" '{components: $n,
+			ns_per_request: (map(select(.name | test("^tp_(submit|queue|complete)|^(fentry|kprobe)_")) |
+				.run_time_ns) | add / 20000 | floor),
 			programs: map(select(.run_cnt > 0) | {name,
 				ns_per_run: (.run_time_ns / .run_cnt | floor)})}' \
 			"$d/bpf.json" >>"$DEPTH"
@@ -279,12 +281,45 @@ if [ "${BENCH_QUICK:-}" != 1 ]; then
 	echo "  lossless rates done" >&2
 fi
 
+# --- exec storm: no process record may be lost -----------------------------
+
+# 1000 fork+exec with 6 KB of arguments each, every 200th a writer that
+# knows its own context; alone, and beside fio. The tracer's output must
+# have no lost process record and every writer's exe, cmdline and
+# ancestors exact (tests/jsoncheck against the writers' own truth).
+STORM=$WORK/storm.jsonl
+: >"$STORM"
+storm() {
+	local beside=$1 d=$WORK/storm-$1 fpid= lost exact start end
+	mkdir -p "$d"
+	start_tracer json "$d" || die "iouringsnoop did not start"
+	[ "$beside" = fio ] && { workload fio >/dev/null & fpid=$!; sleep 0.5; }
+	start=$(date +%s.%N)
+	WL_STORM=1000 WL_STORM_WRITER=200 tests/workload storm "$d" \
+		>"$d/truth" 2>"$d/wl.err" || die "storm workload failed: $(head -2 "$d/wl.err")"
+	end=$(date +%s.%N)
+	[ -n "$fpid" ] && wait "$fpid"
+	stop_tracer "$d"
+	lost=$(jq -s 'map(select(.type == "lost" and .reason == "process_record") | .count) | add // 0' "$d/out")
+	if tests/jsoncheck "$d/out" "$d/truth" 2>"$d/check.err"; then exact=true; else exact=false; fi
+	jq -nc --arg b "$beside" --argjson lost "$lost" --argjson exact "$exact" \
+		--argjson s "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
+		'{beside: $b, execs: 1000, writers: 5, seconds: $s,
+		  records_lost: $lost, writers_exact: $exact}' >>"$STORM"
+}
+if [ "${BENCH_QUICK:-}" != 1 ]; then
+	storm nothing
+	storm fio
+	echo "  exec storm done" >&2
+fi
+
 # --- report ----------------------------------------------------------------
 
 jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 	--argjson cpus "$(nproc)" --argjson pairs "$PAIRS" \
 	--argjson seconds "$RUN" \
-	--slurpfile depth "$DEPTH" --slurpfile lossless "$LOSSLESS" '
+	--slurpfile depth "$DEPTH" --slurpfile lossless "$LOSSLESS" \
+	--slurpfile storm "$STORM" '
 	def med: sort | if length == 0 then null
 		elif length % 2 == 1 then .[length / 2 | floor]
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -292,6 +327,11 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 	 run_seconds: $seconds,
 	 summary: (group_by([.workload, .tracer]) | map(
 		(map(select(.pair == 0)) | .[0].bpf_ns_per_request) as $bpf |
+		(map(select(.pair == 0)) | .[0] | . as $r | .bpf
+			| map(select(.run_cnt > 0 and (.name | test("^tp_(submit|queue|complete|req)|^(fentry|kprobe)_")))
+			| {name, ns_per_run: (.run_time_ns / .run_cnt | floor),
+			   runs_per_request: (if $r.requests > 0 then
+				(.run_cnt / $r.requests * 100 | round / 100) else null end)})) as $progs |
 		map(select(.pair > 0)) | {
 		workload: .[0].workload, tracer: .[0].tracer,
 		untraced_ops_s: (map(.untraced_ops_s) | med),
@@ -301,23 +341,36 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		delivered: (map(.events.delivered) | med),
 		lost: (map(.events.lost // 0) | add),
 		cpu_s: (map(.cpu_s) | med),
+		cpu_us_per_event: (map(if (.events.delivered // 0) > 0 then
+			.cpu_s / .events.delivered * 1e6 else empty end) | med),
 		peak_rss_kib: (map(.peak_rss_kib) | max),
-		bpf_ns_per_request: $bpf})),
-	 depth: $depth, lossless: $lossless, runs: .}' "$RUNS" >"$RESULTS"
+		bpf_ns_per_request: $bpf, bpf_programs: $progs})),
+	 depth: $depth, lossless: $lossless, storm: $storm, runs: .}' "$RUNS" >"$RESULTS"
 
 jq -r '
 	"",
-	"| workload | tracer | ops/s untraced | ops/s traced | ratio | events expected | delivered | lost | tracer CPU s | peak RSS MiB | BPF ns/request |",
-	"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-	(.summary[] | "| \(.workload) | \(.tracer) | \(.untraced_ops_s | floor) | \(.traced_ops_s | floor) | \(.ratio * 1000 | round / 1000) | \(.expected // "n/a" | tostring) | \(.delivered | floor) | \(.lost) | \(.cpu_s * 100 | round / 100) | \(.peak_rss_kib / 1024 * 10 | round / 10) | \(.bpf_ns_per_request // 0 | floor) |"),
+	"| workload | tracer | ops/s untraced | ops/s traced | ratio | events expected | delivered | lost | tracer CPU s | CPU µs/event | peak RSS MiB | BPF ns/request |",
+	"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+	(.summary[] | "| \(.workload) | \(.tracer) | \(.untraced_ops_s | floor) | \(.traced_ops_s | floor) | \(.ratio * 1000 | round / 1000) | \(.expected // "n/a" | tostring) | \(.delivered | floor) | \(.lost) | \(.cpu_s * 100 | round / 100) | \(.cpu_us_per_event // null | if . then (. * 100 | round / 100) else "n/a" end) | \(.peak_rss_kib / 1024 * 10 | round / 10) | \(.bpf_ns_per_request // 0 | floor) |"),
+	"",
+	"BPF ns per run, by program (runs per request):",
+	(.summary[] | select((.bpf_programs // []) | length > 0) |
+		"  \(.workload)/\(.tracer): " + (.bpf_programs | map("\(.name) \(.ns_per_run) (\(.runs_per_request))") | join(", "))),
 	"",
 	(if (.depth | length) > 0 then
-		"BPF ns per run against path depth (components): " +
+		"BPF ns per request against path depth (components): " +
+		(.depth | map("\(.components): \(.ns_per_request)") | join(", ")) +
+		" (deepest / shallowest: \(.depth | (max_by(.ns_per_request).ns_per_request / min_by(.ns_per_request).ns_per_request * 100 | round / 100)))",
+		"  per run: " +
 		(.depth | map("\(.components): " + (.programs | map("\(.name) \(.ns_per_run)") | join(", "))) | join("; "))
 	 else empty end),
 	(if (.lossless | length) > 0 then
 		"Highest event rate with nothing lost: " +
 		(.lossless | map("\(.tracer) \(.events_per_s)/s") | join(", "))
+	 else empty end),
+	(if (.storm | length) > 0 then
+		"Exec storm (1000 fork+exec, 6 KB of arguments, 5 writers): " +
+		(.storm | map("beside \(.beside): \(.records_lost) process records lost, writers exact: \(.writers_exact)") | join("; "))
 	 else empty end)' "$RESULTS"
 echo
 echo "results: $RESULTS"
