@@ -644,9 +644,13 @@ int main(int argc, char **argv)
 		return err > 0 ? 0 : 2;
 	if (!std_fds_ready())
 		return 0;
-	/* a file or a pipe gets large writes; a terminal, whole lines */
+	/*
+	 * A file or a pipe gets large writes (1 MiB: a write costs the
+	 * same for 64 KiB or more); a terminal, whole lines. Everything is
+	 * flushed at every wake-up, at least every 0.1 s.
+	 */
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	oo.json = env.json;
 	oo.timestamp = env.timestamp;
 	oo.extended = env.extended;

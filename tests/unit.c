@@ -314,6 +314,26 @@ static void test_output(const char *jsonl)
 	      "columns: comm cannot split into two columns");
 	free(buf);
 
+	/* a path renames overlapped at every walk says so, in both forms */
+	e.path_flags |= PATH_F_RACED;
+	f = open_memstream(&buf, &n);
+	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	fclose(f);
+	check(strstr(buf, "\"path_deleted\":false,\"path_raced\":true,") != NULL,
+	      "JSON: path_raced only when set, after path_deleted");
+	free(buf);
+	f = open_memstream(&buf, &n);
+	output_event(f, &c, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	fclose(f);
+	check(strstr(buf, " (raced)\n") != NULL, "columns: (raced) after the path");
+	free(buf);
+	e.path_flags &= ~PATH_F_RACED;
+	f = open_memstream(&buf, &n);
+	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	fclose(f);
+	check(!strstr(buf, "path_raced"), "JSON: no path_raced when not raced");
+	free(buf);
+
 	/* other kinds and an unknown opcode */
 	e = sample(EV_ISSUE, "", FILE_SOCKET);
 	e.opcode = 200;
