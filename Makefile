@@ -126,6 +126,20 @@ bench/loadgen: bench/loadgen.c .build-flags
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ -l:liburing.a
 
+# The least any tracer of these hooks costs: a clock read and a record.
+bench/floor.bpf.o: bench/floor.bpf.c vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+bench/floor.skel.h: bench/floor.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+bench/floor: bench/floor.c bench/floor.skel.h .build-flags
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Ibench $< $(LIBBPF_A) -lelf -lz -o $@
+
 # The fuzzer alone, for FUZZ_SECONDS (default 300); new inputs go to a
 # scratch corpus, findings to tests/ as crash-* files.
 FUZZ_SECONDS ?= 300
@@ -142,7 +156,7 @@ soak: deps-test
 
 # Side by side with bpftrace; writes bench/results.json (a few minutes).
 bench: deps-bench
-	$(Q)$(MAKE) --no-print-directory all bench/loadgen
+	$(Q)$(MAKE) --no-print-directory all bench/loadgen bench/floor
 	$(Q)$(MAKE) --no-print-directory -C tests workload jsoncheck
 	$(Q)$(SUDO) bench/bench.sh
 
@@ -173,5 +187,6 @@ install: iouringsnoop
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -f iouringsnoop *.o iouringsnoop.skel.h bench/loadgen .build-flags
+	$(Q)rm -f iouringsnoop *.o iouringsnoop.skel.h bench/loadgen \
+		bench/floor bench/floor.bpf.o bench/floor.skel.h .build-flags
 	$(Q)$(MAKE) --no-print-directory -C tests clean

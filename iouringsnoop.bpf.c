@@ -228,7 +228,32 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
-/* Writes between submission and completion. LRU: never grows unbounded. */
+/*
+ * Writes between submission and completion, by request, in a table of
+ * 4-way buckets: a way is claimed with one compare-and-swap and found
+ * again with a few loads, where a hash map takes locks (the costliest
+ * part of tracking a write). A full bucket spills into the map below,
+ * which is also all that kernels without BPF atomics (5.10) use.
+ */
+#define TRACK_WAYS		4
+#define TRACK_BUCKETS		4096
+
+struct tracked {
+	__u64 req;		/* the request; 0 when the way is free */
+	struct inflight in;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TRACK_BUCKETS * TRACK_WAYS);
+	__type(key, __u32);
+	__type(value, struct tracked);
+} tracked SEC(".maps");
+
+/* Set once a write went to the map: completions look there too, then. */
+__u32 spilled;
+
+/* Writes the table had no way for. LRU: never grows unbounded. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
@@ -682,15 +707,77 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 	emit(ctx, sl);
 }
 
+static __always_inline struct tracked *track_way(__u64 req, __u32 w)
+{
+	__u32 idx = (__u32)((req * 0x9E3779B97F4A7C15ULL) >> 40) &
+		    (TRACK_BUCKETS - 1);
+
+	idx = idx * TRACK_WAYS + w;
+	return bpf_map_lookup_elem(&tracked, &idx);
+}
+
+/*
+ * A way for req's write: the one it already has (a request whose
+ * completion went unseen left it, and its memory is now this request),
+ * else a free one, claimed atomically; NULL when the bucket is full.
+ */
+static __always_inline struct tracked *claim_way(__u64 req)
+{
+	struct tracked *t;
+	__u32 w;
+
+	for (w = 0; w < TRACK_WAYS; w++) {
+		t = track_way(req, w);
+		if (t && t->req == req)
+			return t;
+	}
+	for (w = 0; w < TRACK_WAYS; w++) {
+		t = track_way(req, w);
+		if (t && !t->req &&
+		    !__sync_val_compare_and_swap(&t->req, 0, req))
+			return t;
+	}
+	return NULL;
+}
+
+/* The tracked write of req, and its way (NULL if in the map), or NULL. */
+static __always_inline struct inflight *find_write(__u64 req,
+						   struct tracked **way)
+{
+	struct tracked *t;
+	__u32 w;
+
+	for (w = 0; w < TRACK_WAYS; w++) {
+		t = track_way(req, w);
+		if (t && t->req == req) {
+			*way = t;
+			return &t->in;
+		}
+	}
+	*way = NULL;
+	return spilled ? bpf_map_lookup_elem(&inflight, &req) : NULL;
+}
+
+static __always_inline void forget_write(__u64 req, struct tracked *way)
+{
+	if (way)
+		way->req = 0;
+	else
+		bpf_map_delete_elem(&inflight, &req);
+}
+
 /*
  * Remember a write so that its completion can be reported in full, and
- * when it was submitted: the same clock read as its issue event's.
+ * when it was submitted: the same clock read as its issue event's. With
+ * atomics (a constant: false in programs for kernels without them) it
+ * goes to the table, built in place.
  */
 static __always_inline void track_write(struct io_kiocb *req,
 					const struct reqinfo *ri, __u8 context,
-					const struct slot *sl)
+					const struct slot *sl, const bool atomics)
 {
-	struct inflight *in = &sl->s->in;
+	struct tracked *way = atomics ? claim_way((__u64)req) : NULL;
+	struct inflight *in = way ? &way->in : &sl->s->in;
 	struct io_rw *rw = (void *)req;
 	__u64 key = (__u64)req;
 
@@ -706,7 +793,11 @@ static __always_inline void track_write(struct io_kiocb *req,
 	in->opcode = ri->op;
 	in->context = context;
 	in->owner = ri->owner;
-	bpf_map_update_elem(&inflight, &key, in, BPF_ANY);
+	if (!way) {
+		bpf_map_update_elem(&inflight, &key, in, BPF_ANY);
+		if (!spilled)
+			spilled = 1;
+	}
 	if (complete_by_user_data)
 		remember_by_user_data(req, ri->ctx, in->user_data);
 }
@@ -719,7 +810,7 @@ static __always_inline void track_write(struct io_kiocb *req,
  * without a tracepoint, for instance as the next link of a chain.
  */
 static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
-				     struct slot *sl)
+				     struct slot *sl, const bool atomics)
 {
 	struct reqinfo ri;
 	bool issue, write;
@@ -746,14 +837,15 @@ static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
 	if (issue)
 		emit_issue(ctx, sl, req, &ri, context, 1);
 	if (write)
-		track_write(req, &ri, context, sl);
+		track_write(req, &ri, context, sl, atomics);
 	return 0;
 }
 
-static __always_inline int on_submit(void *ctx, struct io_kiocb *req)
+static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
+				     const bool atomics)
 {
 	struct slot sl = {};
-	int ret = do_submit(ctx, req, &sl);
+	int ret = do_submit(ctx, req, &sl, atomics);
 
 	release(&sl);
 	return ret;
@@ -768,12 +860,13 @@ static __always_inline int do_iowq(void *ctx, struct io_kiocb *req,
 				   struct slot *sl)
 {
 	__u64 key = (__u64)req;
+	struct tracked *way;
 	struct inflight *in;
 	struct reqinfo ri;
 
 	if (!pid_may_match())
 		return 0;
-	in = track_writes ? bpf_map_lookup_elem(&inflight, &key) : NULL;
+	in = track_writes ? find_write(key, &way) : NULL;
 	if (in)
 		in->context = CTX_IOWQ;
 	if (!(kinds & KIND_ISSUE) || failed_only ||
@@ -806,6 +899,7 @@ static __always_inline int do_issue(void *ctx, struct io_kiocb *req,
 {
 	struct task_struct *cur = (void *)bpf_get_current_task();
 	__u64 key = (__u64)req;
+	struct tracked *way;
 	struct inflight *in;
 	struct reqinfo ri;
 	__u8 context = CTX_SUBMIT;
@@ -818,7 +912,7 @@ static __always_inline int do_issue(void *ctx, struct io_kiocb *req,
 		context = CTX_SQPOLL;
 	else if (BPF_CORE_READ(cur, flags) & PF_IO_WORKER)
 		context = CTX_IOWQ;
-	in = track_writes ? bpf_map_lookup_elem(&inflight, &key) : NULL;
+	in = track_writes ? find_write(key, &way) : NULL;
 	if (in)
 		in->context = context;
 	if (!(kinds & KIND_ISSUE) || failed_only)
@@ -897,12 +991,13 @@ static __always_inline int do_complete(void *ctx, struct io_kiocb *req,
 				       struct slot *sl)
 {
 	__u64 key = (__u64)req;
+	struct tracked *way;
 	struct inflight *in;
 	struct event *e;
 
 	if (!track_writes || !pid_may_match())
 		return 0;
-	in = bpf_map_lookup_elem(&inflight, &key);
+	in = find_write(key, &way);
 	if (!in)
 		return 0;
 	if (failed_only && res >= 0)
@@ -929,7 +1024,7 @@ static __always_inline int do_complete(void *ctx, struct io_kiocb *req,
 	emit(ctx, sl);
 done:
 	if (!(cflags & IORING_CQE_F_MORE))
-		bpf_map_delete_elem(&inflight, &key);
+		forget_write(key, way);
 	return 0;
 }
 
@@ -1062,21 +1157,21 @@ int BPF_PROG(tp_create, int fd, void *ring, __u32 sq_entries,
 SEC("raw_tp/io_uring_submit_req")
 int BPF_PROG(tp_submit_req, struct io_kiocb *req)
 {
-	return on_submit(ctx, req);
+	return on_submit(ctx, req, true);
 }
 
 /* 5.19 to 6.2 */
 SEC("raw_tp/io_uring_submit_sqe")
 int BPF_PROG(tp_submit_sqe, struct io_kiocb *req, bool force_nonblock)
 {
-	return on_submit(ctx, req);
+	return on_submit(ctx, req, true);
 }
 
-/* the 5.10 series */
+/* the 5.10 series, which has no BPF atomics: writes go to the map */
 SEC("raw_tp/io_uring_submit_sqe")
 int BPF_PROG(tp_submit_sqe_510, void *ring, struct io_kiocb *req)
 {
-	return on_submit(ctx, req);
+	return on_submit(ctx, req, false);
 }
 
 SEC("raw_tp/io_uring_queue_async_work")

@@ -23,6 +23,7 @@ RUN=${RUN_SECONDS:-3}
 ONLY=${BENCH_ONLY:-}
 TOOL=$PWD/iouringsnoop
 LOADGEN=$PWD/bench/loadgen
+FLOOR=$PWD/bench/floor
 RESULTS=bench/results.json
 # on the root filesystem, as the fio workload asks
 WORK=$(mktemp -d /var/tmp/iouringsnoop-bench.XXXXXX)
@@ -91,6 +92,13 @@ start_tracer() {
 			>"$d/out" 2>"$d/err" & ;;
 	columns)
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" \
+			>"$d/out" 2>"$d/err" & ;;
+	write)
+		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" -j -e write \
+			>"$d/out" 2>"$d/err" & ;;
+	floor)
+		# what any tracer pays: a clock read and a record per hook
+		/usr/bin/time -f '%U %S %M' -o "$d/time" "$FLOOR" 7 \
 			>/dev/null 2>"$d/err" & ;;
 	nomatch)
 		# -p of a process that exists but does no io_uring
@@ -106,7 +114,8 @@ start_tracer() {
 	esac
 	TPID=$!
 	for i in $(seq 300); do
-		grep -qs -e "^Tracing" -e "^Attaching" "$d/err" "$d/out" && return 0
+		grep -qs -e "^Tracing" -e "^Attaching" "$d/err" && return 0
+		grep -qs "^Attaching" "$d/out" && return 0
 		kill -0 "$TPID" 2>/dev/null || return 1
 		sleep 0.05
 	done
@@ -151,6 +160,14 @@ counts() {
 	columns)
 		lost=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/err")
 		delivered=$(sed -n 's/^\([0-9]*\) events.*/\1/p' "$d/err")
+		expected=null ;;
+	write)
+		lost=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/err")
+		delivered=$(grep -c '"type":"write"' "$d/out")
+		expected=$(jq '.writes' <<<"$wl") ;;
+	floor)
+		lost=$(sed -n 's/^[0-9]* records, \([0-9]*\) lost.*/\1/p' "$d/err")
+		delivered=$(sed -n 's/^\([0-9]*\) records.*/\1/p' "$d/err")
 		expected=null ;;
 	bpftrace)
 		lost=$(grep -ho 'Lost [0-9]* events' "$d/out" "$d/err" |
@@ -206,7 +223,9 @@ pair() {
 
 echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}s runs"
 for wl in fio nop mixed; do
-	for tracer in json columns nomatch bpftrace; do
+	for tracer in json columns write nomatch floor bpftrace; do
+		# -e write and the floor only where there are writes to follow
+		[ "$tracer" = write ] && [ "$wl" = nop ] && continue
 		[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]] || continue
 		for p in $(seq 0 "$PAIRS"); do
 			pair "$wl" "$tracer" "$p"
@@ -328,7 +347,7 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 	 summary: (group_by([.workload, .tracer]) | map(
 		(map(select(.pair == 0)) | .[0].bpf_ns_per_request) as $bpf |
 		(map(select(.pair == 0)) | .[0] | . as $r | .bpf
-			| map(select(.run_cnt > 0 and (.name | test("^tp_(submit|queue|complete|req)|^(fentry|kprobe)_")))
+			| map(select(.run_cnt > 0 and (.name | test("^tp_(submit|queue|complete|req)|^(fentry|kprobe|floor)_")))
 			| {name, ns_per_run: (.run_time_ns / .run_cnt | floor),
 			   runs_per_request: (if $r.requests > 0 then
 				(.run_cnt / $r.requests * 100 | round / 100) else null end)})) as $progs |

@@ -207,9 +207,15 @@ closed_stdout_test() {
 	fi
 }
 
-# Entries of a map of the running tool.
+# Entries of a map of the running tool; for the table of tracked writes,
+# the ways in use (their first 8 bytes, the request, are not 0).
 map_entries() {
-	bpftool map dump name "$1" -j 2>/dev/null | jq 'length'
+	if [ "$1" = tracked ]; then
+		bpftool map dump name tracked -j 2>/dev/null |
+			jq '[.[] | select(.value[0:8] | any(. != "0x00"))] | length'
+	else
+		bpftool map dump name "$1" -j 2>/dev/null | jq 'length'
+	fi
 }
 
 # A workload killed with requests in flight leaves no state behind: its
@@ -227,7 +233,7 @@ killed_workload_test() {
 	( "$WL" diehard "$d" >"$d/truth" 2>"$d/wl.err"; true ) 2>/dev/null
 	sleep 0.5
 	# the maps that hold per-request state, by name as bpftool shows them
-	for m in inflight inflight_ud attempts polling poll_by_tid; do
+	for m in tracked inflight inflight_ud attempts polling poll_by_tid; do
 		sizes="$sizes $m=$(map_entries "$m")"
 	done
 	stop_tool

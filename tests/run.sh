@@ -245,7 +245,7 @@ storm_test() {
 		return
 	fi
 	cp "$d/truth.storm" "$d/truth"
-	verify "$name: 500 execs, 5 writers, no record lost" "$d" "$rc"
+	verify "$name: ${WL_STORM:-500} execs, a writer every ${WL_STORM_WRITER:-100}th, no record lost" "$d" "$rc"
 }
 
 # -E: process columns after the path, each field escaped, one line each.
