@@ -360,15 +360,22 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		delivered: (map(.events.delivered) | med),
 		lost: (map(.events.lost // 0) | add),
 		cpu_s: (map(.cpu_s) | med),
-		cpu_us_per_event: (map(if (.events.delivered // 0) > 0 then
-			.cpu_s / .events.delivered * 1e6 else empty end) | med),
+		cpu_s_list: map(.cpu_s),
+		delivered_list: map(.events.delivered // 0),
 		peak_rss_kib: (map(.peak_rss_kib) | max),
-		bpf_ns_per_request: $bpf, bpf_programs: $progs})),
+		bpf_ns_per_request: $bpf, bpf_programs: $progs})
+		# CPU per event: less what the same tool spends with nothing
+		# to print (nomatch: start-up, loading, idle reads)
+		| (map(select(.tracer == "nomatch") | {(.workload): .cpu_s}) | add // {}) as $idle
+		| map(.workload as $w | . + {cpu_us_per_event: (if .tracer == "nomatch" or .tracer == "floor" or .tracer == "bpftrace" then null
+			else ([.cpu_s_list, .delivered_list] | transpose
+			      | map(select(.[1] > 0) | (.[0] - ($idle[$w] // 0)) / .[1] * 1e6)
+			      | med) end)} | del(.cpu_s_list, .delivered_list))),
 	 depth: $depth, lossless: $lossless, storm: $storm, runs: .}' "$RUNS" >"$RESULTS"
 
 jq -r '
 	"",
-	"| workload | tracer | ops/s untraced | ops/s traced | ratio | events expected | delivered | lost | tracer CPU s | CPU µs/event | peak RSS MiB | BPF ns/request |",
+	"| workload | tracer | ops/s untraced | ops/s traced | ratio | events expected | delivered | lost (all pairs) | tracer CPU s | CPU µs/event | peak RSS MiB | BPF ns/request |",
 	"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 	(.summary[] | "| \(.workload) | \(.tracer) | \(.untraced_ops_s | floor) | \(.traced_ops_s | floor) | \(.ratio * 1000 | round / 1000) | \(.expected // "n/a" | tostring) | \(.delivered | floor) | \(.lost) | \(.cpu_s * 100 | round / 100) | \(.cpu_us_per_event // null | if . then (. * 100 | round / 100) else "n/a" end) | \(.peak_rss_kib / 1024 * 10 | round / 10) | \(.bpf_ns_per_request // 0 | floor) |"),
 	"",
