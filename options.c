@@ -74,8 +74,8 @@ static const struct argp_option opts[] = {
 	{ "timestamp", 'T', NULL, 0, "Add a TIME column (local time)", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS seconds", 0 },
 	{ "buffer-pages", 'b', "PAGES", 0,
-	  "Perf buffer pages per CPU, a power of two (default: 8 MiB shared "
-	  "by the CPUs, 64 to 1024 pages each)", 0 },
+	  "Perf buffer pages per CPU, a power of two (default: 32 MiB shared "
+	  "by the CPUs, 64 to 4096 pages each)", 0 },
 	{ "backend", 'B', "BACKEND", 0,
 	  "auto (default), tracepoint, fentry or kprobe", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and backend probing details",
