@@ -207,6 +207,25 @@ struct {
 } names SEC(".maps");
 
 /*
+ * The names each CPU used last, direct-mapped by key: a hit is one
+ * array access on memory of this CPU's own, where the map above costs
+ * a hash walk that misses the cache. Same checks before use.
+ */
+#define NAME_MEMO		8
+
+struct name_memo {
+	struct name_key key;
+	struct name_val v;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NAME_MEMO);
+	__type(key, __u32);
+	__type(value, struct name_memo);
+} memo SEC(".maps");
+
+/*
  * Address of rename_lock's sequence count, set by userspace after load
  * (renames.c); 0 when unknown, and then no name is cached.
  */
@@ -867,11 +886,22 @@ static __always_inline int do_iowq(void *ctx, struct io_kiocb *req,
 	if (!pid_may_match())
 		return 0;
 	in = track_writes ? find_write(key, &way) : NULL;
-	if (in)
-		in->context = CTX_IOWQ;
 	if (!(kinds & KIND_ISSUE) || failed_only ||
-	    (req_flags(req) & REQ_F_FORCE_ASYNC) || !req_wanted(req, &ri))
+	    (req_flags(req) & REQ_F_FORCE_ASYNC)) {
+		if (in)
+			in->context = CTX_IOWQ;
 		return 0;
+	}
+	if (in) {
+		/* a write tracked since its submission: its owner is known */
+		ri.op = in->opcode;
+		ri.ctx = BPF_CORE_READ(req, ctx);
+		ri.owner = in->owner;
+		ri.on_sq = in->context == CTX_SQPOLL;
+		in->context = CTX_IOWQ;
+	} else if (!req_wanted(req, &ri)) {
+		return 0;
+	}
 	if (!claim(sl) || !file_wanted(req, &ri, sl, false))
 		return 0;
 	/* after one inline attempt: the second issue; io-wq keeps it then */

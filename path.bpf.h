@@ -261,15 +261,54 @@ static __always_inline bool name_still_true(struct scratch *s,
  * was (a positive dentry keeps its inode, so its number and device
  * stand). Costs a dozen reads, whatever the depth.
  */
+static __always_inline struct name_memo *memo_of(const struct name_key *key)
+{
+	__u32 i = ((key->dentry ^ key->mnt) * 0x9E3779B97F4A7C15ULL) >> 61;
+
+	return bpf_map_lookup_elem(&memo, &i);
+}
+
+/* Keep a name this CPU just used, for its next events. */
+static __always_inline void remember(const struct name_key *key,
+				     const struct name_val *v)
+{
+	struct name_memo *m = memo_of(key);
+	__u32 len = v->len;
+
+	if (!m || len > PATH_BUF)
+		return;
+	barrier_var(len);
+	m->key.dentry = 0;	/* not this key while half copied */
+	if (bpf_probe_read_kernel(&m->v, offsetof(struct name_val, path) +
+				  (len & (2 * PATH_BUF - 1)), v))
+		return;
+	m->key = *key;
+}
+
+/* The cached name of key: this CPU's, else the shared one, or NULL. */
+static __always_inline struct name_val *find_name(const struct name_key *key,
+						  bool *shared)
+{
+	struct name_memo *m = memo_of(key);
+
+	*shared = false;
+	if (m && m->key.dentry == key->dentry && m->key.mnt == key->mnt)
+		return &m->v;
+	*shared = true;
+	return bpf_map_lookup_elem(&names, key);
+}
+
 static __always_inline bool cached_name(struct scratch *s, struct dentry *d,
 					const struct name_key *key,
 					struct inode *inode)
 {
-	struct name_val *v = bpf_map_lookup_elem(&names, key);
 	struct event *e = &s->ev;
+	struct name_val *v;
 	__u64 stamp;
+	bool shared;
 	__u32 len;
 
+	v = find_name(key, &shared);
 	if (!v || v->inode != (__u64)inode)
 		return false;
 	stamp = v->stamp;
@@ -289,6 +328,8 @@ static __always_inline bool cached_name(struct scratch *s, struct dentry *d,
 	e->path_len = len;
 	e->path_flags |= v->flags;
 	e->file_kind = FILE_PATH;
+	if (shared)
+		remember(key, v);
 	return true;
 }
 
@@ -332,6 +373,7 @@ static __always_inline void name_file(__u32 slot, struct scratch *s,
 	s->nv.dev = e->dev;
 	s->nv.stamp = unique_stamp();
 	bpf_map_update_elem(&names, key, &s->nv, BPF_ANY);
+	remember(key, &s->nv);
 }
 
 static __always_inline bool is_deleted(struct dentry *d)
