@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# make bench: iouringsnoop side by side with a bpftrace one-liner, on three
-# io_uring workloads. Every workload runs untraced and traced in
+# make bench: iouringsnoop side by side with a bpftrace one-liner and with
+# bench/floor (a clock read and a record per hook, the least any tracer of
+# these events pays), on three io_uring workloads, then the BPF cost
+# against path depth, the highest lossless event rate and an exec storm.
+# Every workload runs untraced and traced in
 # alternation (A B A B...), PAIRS times per tracer, and only ratios within
 # this run are reported, as medians. Events are counted, not estimated:
 # the tracers' output is parsed and compared with the workload's own
@@ -14,7 +17,7 @@
 #
 # Environment: PAIRS (default 5), RUN_SECONDS (default 3), BENCH_ONLY (a
 # regex over "workload/tracer" to run a subset), BENCH_QUICK=1 (skip the
-# depth and lossless-rate measurements).
+# depth, lossless-rate and exec storm measurements).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
