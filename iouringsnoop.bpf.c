@@ -272,9 +272,14 @@ struct {
 /* Set once a write went to the map: completions look there too, then. */
 __u32 spilled;
 
-/* Writes the table had no way for. LRU: never grows unbounded. */
+/*
+ * Writes the table had no way for. Not LRU: an eviction would drop a
+ * write unseen, where a failed insert is counted (LOST_UNTRACKED). A
+ * request whose completion went unseen leaves its entry until its
+ * memory is reused by another tracked request, which replaces it.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct inflight);
@@ -813,8 +818,10 @@ static __always_inline void track_write(struct io_kiocb *req,
 	in->context = context;
 	in->owner = ri->owner;
 	if (!way) {
-		bpf_map_update_elem(&inflight, &key, in, BPF_ANY);
-		if (!spilled)
+		/* its write event will not come: count it now */
+		if (bpf_map_update_elem(&inflight, &key, in, BPF_ANY))
+			count_lost(LOST_UNTRACKED);
+		else if (!spilled)
 			spilled = 1;
 	}
 	if (complete_by_user_data)

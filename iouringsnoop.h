@@ -102,6 +102,7 @@ enum loss_reason {
 	LOST_BUFFER_FULL = 0,	/* no room in the perf buffer */
 	LOST_PREEMPTED = 1,	/* runs preempting each other: no slot */
 	LOST_PROC = 2,		/* no room for a process record */
+	LOST_UNTRACKED = 3,	/* no room to follow a write to its end */
 	LOST_REASONS,
 };
 

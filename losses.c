@@ -29,6 +29,7 @@ static const char *const reason_names[LOST_REASONS] = {
 	[LOST_BUFFER_FULL] = "buffer_full",
 	[LOST_PREEMPTED] = "preempted",
 	[LOST_PROC] = "process_record",
+	[LOST_UNTRACKED] = "untracked",
 };
 
 struct losses *losses_new(int drops_fd, struct bpf_object *obj)
