@@ -23,8 +23,11 @@ BPFTOOL   ?= bpftool
 CC        ?= cc
 ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
+# Build output goes to .output/; sources stay where they are.
+OUTPUT    := .output
 CFLAGS    ?= -O2 -g
-CFLAGS    += -Wall -Wextra -std=gnu11 -DVERSION='"$(VERSION)"' -I.
+CFLAGS    += -Wall -Wextra -std=gnu11 -DVERSION='"$(VERSION)"' \
+	     -I$(OUTPUT) -I. -Isrc -MMD -MP
 # make ... SANITIZE=1: userspace built with AddressSanitizer and UBSan
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -34,13 +37,16 @@ LDFLAGS   += $(SAN_FLAGS)
 endif
 export SANITIZE
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
-	      -Wno-unused-parameter -I.
+	      -Wno-unused-parameter -I. -MMD -MP
 # libbpf statically; libelf and zlib as shared libraries
 LIBBPF_A  ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a /usr/lib64/libbpf.a /usr/lib/libbpf.a))
 LDLIBS    += $(LIBBPF_A) -lelf -lz
 
-# Userspace objects other than main, shared with the tests.
-LIB_OBJS  := opcodes.o output.o options.o procs.o trace_helpers.o
+include src/modules.mk
+LIB_OBJS  := $(patsubst %,$(OUTPUT)/src/%.o,$(LIB_MODULES)) \
+	     $(OUTPUT)/trace_helpers.o
+TOOL_OBJS := $(patsubst %,$(OUTPUT)/src/%.o,$(TOOL_MODULES)) \
+	     $(OUTPUT)/iouringsnoop.o
 
 ifeq ($(V),1)
 Q =
@@ -59,36 +65,56 @@ TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
 
-.PHONY: all bench clean deps deps-bench deps-test deps-vm fuzz run soak \
+.PHONY: all bench check-tools clean deps deps-bench deps-test deps-vm fuzz run soak \
 	test test-vm install vmlinux FORCE
 .DELETE_ON_ERROR:
 
 all: iouringsnoop
 
-iouringsnoop.bpf.o: iouringsnoop.bpf.c kernel.bpf.h path.bpf.h named.bpf.h proc.bpf.h \
-		iouringsnoop.h vmlinux.h
+# A missing package says so, and how to get it, before clang trips on it.
+check-tools:
+	@missing=""; \
+	command -v $(CLANG) >/dev/null || missing="$$missing clang"; \
+	command -v $(LLVM_STRIP) >/dev/null || missing="$$missing llvm"; \
+	command -v $(BPFTOOL) >/dev/null || missing="$$missing bpftool"; \
+	command -v $(CC) >/dev/null || missing="$$missing gcc"; \
+	[ -n "$(LIBBPF_A)" ] && [ -f /usr/include/bpf/bpf_helpers.h ] || \
+		missing="$$missing libbpf-dev"; \
+	[ -f /usr/include/gelf.h ] || missing="$$missing libelf-dev"; \
+	[ -f /usr/include/zlib.h ] || missing="$$missing zlib1g-dev"; \
+	if [ -n "$$missing" ]; then \
+		echo "iouringsnoop: missing build packages:$$missing;" \
+			"'make deps' installs them" >&2; exit 1; \
+	fi
+
+$(OUTPUT) $(OUTPUT)/src $(OUTPUT)/bench:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/iouringsnoop.bpf.o: iouringsnoop.bpf.c | check-tools $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-iouringsnoop.skel.h: iouringsnoop.bpf.o
+$(OUTPUT)/iouringsnoop.skel.h: $(OUTPUT)/iouringsnoop.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name iouringsnoop_bpf > $@
 
 # Rebuild everything when the flags change (SANITIZE=1 and back).
-.build-flags: FORCE
+$(OUTPUT)/build-flags: FORCE | $(OUTPUT)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
 		echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 FORCE:
 
-iouringsnoop.o backends.o renames.o: iouringsnoop.skel.h
-%.o: %.c $(wildcard *.h) .build-flags
+$(TOOL_OBJS): $(OUTPUT)/iouringsnoop.skel.h
+$(OUTPUT)/%.o: %.c $(OUTPUT)/build-flags | check-tools $(OUTPUT)/src
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-iouringsnoop: iouringsnoop.o backends.o losses.o renames.o $(LIB_OBJS)
+iouringsnoop: $(TOOL_OBJS) $(LIB_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/bench/*.d)
 
 vmlinux:
 	$(call msg,GEN,vmlinux.h)
@@ -122,23 +148,25 @@ deps-vm:
 deps-bench:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS))
 
-bench/loadgen: bench/loadgen.c .build-flags
+bench/loadgen: bench/loadgen.c $(OUTPUT)/build-flags | $(OUTPUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -o $@ -l:liburing.a
+	$(Q)$(CC) $(CFLAGS) -MF $(OUTPUT)/bench/loadgen.d $< -o $@ -l:liburing.a
 
 # The least any tracer of these hooks costs: a clock read and a record.
-bench/floor.bpf.o: bench/floor.bpf.c vmlinux.h
+$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c | check-tools $(OUTPUT)/bench
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-bench/floor.skel.h: bench/floor.bpf.o
+$(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
-bench/floor: bench/floor.c bench/floor.skel.h .build-flags
+bench/floor: bench/floor.c $(OUTPUT)/bench/floor.skel.h $(OUTPUT)/build-flags \
+		| $(OUTPUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Ibench $< $(LIBBPF_A) -lelf -lz -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench -MF $(OUTPUT)/bench/floor.d \
+		$< $(LIBBPF_A) -lelf -lz -o $@
 
 # The fuzzer alone, for FUZZ_SECONDS (default 300); new inputs go to a
 # scratch corpus, findings to tests/ as crash-* files.
@@ -187,6 +215,5 @@ install: iouringsnoop
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -f iouringsnoop *.o iouringsnoop.skel.h bench/loadgen \
-		bench/floor bench/floor.bpf.o bench/floor.skel.h .build-flags
+	$(Q)rm -rf iouringsnoop $(OUTPUT) bench/loadgen bench/floor
 	$(Q)$(MAKE) --no-print-directory -C tests clean

@@ -429,9 +429,9 @@ static __always_inline bool op_wanted(__u8 op)
 	return opmask[(op >> 6) & (OPMASK_WORDS - 1)] & (1ULL << (op & 63));
 }
 
-#include "kernel.bpf.h"
-#include "path.bpf.h"
-#include "named.bpf.h"
+#include "bpf/kernel.bpf.h"
+#include "bpf/path.bpf.h"
+#include "bpf/named.bpf.h"
 
 /*
  * Who submitted the request. SQPOLL rings are charged to the thread that
@@ -531,7 +531,7 @@ static __always_inline void emit(void *ctx, const struct slot *sl)
 }
 
 /* fork, exec and exit records, sent with emit_to() */
-#include "proc.bpf.h"
+#include "bpf/procrec.bpf.h"
 
 static __always_inline void fill_owner(struct event *e, const struct owner *o)
 {

@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../iouringsnoop.h"
-#include "../output.h"
-#include "../procs.h"
+#include "iouringsnoop.h"
+#include "output.h"
+#include "procs.h"
 #include "json.h"
 
 #define CHECK(cond) do { if (!(cond)) { \

@@ -7,7 +7,7 @@
 #include <linux/types.h>
 #include <stdio.h>
 #include <string.h>
-#include "../iouringsnoop.h"
+#include "iouringsnoop.h"
 
 static const char *dir;
 

@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../iouringsnoop.h"
-#include "../opcodes.h"
-#include "../options.h"
-#include "../output.h"
-#include "../procs.h"
-#include "../renames.h"
+#include "iouringsnoop.h"
+#include "opcodes.h"
+#include "options.h"
+#include "output.h"
+#include "procs.h"
+#include "renames.h"
 
 static int passed, failed;
 

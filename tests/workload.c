@@ -29,7 +29,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../iouringsnoop.h"
+#include "iouringsnoop.h"
 #include "workload.h"
 
 #ifndef IORING_OP_WRITEV_FIXED

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../procs.h"
+#include "procs.h"
 #include "workload.h"
 
 #ifndef AT_EMPTY_PATH
