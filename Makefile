@@ -5,6 +5,8 @@
 # make test         install missing packages, build, run the tests
 #                   (with CI=true or VM=1: make test-vm instead)
 # make test-vm      the tests on every backend of five kernels (QEMU)
+# make check        build and run the tests, never installing anything
+#                   (make check-vm: the same for the kernel matrix)
 # make deps         install missing Debian packages, nothing when all are there
 # make bench        benchmark against bpftrace (bench/results.json)
 # make fuzz         libFuzzer on the output code (FUZZ_SECONDS, default 300)
@@ -65,7 +67,7 @@ TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
 
-.PHONY: all bench check-tools clean deps deps-bench deps-test deps-vm fuzz run soak \
+.PHONY: all bench check check-tools check-vm clean deps deps-bench deps-test deps-vm fuzz run soak \
 	test test-vm install vmlinux FORCE
 .DELETE_ON_ERROR:
 
@@ -193,17 +195,25 @@ run: deps
 	$(Q)$(SUDO) ./iouringsnoop $(ARGS)
 
 # With CI=true or VM=1 the tests run on every kernel of the matrix too.
+# The README's test command: install what is missing, then check. With
+# CI=true or VM=1 the tests run on every kernel of the matrix too.
 test: deps-test
-	$(Q)$(MAKE) --no-print-directory all bench/loadgen
-	$(Q)$(MAKE) --no-print-directory -C tests
 	$(Q)if [ "$(CI)" = true ] || [ "$(VM)" = 1 ]; then \
 		$(MAKE) --no-print-directory test-vm; \
 	else \
-		$(SUDO) tests/run.sh; \
+		$(MAKE) --no-print-directory check; \
 	fi
 
 test-vm: deps-vm
-	$(Q)$(MAKE) --no-print-directory all bench/loadgen
+	$(Q)$(MAKE) --no-print-directory check-vm
+
+# The tests alone, with no package step: for packaging and for machines
+# that must not reach an archive. A missing package is a failure.
+check: all bench/loadgen
+	$(Q)$(MAKE) --no-print-directory -C tests
+	$(Q)$(SUDO) tests/run.sh
+
+check-vm: all bench/loadgen
 	$(Q)$(MAKE) --no-print-directory -C tests
 	$(Q)$(SUDO) env CI=true tests/vm/matrix.sh
 
