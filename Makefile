@@ -13,12 +13,19 @@
 # make soak         ten minutes under load with restarts: no growth, no loss
 # make test SANITIZE=1  the tests with ASan and UBSan in userspace
 # make vmlinux      regenerate vmlinux.h from this kernel's BTF
-# make install      install binary and man page (PREFIX, DESTDIR)
+# make install      install binary, man page, systemd unit, defaults and
+#                   logrotate files (PREFIX, DESTDIR, UNITDIR, SYSCONFDIR)
+# make deb          build iouringsnoop_VERSION_ARCH.deb here
 # make V=1 ...      show the full commands
 
-VERSION   ?= 0.1.0
+# The version is written once, in debian/changelog.
+ifndef VERSION
+VERSION   := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+endif
 PREFIX    ?= /usr/local
 DESTDIR   ?=
+SYSCONFDIR ?= /etc
+UNITDIR   ?= /lib/systemd/system
 CLANG     ?= clang
 LLVM_STRIP ?= llvm-strip
 BPFTOOL   ?= bpftool
@@ -66,9 +73,10 @@ BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
+DEB_PKGS   := debhelper dpkg-dev
 
 .PHONY: all bench check check-tools check-vm clean deps deps-bench deps-test deps-vm fuzz run soak \
-	test test-vm install vmlinux FORCE
+	test test-vm install vmlinux deb deps-deb FORCE
 .DELETE_ON_ERROR:
 
 all: iouringsnoop
@@ -147,6 +155,9 @@ deps-test:
 deps-vm:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS))
 
+deps-deb:
+	$(call install_missing,$(BUILD_PKGS) $(DEB_PKGS))
+
 deps-bench:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS))
 
@@ -217,11 +228,35 @@ check-vm: all bench/loadgen
 	$(Q)$(MAKE) --no-print-directory -C tests
 	$(Q)$(SUDO) env CI=true tests/vm/matrix.sh
 
+# The binary and manual, the systemd unit (naming the binary where it was
+# installed), its defaults file (kept if there is one: it is the admin's)
+# and the logrotate configuration.
 install: iouringsnoop
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -D -m 0755 iouringsnoop $(DESTDIR)$(PREFIX)/sbin/iouringsnoop
 	$(Q)install -D -m 0644 man/iouringsnoop.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/iouringsnoop.8
+	$(Q)install -d $(DESTDIR)$(UNITDIR)
+	$(Q)sed 's|@SBINDIR@|$(PREFIX)/sbin|' packaging/iouringsnoop.service \
+		> $(DESTDIR)$(UNITDIR)/iouringsnoop.service
+	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/iouringsnoop.service
+	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/default/iouringsnoop ] || \
+		install -D -m 0644 packaging/iouringsnoop.default \
+			$(DESTDIR)$(SYSCONFDIR)/default/iouringsnoop
+	$(Q)install -D -m 0644 packaging/iouringsnoop.logrotate \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/iouringsnoop
+
+# A Debian package, iouringsnoop_$(VERSION)_ARCH.deb, here; its build
+# dependencies are installed first when missing.
+DEB_ARCH   = $(shell dpkg --print-architecture)
+deb: deps-deb
+	$(Q)log=$$(mktemp); DEB_BUILD_OPTIONS=noautodbgsym \
+		dpkg-buildpackage -b -us -uc >$$log 2>&1 || \
+		{ tail -20 $$log >&2; rm -f $$log; exit 1; }; rm -f $$log
+	$(Q)mv ../iouringsnoop_$(VERSION)_$(DEB_ARCH).deb .
+	$(Q)rm -f ../iouringsnoop_$(VERSION)_$(DEB_ARCH).buildinfo \
+		../iouringsnoop_$(VERSION)_$(DEB_ARCH).changes
+	$(call msg,DEB,iouringsnoop_$(VERSION)_$(DEB_ARCH).deb)
 
 clean:
 	$(call msg,CLEAN,)
