@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""
+Checks JSON output against schema/iouringsnoop.schema.json with a real
+validator (python3-jsonschema, draft 2020-12).
+
+  schema.py validate FILE...  every line of each FILE is one valid event;
+                              prints the first errors, exits 1 on any
+  schema.py fields            the keys the schema knows and the keys the
+                              man page's "JSON keys" section describes
+                              are the same set; exits 1 and names the
+                              difference otherwise
+"""
+import json
+import os
+import re
+import sys
+
+import jsonschema
+
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+SCHEMA = os.path.join(TOP, "schema", "iouringsnoop.schema.json")
+MAN = os.path.join(TOP, "man", "iouringsnoop.8")
+
+
+def validator():
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema, jsonschema.Draft202012Validator(schema)
+
+
+def validate(paths):
+    _, v = validator()
+    lines = bad = 0
+    for path in paths:
+        with open(path, encoding="utf-8", errors="strict") as f:
+            for n, line in enumerate(f, 1):
+                lines += 1
+                try:
+                    errs = list(v.iter_errors(json.loads(line)))
+                except ValueError as e:
+                    errs = [e]
+                if errs:
+                    bad += 1
+                    if bad <= 3:
+                        msg = getattr(errs[0], "message", str(errs[0]))
+                        print(f"{path}:{n}: {msg[:300]}")
+    print(f"{lines} lines, {bad} invalid")
+    return 1 if bad or not lines else 0
+
+
+def schema_keys(schema):
+    keys = set()
+    for d in schema["$defs"].values():
+        keys |= set(d.get("properties", {}))
+    return keys
+
+
+def man_keys():
+    """Keys named by .TP entries of the "JSON keys" subsection."""
+    with open(MAN) as f:
+        text = f.read()
+    start = text.index(".SS JSON keys")
+    end = text.index("\n.SH ", start)
+    keys = set()
+    lines = text[start:end].splitlines()
+    for prev, line in zip(lines, lines[1:]):
+        if prev != ".TP" or not re.match(r"\.BR? ", line):
+            continue
+        for word in re.findall(r'[a-z][a-z0-9_]*', line.split(" ", 1)[1]):
+            keys.add(word)
+    return keys
+
+
+def fields():
+    schema, _ = validator()
+    have, told = schema_keys(schema), man_keys()
+    for k in sorted(have - told):
+        print(f"in the schema, not in the man page: {k}")
+    for k in sorted(told - have):
+        print(f"in the man page, not in the schema: {k}")
+    print(f"{len(have)} keys in the schema, {len(told)} in the man page")
+    return 0 if have == told else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "validate":
+        sys.exit(validate(sys.argv[2:]))
+    if len(sys.argv) == 2 and sys.argv[1] == "fields":
+        sys.exit(fields())
+    sys.exit(__doc__)
