@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=bash
+#
+# The tool as a service, sourced by tests/run.sh: least privilege (the
+# unit's capabilities, proved with setpriv), the unit itself, make install
+# and the Debian package. These depend on the host's tools, not on the
+# kernel, so the kernel matrix's guests skip them.
+
+# The unit's capability set, as setpriv wants it: +bpf,+perfmon,...
+unit_caps() {
+	sed -n 's/^CapabilityBoundingSet=//p' packaging/iouringsnoop.service |
+		tr 'A-Z ' 'a-z\n' | sed -n 's/^cap_/+/p' | paste -sd, -
+}
+
+# A wrapper that runs the tool as nobody with just CAPS (setpriv).
+as_nobody() {
+	local caps=$1 w=$2
+	cat >"$w" <<-END
+	#!/bin/sh
+	exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all,$caps --ambient-caps=-all,$caps \
+		--bounding-set=-all,$caps $(realpath "$TOOL") "\$@"
+	END
+	chmod 755 "$w"
+}
+
+# privileges: with exactly the unit's capabilities, as nobody, the events
+# of root's processes are complete: exe, cmdline and ancestors (read from
+# /proc of another user) and paths; without any one of them, it is not.
+privilege_test() {
+	local name=privileges d=$WORK/privileges caps c rc why less lost=""
+	wanted "$name" || return 0
+	command -v setpriv >/dev/null || { cannot_run "$name: no setpriv"; return; }
+	caps=$(unit_caps)
+	mkdir -p "$d"
+	chmod 711 "$WORK" "$d"
+	as_nobody "$caps" "$d/tool"
+	if ! TOOL=$d/tool start_tool "$d/out" -j -v; then
+		stop_tool
+		fail "$name: did not start with $caps: $(grep -v ^libbpf "$d/out.err" | head -c 300)"
+		return
+	fi
+	run_cases "$d" plain lineage ||
+		{ stop_tool; fail "$name: workload failed"; return; }
+	stop_tool
+	rc=$?
+	cat "$d/truth.plain" "$d/truth.lineage" >"$d/truth"
+	why=$(sane "$d" "$rc")
+	[ -z "$why" ] && ! grep -q "^names: cached" "$d/out.err" &&
+		why="the name cache is off: $(grep ^names: "$d/out.err")"
+	[ -z "$why" ] && ! "$CHECK" "$d/out" "$d/truth" 2>"$d/check.err" &&
+		why=$(head -5 "$d/check.err")
+	[ -n "$why" ] && { fail "$name: $why"; return; }
+	# each capability is needed: without it the run fails or degrades
+	for c in ${caps//,/ }; do
+		less=$(echo ",$caps," | sed "s/,$c,/,/;s/^,//;s/,\$//")
+		as_nobody "$less" "$d/tool"
+		rm -f "$d/out" "$d"/truth.*
+		if TOOL=$d/tool start_tool "$d/out" -j -v &&
+		   run_cases "$d" lineage && stop_tool &&
+		   grep -q "^names: cached" "$d/out.err" &&
+		   "$CHECK" "$d/out" "$d/truth.lineage" 2>/dev/null; then
+			lost="$lost ${c#+}"
+		fi
+		[ -n "$TOOL_PID" ] && stop_tool
+	done
+	if [ -n "$lost" ]; then
+		fail "$name: works without$lost, so the unit asks too much"
+	else
+		pass "$name: nobody with $caps traces root's processes in full; each capability is needed"
+	fi
+}
+
+# service-unit: make install puts every file in DESTDIR, and the unit it
+# installs passes systemd-analyze verify.
+unit_test() {
+	local name=service-unit d=$WORK/unit-install f missing="" out
+	wanted "$name" || return 0
+	command -v systemd-analyze >/dev/null ||
+		{ cannot_run "$name: no systemd-analyze"; return; }
+	mkdir -p "$d"
+	make -s install DESTDIR="$d/root" PREFIX=/usr >"$d/log" 2>&1 ||
+		{ fail "$name: make install: $(tail -3 "$d/log")"; return; }
+	for f in usr/sbin/iouringsnoop usr/share/man/man8/iouringsnoop.8 \
+		lib/systemd/system/iouringsnoop.service \
+		etc/default/iouringsnoop etc/logrotate.d/iouringsnoop; do
+		[ -f "$d/root/$f" ] || missing="$missing $f"
+	done
+	[ -n "$missing" ] && { fail "$name: not installed:$missing"; return; }
+	# the unit as installed, pointing at a binary that exists here
+	make -s install PREFIX="$d/usr" UNITDIR="$d/unit" \
+		SYSCONFDIR="$d/etc" >"$d/log" 2>&1 &&
+	out=$(systemd-analyze verify --man=no "$d/unit/iouringsnoop.service" 2>&1)
+	if [ $? -ne 0 ] || [ -n "$out" ]; then
+		fail "$name: systemd-analyze verify: $(echo "$out" | head -3)"
+	else
+		pass "$name: make install (DESTDIR) installs 5 files; systemd-analyze verify passes"
+	fi
+}
+
+service_tests() {
+	privilege_test
+	unit_test
+}
