@@ -151,7 +151,7 @@ deps:
 	$(call install_missing,$(BUILD_PKGS))
 
 deps-test:
-	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS))
+	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(DEB_PKGS))
 
 deps-vm:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS))

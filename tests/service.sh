@@ -98,7 +98,38 @@ unit_test() {
 	fi
 }
 
+# deb: make deb, in a copy of the tree (the package build cleans it),
+# gives a package with every file in its place.
+deb_test() {
+	local name=deb d=$WORK/deb f deb missing="" v
+	wanted "$name" || return 0
+	command -v dpkg-buildpackage >/dev/null ||
+		{ cannot_run "$name: no dpkg-buildpackage"; return; }
+	mkdir -p "$d/src"
+	tar -c --exclude=./.output --exclude=./.git --exclude='./*.deb' . |
+		tar -x -C "$d/src"
+	make -s -C "$d/src" deb >"$d/log" 2>&1 ||
+		{ fail "$name: make deb: $(tail -3 "$d/log")"; return; }
+	v=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+	deb=$d/src/iouringsnoop_${v}_$(dpkg --print-architecture).deb
+	[ -f "$deb" ] || { fail "$name: no $(basename "$deb")"; return; }
+	dpkg -c "$deb" >"$d/files"
+	for f in usr/sbin/iouringsnoop usr/share/man/man8/iouringsnoop.8.gz \
+		lib/systemd/system/iouringsnoop.service \
+		etc/default/iouringsnoop etc/logrotate.d/iouringsnoop; do
+		grep -q " \./$f\$" "$d/files" || missing="$missing $f"
+	done
+	if [ -n "$missing" ]; then
+		fail "$name: not in the package:$missing"
+	elif ! dpkg -I "$deb" | grep -q "^ Depends:.*libelf1"; then
+		fail "$name: no libelf1 in Depends"
+	else
+		pass "$name: make deb gives $(basename "$deb") with the binary, manual, unit, defaults and logrotate files"
+	fi
+}
+
 service_tests() {
 	privilege_test
 	unit_test
+	deb_test
 }
