@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "backends.h"
+#include "event.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
 #include "losses.h"
@@ -110,21 +111,13 @@ static void drain_procs(void)
 }
 
 /* What the process table says of the event's process, at its time. */
-static const struct proc_view *event_process(const void *data, __u32 size)
+static const struct proc_view *event_process(const struct event *e)
 {
-	struct event e;
-	__u64 ts;
-
-	if (!procs || size < EVENT_HDR_SIZE)
+	if (!procs)
 		return NULL;
-	memcpy(&e, data, offsetof(struct event, comm));
-	ts = e.ts;
-	/* a write's process is the one that submitted it */
-	if (e.type == EV_WRITE && e.latency <= ts)
-		ts -= e.latency;
-	if (e.ts > procs_drained_at)
+	if (e->ts > procs_drained_at)
 		drain_procs();
-	return procs_lookup(procs, e.pid, ts);
+	return procs_lookup(procs, e->pid, event_submit_ts(e));
 }
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
@@ -143,11 +136,15 @@ static void sig_handler(int sig)
 	exiting = 1;
 }
 
+/* One event: decoded, matched with its process, printed. */
 static void handle_event(void *ctx, int cpu, void *data, __u32 size)
 {
+	static struct event e;
+
 	(void)ctx;
 	(void)cpu;
-	if (output_event(stdout, &oo, data, size, event_process(data, size)))
+	if (event_decode(&e, data, size) ||
+	    output_event(stdout, &oo, &e, event_process(&e)))
 		n_malformed++;
 	else
 		n_events++;

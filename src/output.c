@@ -257,7 +257,7 @@ static const char *context_name(unsigned int c)
  * names come from the kernel, paths from the record; a path the BPF side
  * had to cut at the root end is shown as ".../rest".
  */
-static void put_path(struct line *l, const struct event *e, size_t plen,
+static void put_path(struct line *l, const struct event *e,
 		     enum escape_mode mode)
 {
 	static char esc[PATH_BUF * 5 + 1];
@@ -281,21 +281,21 @@ static void put_path(struct line *l, const struct event *e, size_t plen,
 	default:
 		break;
 	}
-	escape_name(esc, sizeof(esc), e->path, plen, mode);
+	escape_name(esc, sizeof(esc), e->path, e->path_len, mode);
 	puts_(l, esc);
 	if (e->path_flags & PATH_F_TAIL_CUT)
 		puts_(l, "...");
 }
 
 /* The second name of RENAMEAT, LINKAT and SYMLINKAT, after the first. */
-static void put_path2(struct line *l, const struct event *e, size_t plen,
+static void put_path2(struct line *l, const struct event *e,
 		      enum escape_mode mode)
 {
 	static char esc[PATH_BUF * 5 + 1];
 
 	if (e->path2_flags & PATH_F_TRUNCATED)
 		puts_(l, "...");
-	escape_name(esc, sizeof(esc), e->path + plen, e->path2_len, mode);
+	escape_name(esc, sizeof(esc), e->path + e->path_len, e->path2_len, mode);
 	puts_(l, esc);
 	if (e->path2_flags & PATH_F_TAIL_CUT)
 		puts_(l, "...");
@@ -621,8 +621,7 @@ static const char *file_type(const struct event *e)
 
 /* Written field by field with no printf: this runs once per event. */
 static void json_event(struct line *l, const struct output_opts *o,
-		       const struct event *e, size_t plen,
-		       const struct proc_view *pv)
+		       const struct event *e, const struct proc_view *pv)
 {
 	bool write = e->type == EV_WRITE;
 
@@ -650,7 +649,7 @@ static void json_event(struct line *l, const struct output_opts *o,
 		put_u64(l, e->attempt);
 	}
 	KEY(l, ",\"path\":\"");
-	put_path(l, e, plen, ESC_JSON);
+	put_path(l, e, ESC_JSON);
 	KEY(l, "\",\"file_type\":\"");
 	puts_(l, file_type(e));
 	KEY(l, "\",\"path_truncated\":");
@@ -662,7 +661,7 @@ static void json_event(struct line *l, const struct output_opts *o,
 		KEY(l, ",\"path_raced\":true");
 	if (e->path2_len || e->path2_flags) {
 		KEY(l, ",\"path2\":\"");
-		put_path2(l, e, plen, ESC_JSON);
+		put_path2(l, e, ESC_JSON);
 		KEY(l, "\",\"path2_truncated\":");
 		put_bool(l, e->path2_flags &
 			    (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
@@ -737,7 +736,7 @@ static void column_process(struct line *l, const struct proc_view *pv)
 }
 
 static void column_event_line(struct line *l, const struct output_opts *o,
-			      const struct event *e, size_t plen,
+			      const struct event *e,
 			      const struct proc_view *pv)
 {
 	enum escape_mode mode = o->extended ? ESC_FIELD : ESC_PATH;
@@ -765,7 +764,7 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 	if (e->file_kind == FILE_NONE)
 		puts_(l, "-");
 	else
-		put_path(l, e, plen, mode);
+		put_path(l, e, mode);
 	/* as /proc/PID/fd shows it; JSON has path_deleted instead */
 	if (e->path_flags & PATH_F_DELETED)
 		puts_(l, o->extended ? "\\x20(deleted)" : " (deleted)");
@@ -773,7 +772,7 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		puts_(l, o->extended ? "\\x20(raced)" : " (raced)");
 	if (e->path2_len || e->path2_flags) {
 		puts_(l, o->extended ? "->" : " -> ");
-		put_path2(l, e, plen, mode);
+		put_path2(l, e, mode);
 	}
 	if (o->extended)
 		column_process(l, pv);
@@ -796,31 +795,19 @@ void output_header(FILE *out, const struct output_opts *o)
 }
 
 int output_event(FILE *out, const struct output_opts *o,
-		 const void *data, size_t size, const struct proc_view *pv)
+		 const struct event *e, const struct proc_view *pv)
 {
 	static struct line l;
-	static struct event e;
-	size_t plen;
 
-	if (size < EVENT_HDR_SIZE)
+	if (e->type != EV_ISSUE && e->type != EV_WRITE && e->type != EV_CREATE)
 		return -1;
-	/* copy: perf buffer records are not aligned for struct event */
-	memcpy(&e, data, EVENT_HDR_SIZE);
-	plen = e.path_len;
-	if (plen > PATH_BUF || e.path2_len > PATH_BUF ||
-	    plen + e.path2_len > size - EVENT_HDR_SIZE)
-		return -1;
-	if (e.type != EV_ISSUE && e.type != EV_WRITE && e.type != EV_CREATE)
-		return -1;
-	memcpy(e.path, (const char *)data + EVENT_HDR_SIZE,
-	       plen + e.path2_len);
 	l.len = 0;
-	if (o->json && e.type == EV_CREATE)
-		json_create(&l, o, &e, pv);
+	if (o->json && e->type == EV_CREATE)
+		json_create(&l, o, e, pv);
 	else if (o->json)
-		json_event(&l, o, &e, plen, pv);
+		json_event(&l, o, e, pv);
 	else
-		column_event_line(&l, o, &e, plen, pv);
+		column_event_line(&l, o, e, pv);
 	/* never let a full buffer merge two events into one line */
 	if (l.buf[l.len - 1] != '\n')
 		l.buf[l.len - 1] = '\n';

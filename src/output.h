@@ -17,14 +17,15 @@ struct output_opts {
 void output_header(FILE *out, const struct output_opts *o);
 
 /*
- * Print one record as received from the perf buffer, with what the
- * process table knows of its process (pv may be NULL). Returns 0, or -1
- * if the record is malformed (too short, or names longer than the
- * record); nothing is printed for a malformed record.
+ * Print one decoded event (see event.h), with what the process table
+ * knows of its process (pv may be NULL). Returns 0, or -1 for a record
+ * that is not an event to print (a process record); nothing is printed
+ * then.
  */
+struct event;
 struct proc_view;
 int output_event(FILE *out, const struct output_opts *o,
-		 const void *data, size_t size, const struct proc_view *pv);
+		 const struct event *e, const struct proc_view *pv);
 
 /* Report program runs the kernel skipped, each perhaps an event. */
 void output_skipped(FILE *out, FILE *err, const struct output_opts *o,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/types.h>
+#include "event.h"
 #include "iouringsnoop.h"
 #include "procs.h"
 
@@ -287,8 +288,7 @@ void procs_snapshot(struct procs *p)
 }
 
 /* The exe path of an exec record, as the path column would show it. */
-static size_t exe_text(const struct event *e, const char *path, char *out,
-		       size_t cap)
+static size_t exe_text(const struct event *e, char *out, size_t cap)
 {
 	size_t n = 0;
 
@@ -298,19 +298,19 @@ static size_t exe_text(const struct event *e, const char *path, char *out,
 	}
 	if (e->path_len > cap - n - 1)
 		return n;
-	memcpy(out + n, path, e->path_len);
+	memcpy(out + n, e->path, e->path_len);
 	return n + e->path_len;
 }
 
-static void on_exec(struct procs *p, const struct event *e, const char *data)
+static void on_exec(struct procs *p, const struct event *e)
 {
 	static char exe[PATH_BUF + 4];
 	struct gen *old = gen_at(p, e->pid, e->ts), *parent;
 	struct list args, anc;
 	char *abuf = NULL;
-	size_t elen = exe_text(e, data, exe, sizeof(exe));
+	size_t elen = exe_text(e, exe, sizeof(exe));
 
-	args.s = data + e->path_len;
+	args.s = e->path + e->path_len;
 	args.len = e->path2_len;
 	args.cut = e->path2_flags & PATH_F_TAIL_CUT;
 	if (old) {
@@ -349,22 +349,17 @@ static void on_fork(struct procs *p, const struct event *e)
 
 int procs_record(struct procs *p, const void *data, size_t size)
 {
-	struct event e;
-	const char *names = (const char *)data + EVENT_HDR_SIZE;
+	static struct event e;
 	struct proc *q;
 
-	if (size < EVENT_HDR_SIZE)
-		return -1;
-	memcpy(&e, data, EVENT_HDR_SIZE);
-	if ((size_t)e.path_len + e.path2_len > size - EVENT_HDR_SIZE ||
-	    e.path_len > PATH_BUF || e.path2_len > ARGS_MAX)
+	if (event_decode(&e, data, size))
 		return -1;
 	switch (e.type) {
 	case EV_FORK:
 		on_fork(p, &e);
 		return 0;
 	case EV_EXEC:
-		on_exec(p, &e, names);
+		on_exec(p, &e);
 		return 0;
 	case EV_EXIT:
 		q = find(p, e.pid);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "event.h"
 #include "iouringsnoop.h"
 #include "opcodes.h"
 #include "options.h"
@@ -256,6 +257,17 @@ static struct event sample(int type, const char *path, int kind)
 	return e;
 }
 
+/* A record as the perf buffer hands it over: decoded, then printed. */
+static int print_record(FILE *f, const struct output_opts *o,
+			const struct event *rec, size_t size)
+{
+	static struct event e;
+
+	if (event_decode(&e, rec, size))
+		return -1;
+	return output_event(f, o, &e, NULL);
+}
+
 static int count_lines(const char *s, size_t n)
 {
 	int c = 0;
@@ -275,7 +287,7 @@ static void test_output(const char *jsonl)
 
 	/* JSON: one line per event, exact u64, escaped names */
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
 	fclose(f);
 	check(count_lines(buf, n) == 1 && buf[n - 1] == '\n',
 	      "JSON: one line per event");
@@ -296,9 +308,9 @@ static void test_output(const char *jsonl)
 	/* a record's time is not trusted: extremes clamp, never overflow */
 	e.ts = ~0ULL;
 	f = open_memstream(&buf, &n);
-	output_event(f, &(struct output_opts){ .json = true,
+	print_record(f, &(struct output_opts){ .json = true,
 		     .mono_to_real = -(1LL << 62) }, &e,
-		     EVENT_HDR_SIZE + e.path_len, NULL);
+		     EVENT_HDR_SIZE + e.path_len);
 	fclose(f);
 	check(strstr(buf, "\"time\":\"2262-04-11T23:47:16.854775807Z\"") != NULL,
 	      "JSON: an absurd time clamps to the last representable one");
@@ -307,7 +319,7 @@ static void test_output(const char *jsonl)
 
 	/* columns: one line, comm with its space escaped */
 	f = open_memstream(&buf, &n);
-	output_event(f, &c, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	print_record(f, &c, &e, EVENT_HDR_SIZE + e.path_len);
 	fclose(f);
 	check(count_lines(buf, n) == 1, "columns: one line per event");
 	check(strstr(buf, " c\"o\\x0am\\x20m ") != NULL,
@@ -317,19 +329,19 @@ static void test_output(const char *jsonl)
 	/* a path renames overlapped at every walk says so, in both forms */
 	e.path_flags |= PATH_F_RACED;
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
 	fclose(f);
 	check(strstr(buf, "\"path_deleted\":false,\"path_raced\":true,") != NULL,
 	      "JSON: path_raced only when set, after path_deleted");
 	free(buf);
 	f = open_memstream(&buf, &n);
-	output_event(f, &c, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	print_record(f, &c, &e, EVENT_HDR_SIZE + e.path_len);
 	fclose(f);
 	check(strstr(buf, " (raced)\n") != NULL, "columns: (raced) after the path");
 	free(buf);
 	e.path_flags &= ~PATH_F_RACED;
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
 	fclose(f);
 	check(!strstr(buf, "path_raced"), "JSON: no path_raced when not raced");
 	free(buf);
@@ -338,7 +350,7 @@ static void test_output(const char *jsonl)
 	e = sample(EV_ISSUE, "", FILE_SOCKET);
 	e.opcode = 200;
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE, NULL);
+	print_record(f, &j, &e, EVENT_HDR_SIZE);
 	fclose(f);
 	check(strstr(buf, "\"path\":\"socket:[1234]\"") &&
 	      strstr(buf, "\"op\":\"200\""), "socket name; opcode 200 as number");
@@ -347,7 +359,7 @@ static void test_output(const char *jsonl)
 	free(buf);
 	e = sample(EV_ISSUE, "[eventfd]", FILE_ANON);
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
 	fclose(f);
 	check(strstr(buf, "\"path\":\"anon_inode:[eventfd]\"") != NULL,
 	      "anonymous inode name");
@@ -356,7 +368,7 @@ static void test_output(const char *jsonl)
 	e = sample(EV_WRITE, "/d/f", FILE_PATH);
 	e.path_flags = PATH_F_TRUNCATED;
 	f = open_memstream(&buf, &n);
-	output_event(f, &j, &e, EVENT_HDR_SIZE + e.path_len, NULL);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
 	fclose(f);
 	check(strstr(buf, "\"path\":\".../d/f\"") &&
 	      strstr(buf, "\"path_truncated\":true"), "truncated path marked");
@@ -365,14 +377,14 @@ static void test_output(const char *jsonl)
 
 	/* malformed records print nothing */
 	f = open_memstream(&buf, &n);
-	check(output_event(f, &j, &e, EVENT_HDR_SIZE - 1, NULL) < 0,
+	check(print_record(f, &j, &e, EVENT_HDR_SIZE - 1) < 0,
 	      "record shorter than the header is rejected");
 	e.path_len = 100;
-	check(output_event(f, &j, &e, EVENT_HDR_SIZE + 99, NULL) < 0,
+	check(print_record(f, &j, &e, EVENT_HDR_SIZE + 99) < 0,
 	      "path longer than the record is rejected");
 	e.path_len = 0;
 	e.type = 9;
-	check(output_event(f, &j, &e, EVENT_HDR_SIZE, NULL) < 0,
+	check(print_record(f, &j, &e, EVENT_HDR_SIZE) < 0,
 	      "unknown event type is rejected");
 	fclose(f);
 	check(n == 0, "nothing printed for malformed records");
