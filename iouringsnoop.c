@@ -16,7 +16,6 @@
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "backends.h"
@@ -26,7 +25,8 @@
 #include "losses.h"
 #include "options.h"
 #include "output.h"
-#include "procs.h"
+#include "perfbuf.h"
+#include "procfeed.h"
 #include "renames.h"
 #include "trace_helpers.h"
 
@@ -35,90 +35,8 @@ static struct env env;
 static struct output_opts oo;
 static unsigned long long n_events, n_lost, n_skipped, n_malformed;
 
-/*
- * Process records arrive on their own buffer. Before printing an event,
- * every record older than it must have been applied: drain that buffer
- * whenever an event is newer than the last drain.
- */
-static struct procs *procs;
-static struct perf_buffer *event_pb, *proc_pb;
-static __u64 procs_drained_at;
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/*
- * Records read in one drain, applied in time order: each CPU has its own
- * buffer, and a parent's fork on one CPU must be applied before its
- * child's on another.
- */
-struct pending {
-	__u64 ts;
-	size_t size;
-	char data[];
-};
-
-static struct pending **pending;
-static size_t npending, pending_cap;
-
-static void queue_record(const void *data, __u32 size)
-{
-	struct pending *r, **grown;
-
-	if (size < sizeof(__u64))
-		return;
-	if (npending == pending_cap) {
-		pending_cap = pending_cap ? pending_cap * 2 : 64;
-		grown = realloc(pending, pending_cap * sizeof(*pending));
-		if (!grown)
-			return;
-		pending = grown;
-	}
-	r = malloc(sizeof(*r) + size);
-	if (!r)
-		return;
-	memcpy(&r->ts, data, sizeof(r->ts));
-	r->size = size;
-	memcpy(r->data, data, size);
-	pending[npending++] = r;
-}
-
-static int by_time(const void *a, const void *b)
-{
-	const struct pending *x = *(const struct pending **)a;
-	const struct pending *y = *(const struct pending **)b;
-
-	return x->ts < y->ts ? -1 : x->ts > y->ts;
-}
-
-static void drain_procs(void)
-{
-	size_t i;
-
-	procs_drained_at = now_ns();
-	perf_buffer__consume(proc_pb);
-	qsort(pending, npending, sizeof(*pending), by_time);
-	for (i = 0; i < npending; i++) {
-		procs_record(procs, pending[i]->data, pending[i]->size);
-		free(pending[i]);
-	}
-	npending = 0;
-}
-
-/* What the process table says of the event's process, at its time. */
-static const struct proc_view *event_process(const struct event *e)
-{
-	if (!procs)
-		return NULL;
-	if (e->ts > procs_drained_at)
-		drain_procs();
-	return procs_lookup(procs, e->pid, event_submit_ts(e));
-}
+static struct perfbuf *events;
+static struct procfeed *procfeed;
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -137,73 +55,22 @@ static void sig_handler(int sig)
 }
 
 /* One event: decoded, matched with its process, printed. */
-static void handle_event(void *ctx, int cpu, void *data, __u32 size)
+static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 {
 	static struct event e;
+	const struct proc_view *pv;
 
 	(void)ctx;
 	(void)cpu;
-	if (event_decode(&e, data, size) ||
-	    output_event(stdout, &oo, &e, event_process(&e)))
+	if (event_decode(&e, data, size)) {
+		n_malformed++;
+		return;
+	}
+	pv = procfeed ? procfeed_lookup(procfeed, &e) : NULL;
+	if (output_event(stdout, &oo, &e, pv))
 		n_malformed++;
 	else
 		n_events++;
-}
-
-struct perf_sample {
-	struct perf_event_header header;
-	__u32 size;
-	char data[];
-};
-
-struct perf_lost {
-	struct perf_event_header header;
-	__u64 id;
-	__u64 lost;
-};
-
-/*
- * One record of the perf buffer: an event, or the kernel's note of lost
- * ones. That note is late (it waits for the next event that fits) and
- * repeats what the drops map counts exactly, so it is only shown with -v.
- */
-static enum bpf_perf_event_ret handle_record(void *ctx, int cpu,
-					     struct perf_event_header *hdr)
-{
-	struct perf_sample *s = (void *)hdr;
-	struct perf_lost *l = (void *)hdr;
-
-	if (hdr->type == PERF_RECORD_SAMPLE && ctx == &procs)
-		queue_record(s->data, s->size);
-	else if (hdr->type == PERF_RECORD_SAMPLE)
-		handle_event(ctx, cpu, s->data, s->size);
-	else if (hdr->type == PERF_RECORD_LOST && env.verbose)
-		fprintf(stderr, "perf buffer: %llu lost on CPU %d\n",
-			(unsigned long long)l->lost, cpu);
-	return LIBBPF_PERF_EVENT_CONT;
-}
-
-/*
- * The perf buffer wakes the reader only when a CPU's buffer is a quarter
- * full, not at every event as libbpf's default does: at high rates one
- * wakeup per event costs more than the event. The loop below reads what
- * is left every 0.1 s, so no event waits longer than that.
- */
-static struct perf_buffer *open_buffer(int map_fd, unsigned int pages,
-				       void *ctx)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.size = sizeof(attr),
-		.config = PERF_COUNT_SW_BPF_OUTPUT,
-		.sample_type = PERF_SAMPLE_RAW,
-		.sample_period = 1,
-		.watermark = 1,
-	};
-
-	attr.wakeup_watermark = pages * sysconf(_SC_PAGESIZE) / 4;
-	return perf_buffer__new_raw(map_fd, pages, &attr, handle_record, ctx,
-				    NULL);
 }
 
 /* Whether any write can pass -e and -o. */
@@ -316,25 +183,6 @@ static int set_cgroup(struct iouringsnoop_bpf *obj)
 }
 
 /*
- * Pages per CPU for a buffer without -b: a budget shared by the CPUs,
- * within bounds, rounded down to a power of two.
- */
-static unsigned int auto_pages(unsigned long budget, unsigned int min,
-			       unsigned int max)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	int ncpus = libbpf_num_possible_cpus();
-	unsigned long want, pages = min;
-
-	if (page <= 0 || ncpus <= 0)
-		return min;
-	want = budget / ncpus / page;
-	while (pages * 2 <= want && pages * 2 <= max)
-		pages *= 2;
-	return pages;
-}
-
-/*
  * Both buffers, opened once the programs are loaded and before they are
  * attached: a record sent as soon as a program runs finds its buffer
  * (opened later, the first fork and exec records would be lost).
@@ -342,21 +190,23 @@ static unsigned int auto_pages(unsigned long budget, unsigned int min,
 static int open_buffers(struct iouringsnoop_bpf *obj)
 {
 	if (!env.pages)
-		env.pages = auto_pages(AUTO_BUFFER_BYTES, AUTO_PAGES_MIN,
-				       AUTO_PAGES_MAX);
-	event_pb = open_buffer(bpf_map__fd(obj->maps.events), env.pages, NULL);
-	if (!event_pb) {
+		env.pages = perfbuf_auto_pages(AUTO_BUFFER_BYTES,
+					       AUTO_PAGES_MIN, AUTO_PAGES_MAX);
+	events = perfbuf_open(bpf_map__fd(obj->maps.events), env.pages,
+			      handle_event, NULL, env.verbose);
+	if (!events) {
 		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
 			"(%s); try a smaller -b\n", strerror(errno));
 		return -ENOMEM;
 	}
 	if (!obj->rodata->track_procs)
 		return 0;
-	procs = procs_new();
-	proc_pb = open_buffer(bpf_map__fd(obj->maps.proc_events),
-			      auto_pages(PROC_BUFFER_BYTES, AUTO_PAGES_MIN,
-					 PROC_PAGES_MAX), &procs);
-	if (!procs || !proc_pb) {
+	procfeed = procfeed_open(bpf_map__fd(obj->maps.proc_events),
+				 perfbuf_auto_pages(PROC_BUFFER_BYTES,
+						    AUTO_PAGES_MIN,
+						    PROC_PAGES_MAX),
+				 env.verbose);
+	if (!procfeed) {
 		fprintf(stderr, "iouringsnoop: cannot open the process record "
 			"buffer: %s\n", strerror(errno));
 		return -ENOMEM;
@@ -366,14 +216,10 @@ static int open_buffers(struct iouringsnoop_bpf *obj)
 
 static void close_buffers(void)
 {
-	perf_buffer__free(event_pb);
-	perf_buffer__free(proc_pb);
-	procs_free(procs);
-	free(pending);
-	event_pb = proc_pb = NULL;
-	procs = NULL;
-	pending = NULL;
-	npending = pending_cap = 0;
+	perfbuf_free(events);
+	procfeed_free(procfeed);
+	events = NULL;
+	procfeed = NULL;
 }
 
 /*
@@ -523,22 +369,6 @@ static long long now_ms(void)
 }
 
 /*
- * After a full pass over the event buffer that began at pass_start,
- * every event older than that is printed. Keep a margin for programs
- * still running then, and free once a second what is older.
- */
-static void collect_procs(__u64 pass_start)
-{
-	static __u64 last;
-
-	if (!procs || pass_start < last + 1000000000ULL)
-		return;
-	last = pass_start;
-	drain_procs();
-	procs_collect(procs, pass_start - 1000000000ULL);
-}
-
-/*
  * Sleep until either buffer wakes us (each does at a quarter full) or
  * timeout_ms pass, then read both: process records first, so that the
  * events that follow them find their processes.
@@ -546,8 +376,8 @@ static void collect_procs(__u64 pass_start)
 static int read_buffers(int timeout_ms)
 {
 	struct pollfd fds[2] = {
-		{ .fd = perf_buffer__epoll_fd(event_pb), .events = POLLIN },
-		{ .fd = proc_pb ? perf_buffer__epoll_fd(proc_pb) : -1,
+		{ .fd = perfbuf_fd(events), .events = POLLIN },
+		{ .fd = procfeed ? procfeed_fd(procfeed) : -1,
 		  .events = POLLIN },
 	};
 	__u64 pass_start;
@@ -555,11 +385,12 @@ static int read_buffers(int timeout_ms)
 
 	if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
-	pass_start = now_ns();
-	if (procs)
-		drain_procs();
-	err = perf_buffer__consume(event_pb);
-	collect_procs(pass_start);
+	pass_start = monotonic_ns();
+	if (procfeed)
+		procfeed_drain(procfeed);
+	err = perfbuf_consume(events);
+	if (procfeed)
+		procfeed_collect(procfeed, pass_start);
 	return err == -EINTR ? 0 : err;
 }
 
@@ -570,10 +401,8 @@ static int trace(struct iouringsnoop_bpf *obj)
 	int err = 0;
 
 	/* the programs run already: what /proc says now, then records */
-	if (procs) {
-		procs_snapshot(procs);
-		drain_procs();
-	}
+	if (procfeed)
+		procfeed_start(procfeed);
 	losses = losses_new(bpf_map__fd(obj->maps.drops), obj->obj);
 	if (!losses) {
 		fprintf(stderr, "iouringsnoop: out of memory\n");

@@ -136,6 +136,14 @@ void bump_memlock_rlimit(void)
 	setrlimit(RLIMIT_MEMLOCK, &r);
 }
 
+unsigned long long monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 long long monotonic_to_realtime(void)
 {
 	struct timespec m1, r, m2;

@@ -43,6 +43,9 @@ const char *missing_capability(void);
 /* Try to lift RLIMIT_MEMLOCK; failing is fine on memcg-accounted kernels. */
 void bump_memlock_rlimit(void);
 
+/* CLOCK_MONOTONIC in nanoseconds: the clock of the events' timestamps. */
+unsigned long long monotonic_ns(void);
+
 /* Nanoseconds to add to CLOCK_MONOTONIC to get the time since the epoch. */
 long long monotonic_to_realtime(void);
 

@@ -3,4 +3,4 @@
 # tests/Makefile. LIB_MODULES need no skeleton and are linked into the
 # unit tests and the fuzzer as well; TOOL_MODULES need libbpf.
 LIB_MODULES  := event opcodes output options procs
-TOOL_MODULES := backends losses renames
+TOOL_MODULES := backends losses perfbuf procfeed renames
