@@ -27,7 +27,6 @@
 #include "output.h"
 #include "perfbuf.h"
 #include "procfeed.h"
-#include "renames.h"
 #include "trace_helpers.h"
 
 static volatile sig_atomic_t exiting;
@@ -119,11 +118,12 @@ static void tracer_pidns(volatile __u32 *level, volatile __u32 *ino)
 	}
 }
 
-static void set_rodata(struct iouringsnoop_bpf *obj)
+static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 {
 	unsigned int i;
 	__u64 key;
 
+	(void)ctx;
 	obj->rodata->kinds = env.kinds;
 	obj->rodata->track_writes = writes_possible();
 	obj->rodata->failed_only = env.failed_only;
@@ -150,23 +150,6 @@ static void set_rodata(struct iouringsnoop_bpf *obj)
 	obj->rodata->track_procs = env.json || env.extended;
 	tracer_pidns(&obj->rodata->tracer_pidns_level,
 		     &obj->rodata->tracer_pidns_ino);
-}
-
-/* With -v, have the verifier report its work for every program. */
-static void verifier_stats(struct iouringsnoop_bpf *obj)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, obj->obj)
-		bpf_program__set_log_level(prog, 4);
-}
-
-static void disable_all(struct iouringsnoop_bpf *obj)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, obj->obj)
-		bpf_program__set_autoload(prog, false);
 }
 
 /* --cgroup: the directory goes into the map before anything attaches. */
@@ -214,123 +197,31 @@ static int open_buffers(struct iouringsnoop_bpf *obj)
 	return 0;
 }
 
-static void close_buffers(void)
+/* Before attach: the cgroup filter set, and the buffers ready. */
+static int prepare(struct iouringsnoop_bpf *obj, void *ctx, char *why,
+		   size_t n, bool *fatal)
 {
+	int err = set_cgroup(obj);
+
+	(void)ctx;
+	if (err) {
+		snprintf(why, n, "cannot set the --cgroup filter: %s",
+			 strerror(-err));
+		return err;
+	}
+	err = open_buffers(obj);
+	if (err)
+		*fatal = true;
+	return err;
+}
+
+static void close_buffers(void *ctx)
+{
+	(void)ctx;
 	perfbuf_free(events);
 	procfeed_free(procfeed);
 	events = NULL;
 	procfeed = NULL;
-}
-
-/*
- * Names are cached in BPF only where rename_lock's count can be read:
- * it tells whether any rename ran since a name was walked.
- */
-static void find_renames(struct iouringsnoop_bpf *obj)
-{
-	const char *how;
-
-	obj->bss->rename_seq_addr = rename_seq_find(obj, &how);
-	vmlinux_btf_free();
-	if (!env.verbose)
-		return;
-	if (obj->bss->rename_seq_addr)
-		fprintf(stderr, "names: cached, checked against %s\n", how);
-	else
-		fprintf(stderr, "names: walked at every event: %s\n", how);
-}
-
-/* Open, configure, load and attach one backend. */
-static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
-		       char *why, size_t n, bool *fatal)
-{
-	struct iouringsnoop_bpf *obj;
-	const char *reason;
-	int err;
-
-	obj = iouringsnoop_bpf__open();
-	if (!obj) {
-		err = -errno;
-		snprintf(why, n, "cannot open the BPF object: %s",
-			 strerror(errno));
-		return err;
-	}
-	set_rodata(obj);
-	disable_all(obj);
-	/* run by hand after load, never attached */
-	bpf_program__set_autoload(obj->progs.peek, true);
-	bpf_program__set_autoattach(obj->progs.peek, false);
-	reason = backend_setup(b, obj);
-	vmlinux_btf_free();
-	if (reason) {
-		snprintf(why, n, "%s", reason);
-		iouringsnoop_bpf__destroy(obj);
-		return -EOPNOTSUPP;
-	}
-	if (env.verbose)
-		verifier_stats(obj);
-	err = iouringsnoop_bpf__load(obj);
-	if (err) {
-		snprintf(why, n, "the kernel refused to load its programs: %s",
-			 strerror(-err));
-	} else if ((err = set_cgroup(obj))) {
-		snprintf(why, n, "cannot set the --cgroup filter: %s",
-			 strerror(-err));
-	} else if ((err = open_buffers(obj))) {
-		*fatal = true;
-	} else {
-		find_renames(obj);
-		err = iouringsnoop_bpf__attach(obj);
-		if (err)
-			snprintf(why, n, "attaching its programs failed: %s",
-				 strerror(-err));
-	}
-	if (err) {
-		close_buffers();
-		iouringsnoop_bpf__destroy(obj);
-		return err;
-	}
-	*out = obj;
-	return 0;
-}
-
-static int open_backend(struct iouringsnoop_bpf **obj)
-{
-	bool fatal = false;
-	char why[256];
-	unsigned int i;
-	int err = -ENOENT;
-
-	if (env.backend != BACKEND_AUTO) {
-		err = try_backend(env.backend, obj, why, sizeof(why), &fatal);
-		if (err && fatal)
-			return err;
-		if (err)
-			fprintf(stderr, "iouringsnoop: backend %s cannot run "
-				"here: %s\n", backend_name(env.backend), why);
-		else if (env.verbose)
-			fprintf(stderr, "backend: chose %s, as -B asked\n",
-				backend_name(env.backend));
-		return err;
-	}
-	for (i = 0; i < NR_BACKENDS; i++) {
-		err = try_backend(backend_order[i], obj, why, sizeof(why),
-				  &fatal);
-		if (err && fatal)
-			return err;
-		if (!err) {
-			if (env.verbose)
-				fprintf(stderr, "backend: chose %s\n",
-					backend_name(backend_order[i]));
-			return 0;
-		}
-		if (env.verbose)
-			fprintf(stderr, "backend: passed over %s: %s\n",
-				backend_name(backend_order[i]), why);
-	}
-	fprintf(stderr, "iouringsnoop: no backend can run on this kernel "
-		"(run with -v to see why each was passed over)\n");
-	return err;
 }
 
 static int preflight(void)
@@ -458,6 +349,11 @@ static bool std_fds_ready(void)
 
 int main(int argc, char **argv)
 {
+	struct backend_hooks hooks = {
+		.configure = set_rodata,
+		.prepare = prepare,
+		.release = close_buffers,
+	};
 	struct iouringsnoop_bpf *obj = NULL;
 	int err;
 
@@ -481,15 +377,16 @@ int main(int argc, char **argv)
 	oo.timestamp = env.timestamp;
 	oo.extended = env.extended;
 	oo.mono_to_real = monotonic_to_realtime();
+	hooks.verbose = env.verbose;
 	libbpf_set_print(libbpf_print_fn);
 	if (preflight())
 		return 1;
 	bump_memlock_rlimit();
-	if (open_backend(&obj))
+	if (backend_open(env.backend, &hooks, &obj))
 		return 1;
 	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
-	close_buffers();
+	close_buffers(NULL);
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_skipped)
 		fprintf(stderr, ", %llu program runs skipped by the kernel",

@@ -361,20 +361,6 @@ static const struct argp argp = {
 	.doc = doc,
 };
 
-const char *backend_name(enum backend b)
-{
-	switch (b) {
-	case BACKEND_TRACEPOINT:
-		return "tracepoint";
-	case BACKEND_FENTRY:
-		return "fentry";
-	case BACKEND_KPROBE:
-		return "kprobe";
-	default:
-		return "auto";
-	}
-}
-
 /* The long option that an unambiguous prefix names, or NULL. */
 static const struct argp_option *find_long(const char *name, size_t n,
 					   int *matches)

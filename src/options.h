@@ -6,14 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include "backends.h"
 #include "iouringsnoop.h"
-
-enum backend {
-	BACKEND_AUTO,
-	BACKEND_TRACEPOINT,
-	BACKEND_FENTRY,
-	BACKEND_KPROBE,
-};
 
 /*
  * Without -b: 32 MiB shared by the CPUs, 64 to 4096 pages each; the
@@ -59,7 +53,5 @@ extern FILE *opt_err;
  * --version has been printed, and -1 after printing a one-line error.
  */
 int parse_args(int argc, char **argv, struct env *env);
-
-const char *backend_name(enum backend b);
 
 #endif /* __OPTIONS_H */
