@@ -301,10 +301,11 @@ static int trace(struct iouringsnoop_bpf *obj)
 	}
 	if (env.duration)
 		end = now_ms() + env.duration * 1000LL;
+	/* as libbpf-tools do: the banner, then the column header */
+	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
 	output_header(stdout, &oo);
 	if (!flush_output())
 		goto out;
-	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
 	while (!exiting) {
 		err = read_buffers(100);
 		if (err < 0) {

@@ -457,6 +457,27 @@ static void put_op_name(struct line *l, unsigned int op)
 	}
 }
 
+/*
+ * The OP column fits the longest name this build knows, so that no name
+ * shifts the columns after it; unknown opcodes print as up to 3 digits.
+ */
+static int op_width(void)
+{
+	static int width;
+	unsigned int op;
+	int n;
+
+	if (width)
+		return width;
+	width = 3;
+	for (op = 0; op <= 255; op++) {
+		n = opcode_name(op) ? (int)strlen(opcode_name(op)) : 0;
+		if (n > width)
+			width = n;
+	}
+	return width;
+}
+
 static void put_op_column(struct line *l, unsigned int op)
 {
 	const char *name = opcode_name(op);
@@ -466,7 +487,7 @@ static void put_op_column(struct line *l, unsigned int op)
 		snprintf(num, sizeof(num), "%u", op);
 		name = num;
 	}
-	putf(l, "%-11s ", name);
+	putf(l, "%-*s ", op_width(), name);
 }
 
 static void put_bool(struct line *l, bool v)
@@ -749,7 +770,7 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 	putf(l, "%-6s %-7u %-7u %-15s ", column_event(e), e->pid, e->tid,
 	     comm);
 	if (e->type == EV_CREATE)
-		putf(l, "%-11s ", "-");
+		putf(l, "%-*s ", op_width(), "-");
 	else
 		put_op_column(l, e->opcode);
 	if (e->type == EV_WRITE)
@@ -785,8 +806,8 @@ void output_header(FILE *out, const struct output_opts *o)
 		return;
 	if (o->timestamp)
 		fprintf(out, "%-16s", "TIME");
-	fprintf(out, "%-6s %-7s %-7s %-15s %-11s %-9s %-7s %-6s ", "EVENT",
-		"PID", "TID", "COMM", "OP", "POS", "LEN", "RES");
+	fprintf(out, "%-6s %-7s %-7s %-15s %-*s %-9s %-7s %-6s ", "EVENT",
+		"PID", "TID", "COMM", op_width(), "OP", "POS", "LEN", "RES");
 	if (o->extended)
 		fprintf(out, "%-7s %-8s PATH EXE ANCESTORS CMDLINE\n", "PPID",
 			"CGROUP");
