@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What the tool prints on stdout: the column header, one line per event,
+ * and the notes of lost events (on stderr in column mode).
+ */
 #ifndef __OUTPUT_H
 #define __OUTPUT_H
 
@@ -34,21 +38,5 @@ void output_skipped(FILE *out, FILE *err, const struct output_opts *o,
 /* Report events lost on one CPU (-1: no CPU in particular), and why. */
 void output_lost(FILE *out, FILE *err, const struct output_opts *o,
 		 int cpu, unsigned long long count, const char *reason);
-
-/*
- * Escape an attacker-controlled name so that it cannot break a line, a
- * column or a JSON string: see ESCAPING in the man page. Writes at most
- * cap - 1 bytes plus a NUL and returns the length written.
- */
-enum escape_mode {
-	ESC_PATH,		/* columns, last field: spaces kept */
-	ESC_FIELD,		/* columns, inner field: spaces escaped */
-	ESC_JSON,		/* inside a JSON string */
-};
-size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
-		   enum escape_mode mode);
-
-/* Kernel dev_t (major << 20 | minor) as userspace st_dev. */
-unsigned long long kernel_dev_to_user(unsigned int kdev);
 
 #endif /* __OUTPUT_H */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "escape.h"
 #include "event.h"
 #include "iouringsnoop.h"
 #include "opcodes.h"

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Escaping of attacker-controlled names (paths, comm, exe, arguments)
+ * so that none can break a line, a column or a JSON string, or fool a
+ * reader's terminal: see ESCAPING in the man page.
+ */
+#ifndef __ESCAPE_H
+#define __ESCAPE_H
+
+#include <stddef.h>
+
+enum escape_mode {
+	ESC_PATH,		/* columns, last field: spaces kept */
+	ESC_FIELD,		/* columns, inner field: spaces escaped */
+	ESC_JSON,		/* inside a JSON string */
+};
+
+/*
+ * Escape len bytes of src into dst. Writes at most cap - 1 bytes plus a
+ * NUL and returns the length written.
+ */
+size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
+		   enum escape_mode mode);
+
+#endif /* __ESCAPE_H */
