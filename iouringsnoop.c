@@ -362,9 +362,14 @@ int main(int argc, char **argv)
 	signal(SIGINT, sig_handler);
 	signal(SIGTERM, sig_handler);
 	signal(SIGPIPE, SIG_IGN);
-	err = parse_args(argc, argv, &env);
-	if (err)
-		return err > 0 ? 0 : 2;
+	switch (parse_args(argc, argv, &env)) {
+	case PARSE_EXIT_OK:
+		return 0;
+	case PARSE_ERROR:
+		return 2;
+	default:
+		break;
+	}
 	if (!std_fds_ready())
 		return 0;
 	/*

@@ -48,10 +48,13 @@ struct env {
 /* Where option errors go; tests point it at a memory stream. */
 extern FILE *opt_err;
 
-/*
- * Parse argv into env. Returns 0 to go on tracing, 1 when --help or
- * --version has been printed, and -1 after printing a one-line error.
- */
-int parse_args(int argc, char **argv, struct env *env);
+enum parse_result {
+	PARSE_OK,		/* go on tracing */
+	PARSE_EXIT_OK,		/* --help, --usage or --version printed */
+	PARSE_ERROR,		/* a one-line error printed to opt_err */
+};
+
+/* Parse argv into env. */
+enum parse_result parse_args(int argc, char **argv, struct env *env);
 
 #endif /* __OPTIONS_H */

@@ -82,11 +82,12 @@ static void test_opcodes(void)
 }
 
 /* Parse a command line given as one string of space-separated words. */
-static int parse(const char *line, struct env *env, char *err, size_t n)
+static enum parse_result parse(const char *line, struct env *env, char *err, size_t n)
 {
 	char *copy = strdup(line), *argv[64], *save = NULL, *tok;
-	int argc = 0, r;
 	FILE *mem = fmemopen(err, n, "w");
+	enum parse_result r;
+	int argc = 0;
 
 	argv[argc++] = "iouringsnoop";
 	for (tok = strtok_r(copy, " ", &save); tok && argc < 63;
@@ -115,42 +116,42 @@ static void test_options_good(void)
 	char err[4096];
 	struct env env;
 
-	check(parse("", &env, err, sizeof(err)) == 0 &&
+	check(parse("", &env, err, sizeof(err)) == PARSE_OK &&
 	      env.kinds == (KIND_ISSUE | KIND_WRITE) && !env.json &&
 	      env.pages == 0 && env.backend == BACKEND_AUTO,
 	      "defaults: both kinds, columns, automatic pages, auto backend");
-	check(parse("-p 12 -p 34 -t 56", &env, err, sizeof(err)) == 0 &&
+	check(parse("-p 12 -p 34 -t 56", &env, err, sizeof(err)) == PARSE_OK &&
 	      env.nr_pids == 2 && env.pids[0] == 12 && env.pids[1] == 34 &&
 	      env.nr_tids == 1 && env.tids[0] == 56,
 	      "-p twice and -t collect values");
-	check(parse("-c fio -c a-15-char-name", &env, err, sizeof(err)) == 0 &&
+	check(parse("-c fio -c a-15-char-name", &env, err, sizeof(err)) == PARSE_OK &&
 	      env.nr_comms == 2 && !strcmp(env.comms[1], "a-15-char-name"),
 	      "-c accepts up to 15 characters");
 	check(parse("-o write,IORING_OP_WRITEV -o 61", &env, err,
-		    sizeof(err)) == 0 && env.filter_ops &&
+		    sizeof(err)) == PARSE_OK && env.filter_ops &&
 	      env.opmask[0] == ((1ULL << 23) | (1ULL << 2) | (1ULL << 61)),
 	      "-o takes names, prefixed names and numbers, repeatable");
-	check(parse("-o 200", &env, err, sizeof(err)) == 0 &&
+	check(parse("-o 200", &env, err, sizeof(err)) == PARSE_OK &&
 	      env.opmask[3] == 1ULL << (200 - 192), "-o 200 sets bit 200");
-	check(parse("-P /etc -P /var/log", &env, err, sizeof(err)) == 0 &&
+	check(parse("-P /etc -P /var/log", &env, err, sizeof(err)) == PARSE_OK &&
 	      env.nr_prefixes == 2 && !strcmp(env.prefixes[1], "/var/log"),
 	      "-P is repeatable");
-	check(parse("-e issue", &env, err, sizeof(err)) == 0 &&
+	check(parse("-e issue", &env, err, sizeof(err)) == PARSE_OK &&
 	      env.kinds == KIND_ISSUE, "-e issue");
-	check(parse("-e write,issue", &env, err, sizeof(err)) == 0 &&
+	check(parse("-e write,issue", &env, err, sizeof(err)) == PARSE_OK &&
 	      env.kinds == (KIND_ISSUE | KIND_WRITE), "-e write,issue");
 	check(parse("-x -j -T -v -d 5 -b 256 -B tracepoint", &env, err,
-		    sizeof(err)) == 0 && env.failed_only && env.json &&
+		    sizeof(err)) == PARSE_OK && env.failed_only && env.json &&
 	      env.timestamp && env.verbose && env.duration == 5 &&
 	      env.pages == 256 && env.backend == BACKEND_TRACEPOINT,
 	      "-x -j -T -v -d -b -B");
 	check(parse("--pid=7 --json --backend=kprobe --buffer-pages 8", &env,
-		    err, sizeof(err)) == 0 && env.pids[0] == 7 && env.json &&
+		    err, sizeof(err)) == PARSE_OK && env.pids[0] == 7 && env.json &&
 	      env.backend == BACKEND_KPROBE && env.pages == 8,
 	      "long options, with = and with a separate value");
-	check(parse("-jTx", &env, err, sizeof(err)) == 0 && env.json &&
+	check(parse("-jTx", &env, err, sizeof(err)) == PARSE_OK && env.json &&
 	      env.timestamp && env.failed_only, "grouped short options");
-	check(parse("-p77", &env, err, sizeof(err)) == 0 && env.pids[0] == 77,
+	check(parse("-p77", &env, err, sizeof(err)) == PARSE_OK && env.pids[0] == 77,
 	      "-p77 attached value");
 }
 
@@ -172,24 +173,24 @@ static void test_options_bad(void)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int r = parse(bad[i], &env, err, sizeof(err));
+		enum parse_result r = parse(bad[i], &env, err, sizeof(err));
 
-		check(r < 0 && one_line(err), "rejects '%s' in one line: %.*s",
+		check(r == PARSE_ERROR && one_line(err), "rejects '%s' in one line: %.*s",
 		      bad[i], (int)strcspn(err, "\n"), err);
 	}
 	memset(big, 'a', sizeof(big) - 1);
 	big[0] = '/';
 	big[sizeof(big) - 1] = 0;
 	snprintf(line, sizeof(line), "-P %s", big);
-	check(parse(line, &env, err, sizeof(err)) < 0 && one_line(err),
+	check(parse(line, &env, err, sizeof(err)) == PARSE_ERROR && one_line(err),
 	      "rejects a 5199-byte prefix in one line");
 	check(parse("-P /a -P /b -P /c -P /d -P /e -P /f -P /g -P /h -P /i",
-		    &env, err, sizeof(err)) < 0 && one_line(err),
+		    &env, err, sizeof(err)) == PARSE_ERROR && one_line(err),
 	      "rejects a 9th -P");
-	check(parse("-o bogus", &env, err, sizeof(err)) < 0 &&
+	check(parse("-o bogus", &env, err, sizeof(err)) == PARSE_ERROR &&
 	      strstr(err, "WRITEV_FIXED") && strstr(err, "URING_CMD128"),
 	      "unknown opcode error lists the valid names");
-	check(parse("-c sixteen-chars-xx", &env, err, sizeof(err)) < 0 &&
+	check(parse("-c sixteen-chars-xx", &env, err, sizeof(err)) == PARSE_ERROR &&
 	      strstr(err, "15"), "long comm error says the limit");
 }
 
