@@ -34,7 +34,7 @@ static struct env env;
 static struct output_opts oo;
 static unsigned long long n_events, n_lost, n_skipped, n_malformed;
 
-static struct perfbuf *events;
+static struct perfbuf events;
 static struct procfeed *procfeed;
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
@@ -172,26 +172,27 @@ static int set_cgroup(struct iouringsnoop_bpf *obj)
  */
 static int open_buffers(struct iouringsnoop_bpf *obj)
 {
+	int err;
+
 	if (!env.pages)
 		env.pages = perfbuf_auto_pages(AUTO_BUFFER_BYTES,
 					       AUTO_PAGES_MIN, AUTO_PAGES_MAX);
-	events = perfbuf_open(bpf_map__fd(obj->maps.events), env.pages,
-			      handle_event, NULL, env.verbose);
-	if (!events) {
+	err = perfbuf_open(&events, bpf_map__fd(obj->maps.events), env.pages,
+			   handle_event, NULL, env.verbose);
+	if (err) {
 		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
-			"(%s); try a smaller -b\n", strerror(errno));
+			"(%s); try a smaller -b\n", strerror(-err));
 		return -ENOMEM;
 	}
 	if (!obj->rodata->track_procs)
 		return 0;
-	procfeed = procfeed_open(bpf_map__fd(obj->maps.proc_events),
-				 perfbuf_auto_pages(PROC_BUFFER_BYTES,
-						    AUTO_PAGES_MIN,
-						    PROC_PAGES_MAX),
-				 env.verbose);
-	if (!procfeed) {
+	err = procfeed_open(&procfeed, bpf_map__fd(obj->maps.proc_events),
+			    perfbuf_auto_pages(PROC_BUFFER_BYTES,
+					       AUTO_PAGES_MIN, PROC_PAGES_MAX),
+			    env.verbose);
+	if (err) {
 		fprintf(stderr, "iouringsnoop: cannot open the process record "
-			"buffer: %s\n", strerror(errno));
+			"buffer: %s\n", strerror(-err));
 		return -ENOMEM;
 	}
 	return 0;
@@ -218,9 +219,8 @@ static int prepare(struct iouringsnoop_bpf *obj, void *ctx, char *why,
 static void close_buffers(void *ctx)
 {
 	(void)ctx;
-	perfbuf_free(events);
+	perfbuf_close(&events);
 	procfeed_free(procfeed);
-	events = NULL;
 	procfeed = NULL;
 }
 
@@ -267,7 +267,7 @@ static long long now_ms(void)
 static int read_buffers(int timeout_ms)
 {
 	struct pollfd fds[2] = {
-		{ .fd = perfbuf_fd(events), .events = POLLIN },
+		{ .fd = perfbuf_fd(&events), .events = POLLIN },
 		{ .fd = procfeed ? procfeed_fd(procfeed) : -1,
 		  .events = POLLIN },
 	};
@@ -279,7 +279,7 @@ static int read_buffers(int timeout_ms)
 	pass_start = monotonic_ns();
 	if (procfeed)
 		procfeed_drain(procfeed);
-	err = perfbuf_consume(events);
+	err = perfbuf_consume(&events);
 	if (procfeed)
 		procfeed_collect(procfeed, pass_start);
 	return err == -EINTR ? 0 : err;

@@ -214,20 +214,44 @@ static const char *tracepoint_setup(struct iouringsnoop_bpf *obj)
 	return NULL;
 }
 
-static const char *fentry_setup(struct iouringsnoop_bpf *obj)
+/*
+ * The programs that see each issue in the task that issues it: at
+ * io_issue_sqe() (inline, and for fentry a second one on io-wq), and
+ * around io_poll_issue() where the kernel has it. 0: no such program.
+ */
+struct in_task_progs {
+	size_t issue[2];
+	size_t poll[2];
+};
+
+static const struct in_task_progs fentry_progs = {
+	.issue = { PROG(fentry_issue_sqe), PROG(fentry_issue_sqe_wq) },
+	.poll = { PROG(fentry_poll_issue), PROG(fexit_poll_issue) },
+};
+
+static const struct in_task_progs kprobe_progs = {
+	.issue = { PROG(kprobe_issue_sqe), 0 },
+	.poll = { PROG(kprobe_poll_issue), PROG(kretprobe_poll_issue) },
+};
+
+/* fentry and kprobe: issues seen where they happen, not at submission. */
+static const char *in_task_setup(struct iouringsnoop_bpf *obj,
+				 const struct in_task_progs *p)
 {
 	const char *why;
+	int i;
 
 	if (!kernel_func_exists("io_issue_sqe"))
 		return "io_issue_sqe() is not in this kernel's BTF";
 	why = common_setup(obj);
 	if (why)
 		return why;
-	enable(obj, PROG(fentry_issue_sqe));
-	enable(obj, PROG(fentry_issue_sqe_wq));
+	for (i = 0; i < 2; i++)
+		if (p->issue[i])
+			enable(obj, p->issue[i]);
 	if (kernel_func_exists("io_poll_issue")) {
-		enable(obj, PROG(fentry_poll_issue));
-		enable(obj, PROG(fexit_poll_issue));
+		enable(obj, p->poll[0]);
+		enable(obj, p->poll[1]);
 	}
 	obj->rodata->issue_at_submit = false;
 	return NULL;
@@ -243,23 +267,10 @@ static bool have_kprobes(void)
 
 static const char *kprobe_setup(struct iouringsnoop_bpf *obj)
 {
-	const char *why;
-
 	if (!have_kprobes())
 		return "this kernel has no kprobes (CONFIG_KPROBES is not "
 		       "set)";
-	if (!kernel_func_exists("io_issue_sqe"))
-		return "io_issue_sqe() is not in this kernel's BTF";
-	why = common_setup(obj);
-	if (why)
-		return why;
-	enable(obj, PROG(kprobe_issue_sqe));
-	if (kernel_func_exists("io_poll_issue")) {
-		enable(obj, PROG(kprobe_poll_issue));
-		enable(obj, PROG(kretprobe_poll_issue));
-	}
-	obj->rodata->issue_at_submit = false;
-	return NULL;
+	return in_task_setup(obj, &kprobe_progs);
 }
 
 static const char *backend_setup(enum backend b, struct iouringsnoop_bpf *obj)
@@ -268,7 +279,7 @@ static const char *backend_setup(enum backend b, struct iouringsnoop_bpf *obj)
 	case BACKEND_TRACEPOINT:
 		return tracepoint_setup(obj);
 	case BACKEND_FENTRY:
-		return fentry_setup(obj);
+		return in_task_setup(obj, &fentry_progs);
 	case BACKEND_KPROBE:
 		return kprobe_setup(obj);
 	default:

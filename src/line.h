@@ -42,6 +42,11 @@ static inline void puts_(struct line *l, const char *s)
 /* A string literal, without strlen at run time. */
 #define KEY(l, k) put(l, k, sizeof(k) - 1)
 
+/* A JSON key (a literal with its punctuation), then its value. */
+#define KEY_U64(l, k, v)	do { KEY(l, k); put_u64(l, v); } while (0)
+#define KEY_S64(l, k, v)	do { KEY(l, k); put_s64(l, v); } while (0)
+#define KEY_BOOL(l, k, v)	do { KEY(l, k); put_bool(l, v); } while (0)
+
 __attribute__((format(printf, 2, 3)))
 void putf(struct line *l, const char *fmt, ...);
 void put_u64(struct line *l, unsigned long long v);

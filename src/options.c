@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -317,10 +318,37 @@ static error_t printed(struct argp_state *state)
 	return ECANCELED;
 }
 
+/* The options that take no value and only turn something on. */
+static const struct {
+	int key;
+	size_t offset;
+} flags[] = {
+	{ 'E', offsetof(struct env, extended) },
+	{ 'x', offsetof(struct env, failed_only) },
+	{ 'j', offsetof(struct env, json) },
+	{ 'T', offsetof(struct env, timestamp) },
+	{ 'v', offsetof(struct env, verbose) },
+};
+
+static bool *flag_of(struct env *env, int key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (flags[i].key == key)
+			return (bool *)((char *)env + flags[i].offset);
+	return NULL;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct env *env = ((struct parse_input *)state->input)->env;
+	bool *flag = flag_of(env, key);
 
+	if (flag) {
+		*flag = true;
+		return 0;
+	}
 	switch (key) {
 	case 'p':
 		return add_id(env->pids, &env->nr_pids, MAX_PIDS, arg, "PID",
@@ -338,31 +366,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return add_prefix(env, arg);
 	case OPT_CGROUP:
 		return set_cgroup(env, arg);
-	case 'E':
-		env->extended = true;
-		return 0;
-	case 'x':
-		env->failed_only = true;
-		return 0;
 	case 'e':
 		return add_list(env, arg, 'e', "event kind",
 				"use issue, write, create, or several with "
 				"commas", add_kind);
-	case 'j':
-		env->json = true;
-		return 0;
-	case 'T':
-		env->timestamp = true;
-		return 0;
 	case 'd':
 		return set_duration(env, arg);
 	case 'b':
 		return set_pages(env, arg);
 	case 'B':
 		return set_backend(env, arg);
-	case 'v':
-		env->verbose = true;
-		return 0;
 	/* argp_state_help() prints nothing under ARGP_NO_ERRS */
 	case 'h':
 		argp_help(state->root_argp, stdout, ARGP_HELP_SHORT_USAGE |

@@ -56,7 +56,8 @@ static void put_path2(struct line *l, const struct event *e,
 
 	if (e->path2_flags & PATH_F_TRUNCATED)
 		puts_(l, "...");
-	escape_name(esc, sizeof(esc), e->path + e->path_len, e->path2_len, mode);
+	escape_name(esc, sizeof(esc), e->path + e->path_len, e->path2_len,
+		    mode);
 	puts_(l, esc);
 	if (e->path2_flags & PATH_F_TAIL_CUT)
 		puts_(l, "...");
@@ -115,15 +116,11 @@ static void put_list(struct line *l, const char *s, size_t len,
 /* ppid, cgroup and, in another PID namespace, the ids seen there. */
 static void json_ids(struct line *l, const struct event *e)
 {
-	KEY(l, ",\"ppid\":");
-	put_u64(l, e->ppid);
-	KEY(l, ",\"cgroup\":");
-	put_u64(l, e->cgroup);
+	KEY_U64(l, ",\"ppid\":", e->ppid);
+	KEY_U64(l, ",\"cgroup\":", e->cgroup);
 	if (e->ns_pid || e->ns_tid) {
-		KEY(l, ",\"ns_pid\":");
-		put_u64(l, e->ns_pid);
-		KEY(l, ",\"ns_tid\":");
-		put_u64(l, e->ns_tid);
+		KEY_U64(l, ",\"ns_pid\":", e->ns_pid);
+		KEY_U64(l, ",\"ns_tid\":", e->ns_tid);
 	}
 }
 
@@ -161,14 +158,12 @@ static void render_process(struct line *l, const struct proc_view *pv)
 	if (pv)
 		put_list(l, pv->args, pv->args_len, ESC_JSON, ",", "\"",
 			 "\"", false);
-	KEY(l, "],\"cmdline_truncated\":");
-	put_bool(l, pv && pv->args_cut);
+	KEY_BOOL(l, "],\"cmdline_truncated\":", pv && pv->args_cut);
 	KEY(l, ",\"ancestors\":\"");
 	if (pv)
 		put_list(l, pv->anc, pv->anc_len, ESC_JSON, "|", "", "",
 			 true);
-	KEY(l, "\",\"ancestors_truncated\":");
-	put_bool(l, pv && pv->anc_cut);
+	KEY_BOOL(l, "\",\"ancestors_truncated\":", pv && pv->anc_cut);
 }
 
 static void json_head(struct line *l, const struct output_opts *o,
@@ -182,14 +177,11 @@ static void json_head(struct line *l, const struct output_opts *o,
 	puts_(l, type);
 	KEY(l, "\",\"time\":\"");
 	put_rfc3339(l, o->mono_to_real, e->ts);
-	KEY(l, "\",\"pid\":");
-	put_u64(l, e->pid);
-	KEY(l, ",\"tid\":");
-	put_u64(l, e->tid);
+	KEY_U64(l, "\",\"pid\":", e->pid);
+	KEY_U64(l, ",\"tid\":", e->tid);
 	KEY(l, ",\"comm\":\"");
 	puts_(l, comm);
-	KEY(l, "\",\"uid\":");
-	put_u64(l, e->uid);
+	KEY_U64(l, "\",\"uid\":", e->uid);
 	json_ids(l, e);
 }
 
@@ -197,18 +189,14 @@ static void json_create(struct line *l, const struct output_opts *o,
 			const struct event *e, const struct proc_view *pv)
 {
 	json_head(l, o, e, "create");
-	KEY(l, ",\"fd\":");
-	put_s64(l, e->res);
-	KEY(l, ",\"sq_entries\":");
-	put_u64(l, (unsigned long long)e->pos & 0xffffffffULL);
-	KEY(l, ",\"cq_entries\":");
-	put_u64(l, e->len & 0xffffffffULL);
-	KEY(l, ",\"setup_flags\":");
-	put_u64(l, e->flags);
+	KEY_S64(l, ",\"fd\":", e->res);
+	KEY_U64(l, ",\"sq_entries\":",
+		(unsigned long long)e->pos & 0xffffffffULL);
+	KEY_U64(l, ",\"cq_entries\":", e->len & 0xffffffffULL);
+	KEY_U64(l, ",\"setup_flags\":", e->flags);
 	KEY(l, ",\"setup\":\"");
 	put_setup_flags(l, e->flags);
-	KEY(l, "\",\"sq_thread_id\":");
-	put_u64(l, e->sq_tid);
+	KEY_U64(l, "\",\"sq_thread_id\":", e->sq_tid);
 	json_process(l, pv);
 	KEY(l, "}\n");
 }
@@ -228,63 +216,47 @@ static void json_event(struct line *l, const struct output_opts *o,
 	bool write = e->type == EV_WRITE;
 
 	json_head(l, o, e, write ? "write" : "issue");
-	KEY(l, ",\"req\":");
-	put_u64(l, e->req);
-	KEY(l, ",\"opcode\":");
-	put_u64(l, e->opcode);
+	KEY_U64(l, ",\"req\":", e->req);
+	KEY_U64(l, ",\"opcode\":", e->opcode);
 	KEY(l, ",\"op\":");
 	put_op_name(l, e->opcode);
-	KEY(l, ",\"user_data\":");
-	put_u64(l, e->user_data);
-	KEY(l, ",\"flags\":");
-	put_u64(l, e->flags);
+	KEY_U64(l, ",\"user_data\":", e->user_data);
+	KEY_U64(l, ",\"flags\":", e->flags);
 	KEY(l, ",\"sqe_flags\":\"");
 	put_sqe_flags(l, e->flags);
 	KEY(l, "\",\"context\":\"");
 	puts_(l, context_name(e->context));
-	KEY(l, "\",\"sq_thread\":");
-	put_bool(l, e->sq_thread);
-	KEY(l, ",\"sq_thread_id\":");
-	put_u64(l, e->sq_tid);
-	if (!write) {
-		KEY(l, ",\"attempt\":");
-		put_u64(l, e->attempt);
-	}
+	KEY_BOOL(l, "\",\"sq_thread\":", e->sq_thread);
+	KEY_U64(l, ",\"sq_thread_id\":", e->sq_tid);
+	if (!write)
+		KEY_U64(l, ",\"attempt\":", e->attempt);
 	KEY(l, ",\"path\":\"");
 	put_path(l, e, ESC_JSON);
 	KEY(l, "\",\"file_type\":\"");
 	puts_(l, file_type(e));
-	KEY(l, "\",\"path_truncated\":");
-	put_bool(l, e->path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
-	KEY(l, ",\"path_deleted\":");
-	put_bool(l, e->path_flags & PATH_F_DELETED);
+	KEY_BOOL(l, "\",\"path_truncated\":",
+		 e->path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
+	KEY_BOOL(l, ",\"path_deleted\":", e->path_flags & PATH_F_DELETED);
 	/* only when it happened: renames overlapped every walk */
 	if ((e->path_flags | e->path2_flags) & PATH_F_RACED)
 		KEY(l, ",\"path_raced\":true");
 	if (e->path2_len || e->path2_flags) {
 		KEY(l, ",\"path2\":\"");
 		put_path2(l, e, ESC_JSON);
-		KEY(l, "\",\"path2_truncated\":");
-		put_bool(l, e->path2_flags &
-			    (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
+		KEY_BOOL(l, "\",\"path2_truncated\":",
+			 e->path2_flags &
+			 (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
 	}
-	KEY(l, ",\"device\":");
-	put_u64(l, kernel_dev_to_user(e->dev));
-	KEY(l, ",\"inode\":");
-	put_u64(l, e->ino);
+	KEY_U64(l, ",\"device\":", kernel_dev_to_user(e->dev));
+	KEY_U64(l, ",\"inode\":", e->ino);
 	if (write) {
-		KEY(l, ",\"pos\":");
-		put_s64(l, e->pos);
+		KEY_S64(l, ",\"pos\":", e->pos);
 		KEY(l, ",\"buf\":\"");
 		put_hex(l, e->buf);
-		KEY(l, "\",\"len\":");
-		put_u64(l, e->len);
-		KEY(l, ",\"res\":");
-		put_s64(l, e->res);
-		KEY(l, ",\"worker_host_tid\":");
-		put_u64(l, e->tid);
-		KEY(l, ",\"latency_ns\":");
-		put_u64(l, e->latency);
+		KEY_U64(l, "\",\"len\":", e->len);
+		KEY_S64(l, ",\"res\":", e->res);
+		KEY_U64(l, ",\"worker_host_tid\":", e->tid);
+		KEY_U64(l, ",\"latency_ns\":", e->latency);
 	}
 	json_process(l, pv);
 	KEY(l, "}\n");

@@ -1,19 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Perf buffers read in batches, for events and process records: see perfbuf.h. */
+/* Perf buffers read in batches, for events and process records. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
 #include <bpf/libbpf.h>
 #include "perfbuf.h"
-
-struct perfbuf {
-	struct perf_buffer *pb;
-	perfbuf_sample_fn fn;
-	void *ctx;
-	bool verbose;
-};
 
 struct perf_sample {
 	struct perf_event_header header;
@@ -53,8 +45,8 @@ static enum bpf_perf_event_ret handle_record(void *ctx, int cpu,
  * wakeup per event costs more than the event. The main loop reads what
  * is left every 0.1 s, so no event waits longer than that.
  */
-struct perfbuf *perfbuf_open(int map_fd, unsigned int pages,
-			     perfbuf_sample_fn fn, void *ctx, bool verbose)
+int perfbuf_open(struct perfbuf *b, int map_fd, unsigned int pages,
+		 perfbuf_sample_fn fn, void *ctx, bool verbose)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
@@ -64,32 +56,20 @@ struct perfbuf *perfbuf_open(int map_fd, unsigned int pages,
 		.sample_period = 1,
 		.watermark = 1,
 	};
-	struct perfbuf *b = calloc(1, sizeof(*b));
-	int err;
 
-	if (!b)
-		return NULL;
 	b->fn = fn;
 	b->ctx = ctx;
 	b->verbose = verbose;
 	attr.wakeup_watermark = pages * sysconf(_SC_PAGESIZE) / 4;
 	b->pb = perf_buffer__new_raw(map_fd, pages, &attr, handle_record, b,
 				     NULL);
-	if (!b->pb) {
-		err = errno;
-		free(b);
-		errno = err;
-		return NULL;
-	}
-	return b;
+	return b->pb ? 0 : -errno;
 }
 
-void perfbuf_free(struct perfbuf *b)
+void perfbuf_close(struct perfbuf *b)
 {
-	if (!b)
-		return;
 	perf_buffer__free(b->pb);
-	free(b);
+	b->pb = NULL;
 }
 
 int perfbuf_fd(const struct perfbuf *b)

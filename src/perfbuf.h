@@ -12,16 +12,25 @@
 typedef void (*perfbuf_sample_fn)(void *ctx, int cpu, const void *data,
 				  __u32 size);
 
-struct perfbuf;
+struct perf_buffer;
+
+struct perfbuf {
+	struct perf_buffer *pb;
+	perfbuf_sample_fn fn;
+	void *ctx;
+	bool verbose;
+};
 
 /*
  * Open the buffer of a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, pages per CPU.
  * With verbose, the kernel's notes of lost samples go to stderr. Returns
- * NULL with errno set on failure.
+ * 0 or a negative errno.
  */
-struct perfbuf *perfbuf_open(int map_fd, unsigned int pages,
-			     perfbuf_sample_fn fn, void *ctx, bool verbose);
-void perfbuf_free(struct perfbuf *b);
+int perfbuf_open(struct perfbuf *b, int map_fd, unsigned int pages,
+		 perfbuf_sample_fn fn, void *ctx, bool verbose);
+
+/* Close it; a buffer never opened (all zero) is fine. */
+void perfbuf_close(struct perfbuf *b);
 
 /* The descriptor to poll for a wake-up. */
 int perfbuf_fd(const struct perfbuf *b);

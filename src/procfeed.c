@@ -23,7 +23,7 @@ struct pending {
 
 struct procfeed {
 	struct procs *procs;
-	struct perfbuf *buf;
+	struct perfbuf buf;
 	__u64 drained_at;	/* when the last drain began */
 	__u64 collected_at;	/* pass_start of the last collection */
 	/*
@@ -67,23 +67,21 @@ static int by_time(const void *a, const void *b)
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
-struct procfeed *procfeed_open(int map_fd, unsigned int pages, bool verbose)
+int procfeed_open(struct procfeed **out, int map_fd, unsigned int pages,
+		  bool verbose)
 {
 	struct procfeed *f = calloc(1, sizeof(*f));
-	int err;
+	int err = -ENOMEM;
 
-	if (!f)
-		return NULL;
-	f->procs = procs_new();
-	if (f->procs)
-		f->buf = perfbuf_open(map_fd, pages, queue_record, f, verbose);
-	if (!f->procs || !f->buf) {
-		err = errno;
+	if (f)
+		f->procs = procs_new();
+	if (f && f->procs)
+		err = perfbuf_open(&f->buf, map_fd, pages, queue_record, f,
+				   verbose);
+	if (err)
 		procfeed_free(f);
-		errno = err;
-		return NULL;
-	}
-	return f;
+	*out = err ? NULL : f;
+	return err;
 }
 
 void procfeed_free(struct procfeed *f)
@@ -92,7 +90,7 @@ void procfeed_free(struct procfeed *f)
 
 	if (!f)
 		return;
-	perfbuf_free(f->buf);
+	perfbuf_close(&f->buf);
 	procs_free(f->procs);
 	for (i = 0; i < f->npending; i++)
 		free(f->pending[i]);
@@ -102,7 +100,7 @@ void procfeed_free(struct procfeed *f)
 
 int procfeed_fd(const struct procfeed *f)
 {
-	return perfbuf_fd(f->buf);
+	return perfbuf_fd(&f->buf);
 }
 
 void procfeed_drain(struct procfeed *f)
@@ -110,7 +108,7 @@ void procfeed_drain(struct procfeed *f)
 	size_t i;
 
 	f->drained_at = monotonic_ns();
-	perfbuf_consume(f->buf);
+	perfbuf_consume(&f->buf);
 	qsort(f->pending, f->npending, sizeof(*f->pending), by_time);
 	for (i = 0; i < f->npending; i++) {
 		procs_record(f->procs, f->pending[i]->data,

@@ -14,8 +14,9 @@ struct event;
 struct proc_view;
 struct procfeed;
 
-/* Open the records' buffer (pages per CPU); NULL with errno on failure. */
-struct procfeed *procfeed_open(int map_fd, unsigned int pages, bool verbose);
+/* Open the records' buffer (pages per CPU); 0 or a negative errno. */
+int procfeed_open(struct procfeed **out, int map_fd, unsigned int pages,
+		  bool verbose);
 void procfeed_free(struct procfeed *f);
 
 /* The descriptor to poll for a wake-up. */

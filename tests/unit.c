@@ -81,8 +81,11 @@ static void test_opcodes(void)
 	      "WRITE_FIXED, WRITEV_FIXED");
 }
 
-/* Parse a command line given as one string of space-separated words. */
-static enum parse_result parse(const char *line, struct env *env, char *err, size_t n)
+/*
+ * Parse a command line given as one string of space-separated words:
+ * 0 when it parses, -1 when it is rejected, 1 when help was printed.
+ */
+static int parse(const char *line, struct env *env, char *err, size_t n)
 {
 	char *copy = strdup(line), *argv[64], *save = NULL, *tok;
 	FILE *mem = fmemopen(err, n, "w");
@@ -100,7 +103,7 @@ static enum parse_result parse(const char *line, struct env *env, char *err, siz
 	fclose(mem);
 	opt_err = stderr;
 	free(copy);
-	return r;
+	return r == PARSE_OK ? 0 : r == PARSE_ERROR ? -1 : 1;
 }
 
 static int one_line(const char *s)
@@ -116,42 +119,42 @@ static void test_options_good(void)
 	char err[4096];
 	struct env env;
 
-	check(parse("", &env, err, sizeof(err)) == PARSE_OK &&
+	check(parse("", &env, err, sizeof(err)) == 0 &&
 	      env.kinds == (KIND_ISSUE | KIND_WRITE) && !env.json &&
 	      env.pages == 0 && env.backend == BACKEND_AUTO,
 	      "defaults: both kinds, columns, automatic pages, auto backend");
-	check(parse("-p 12 -p 34 -t 56", &env, err, sizeof(err)) == PARSE_OK &&
+	check(parse("-p 12 -p 34 -t 56", &env, err, sizeof(err)) == 0 &&
 	      env.nr_pids == 2 && env.pids[0] == 12 && env.pids[1] == 34 &&
 	      env.nr_tids == 1 && env.tids[0] == 56,
 	      "-p twice and -t collect values");
-	check(parse("-c fio -c a-15-char-name", &env, err, sizeof(err)) == PARSE_OK &&
+	check(parse("-c fio -c a-15-char-name", &env, err, sizeof(err)) == 0 &&
 	      env.nr_comms == 2 && !strcmp(env.comms[1], "a-15-char-name"),
 	      "-c accepts up to 15 characters");
 	check(parse("-o write,IORING_OP_WRITEV -o 61", &env, err,
-		    sizeof(err)) == PARSE_OK && env.filter_ops &&
+		    sizeof(err)) == 0 && env.filter_ops &&
 	      env.opmask[0] == ((1ULL << 23) | (1ULL << 2) | (1ULL << 61)),
 	      "-o takes names, prefixed names and numbers, repeatable");
-	check(parse("-o 200", &env, err, sizeof(err)) == PARSE_OK &&
+	check(parse("-o 200", &env, err, sizeof(err)) == 0 &&
 	      env.opmask[3] == 1ULL << (200 - 192), "-o 200 sets bit 200");
-	check(parse("-P /etc -P /var/log", &env, err, sizeof(err)) == PARSE_OK &&
+	check(parse("-P /etc -P /var/log", &env, err, sizeof(err)) == 0 &&
 	      env.nr_prefixes == 2 && !strcmp(env.prefixes[1], "/var/log"),
 	      "-P is repeatable");
-	check(parse("-e issue", &env, err, sizeof(err)) == PARSE_OK &&
+	check(parse("-e issue", &env, err, sizeof(err)) == 0 &&
 	      env.kinds == KIND_ISSUE, "-e issue");
-	check(parse("-e write,issue", &env, err, sizeof(err)) == PARSE_OK &&
+	check(parse("-e write,issue", &env, err, sizeof(err)) == 0 &&
 	      env.kinds == (KIND_ISSUE | KIND_WRITE), "-e write,issue");
 	check(parse("-x -j -T -v -d 5 -b 256 -B tracepoint", &env, err,
-		    sizeof(err)) == PARSE_OK && env.failed_only && env.json &&
+		    sizeof(err)) == 0 && env.failed_only && env.json &&
 	      env.timestamp && env.verbose && env.duration == 5 &&
 	      env.pages == 256 && env.backend == BACKEND_TRACEPOINT,
 	      "-x -j -T -v -d -b -B");
 	check(parse("--pid=7 --json --backend=kprobe --buffer-pages 8", &env,
-		    err, sizeof(err)) == PARSE_OK && env.pids[0] == 7 && env.json &&
+		    err, sizeof(err)) == 0 && env.pids[0] == 7 && env.json &&
 	      env.backend == BACKEND_KPROBE && env.pages == 8,
 	      "long options, with = and with a separate value");
-	check(parse("-jTx", &env, err, sizeof(err)) == PARSE_OK && env.json &&
+	check(parse("-jTx", &env, err, sizeof(err)) == 0 && env.json &&
 	      env.timestamp && env.failed_only, "grouped short options");
-	check(parse("-p77", &env, err, sizeof(err)) == PARSE_OK && env.pids[0] == 77,
+	check(parse("-p77", &env, err, sizeof(err)) == 0 && env.pids[0] == 77,
 	      "-p77 attached value");
 }
 
@@ -173,65 +176,75 @@ static void test_options_bad(void)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		enum parse_result r = parse(bad[i], &env, err, sizeof(err));
+		int r = parse(bad[i], &env, err, sizeof(err));
 
-		check(r == PARSE_ERROR && one_line(err), "rejects '%s' in one line: %.*s",
+		check(r < 0 && one_line(err), "rejects '%s' in one line: %.*s",
 		      bad[i], (int)strcspn(err, "\n"), err);
 	}
 	memset(big, 'a', sizeof(big) - 1);
 	big[0] = '/';
 	big[sizeof(big) - 1] = 0;
 	snprintf(line, sizeof(line), "-P %s", big);
-	check(parse(line, &env, err, sizeof(err)) == PARSE_ERROR && one_line(err),
+	check(parse(line, &env, err, sizeof(err)) < 0 && one_line(err),
 	      "rejects a 5199-byte prefix in one line");
 	check(parse("-P /a -P /b -P /c -P /d -P /e -P /f -P /g -P /h -P /i",
-		    &env, err, sizeof(err)) == PARSE_ERROR && one_line(err),
+		    &env, err, sizeof(err)) < 0 && one_line(err),
 	      "rejects a 9th -P");
-	check(parse("-o bogus", &env, err, sizeof(err)) == PARSE_ERROR &&
+	check(parse("-o bogus", &env, err, sizeof(err)) < 0 &&
 	      strstr(err, "WRITEV_FIXED") && strstr(err, "URING_CMD128"),
 	      "unknown opcode error lists the valid names");
-	check(parse("-c sixteen-chars-xx", &env, err, sizeof(err)) == PARSE_ERROR &&
+	check(parse("-c sixteen-chars-xx", &env, err, sizeof(err)) < 0 &&
 	      strstr(err, "15"), "long comm error says the limit");
 }
 
-static void esc(const char *in, size_t len, enum escape_mode m,
-		const char *want, const char *what)
-{
-	char out[1024];
-
-	escape_name(out, sizeof(out), in, len, m);
-	check(!strcmp(out, want), "escape %s: got '%s', want '%s'", what, out,
-	      want);
-}
+/* Hostile names and what each must become, in each escaping mode. */
+static const struct {
+	const char *in;
+	size_t len;
+	enum escape_mode mode;
+	const char *want;
+	const char *what;
+} escapes[] = {
+	{ "plain/name", 10, ESC_PATH, "plain/name", "plain path" },
+	{ "a b", 3, ESC_PATH, "a b", "space kept in the last column" },
+	{ "a b", 3, ESC_FIELD, "a\\x20b", "space escaped in comm" },
+	{ "a\nb", 3, ESC_PATH, "a\\x0ab", "newline" },
+	{ "a\nb", 3, ESC_JSON, "a\\\\x0ab", "newline in JSON" },
+	{ "a\\b", 3, ESC_PATH, "a\\\\b", "backslash doubled" },
+	{ "a\\b", 3, ESC_JSON, "a\\\\\\\\b", "backslash in JSON" },
+	{ "q\"q", 3, ESC_PATH, "q\"q", "quote in columns" },
+	{ "q\"q", 3, ESC_JSON, "q\\\"q", "quote in JSON" },
+	{ "\x1b[2J", 4, ESC_PATH, "\\x1b[2J", "terminal escape" },
+	{ "\xff\xfe", 2, ESC_JSON, "\\\\xff\\\\xfe", "invalid UTF-8 in JSON" },
+	{ "\xc3\xa9t\xc3\xa9", 5, ESC_JSON, "\xc3\xa9t\xc3\xa9",
+	  "valid UTF-8 kept" },
+	{ "\xc0\xaf", 2, ESC_PATH, "\\xc0\\xaf", "overlong UTF-8" },
+	{ "\xed\xa0\x80", 3, ESC_PATH, "\\xed\\xa0\\x80", "UTF-16 surrogate" },
+	{ "\xe2\x80\xae", 3, ESC_PATH, "\\xe2\\x80\\xae",
+	  "bidi override U+202E" },
+	{ "\xc2\x9b", 2, ESC_PATH, "\\xc2\\x9b", "C1 control U+009B" },
+	{ "\xe2\x80\xa8", 3, ESC_JSON, "\\\\xe2\\\\x80\\\\xa8",
+	  "line separator U+2028" },
+	{ "\x7f", 1, ESC_PATH, "\\x7f", "DEL" },
+	{ "a\0b", 3, ESC_PATH, "a\\x00b", "NUL inside a record" },
+	{ "\xf0\x9f\x98", 3, ESC_PATH, "\\xf0\\x9f\\x98",
+	  "truncated UTF-8 sequence" },
+	{ "\xf0\x9f\x98\x80", 4, ESC_PATH, "\xf0\x9f\x98\x80",
+	  "4-byte UTF-8 kept" },
+};
 
 static void test_escaping(void)
 {
-	esc("plain/name", 10, ESC_PATH, "plain/name", "plain path");
-	esc("a b", 3, ESC_PATH, "a b", "space kept in the last column");
-	esc("a b", 3, ESC_FIELD, "a\\x20b", "space escaped in comm");
-	esc("a\nb", 3, ESC_PATH, "a\\x0ab", "newline");
-	esc("a\nb", 3, ESC_JSON, "a\\\\x0ab", "newline in JSON");
-	esc("a\\b", 3, ESC_PATH, "a\\\\b", "backslash doubled");
-	esc("a\\b", 3, ESC_JSON, "a\\\\\\\\b", "backslash in JSON");
-	esc("q\"q", 3, ESC_PATH, "q\"q", "quote in columns");
-	esc("q\"q", 3, ESC_JSON, "q\\\"q", "quote in JSON");
-	esc("\x1b[2J", 4, ESC_PATH, "\\x1b[2J", "terminal escape");
-	esc("\xff\xfe", 2, ESC_JSON, "\\\\xff\\\\xfe", "invalid UTF-8 in JSON");
-	esc("\xc3\xa9t\xc3\xa9", 5, ESC_JSON, "\xc3\xa9t\xc3\xa9",
-	    "valid UTF-8 kept");
-	esc("\xc0\xaf", 2, ESC_PATH, "\\xc0\\xaf", "overlong UTF-8");
-	esc("\xed\xa0\x80", 3, ESC_PATH, "\\xed\\xa0\\x80", "UTF-16 surrogate");
-	esc("\xe2\x80\xae", 3, ESC_PATH, "\\xe2\\x80\\xae",
-	    "bidi override U+202E");
-	esc("\xc2\x9b", 2, ESC_PATH, "\\xc2\\x9b", "C1 control U+009B");
-	esc("\xe2\x80\xa8", 3, ESC_JSON, "\\\\xe2\\\\x80\\\\xa8",
-	    "line separator U+2028");
-	esc("\x7f", 1, ESC_PATH, "\\x7f", "DEL");
-	esc("a\0b", 3, ESC_PATH, "a\\x00b", "NUL inside a record");
-	esc("\xf0\x9f\x98", 3, ESC_PATH, "\\xf0\\x9f\\x98",
-	    "truncated UTF-8 sequence");
-	esc("\xf0\x9f\x98\x80", 4, ESC_PATH, "\xf0\x9f\x98\x80",
-	    "4-byte UTF-8 kept");
+	char out[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		escape_name(out, sizeof(out), escapes[i].in, escapes[i].len,
+			    escapes[i].mode);
+		check(!strcmp(out, escapes[i].want),
+		      "escape %s: got '%s', want '%s'", escapes[i].what, out,
+		      escapes[i].want);
+	}
 }
 
 static struct event sample(int type, const char *path, int kind)
