@@ -40,8 +40,7 @@ static struct procfeed *procfeed;
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
 {
-	if (!env.verbose && level != LIBBPF_WARN)
-		return 0;
+	(void)level;
 	if (!env.verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
@@ -387,7 +386,6 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 	if (preflight())
 		return 1;
-	bump_memlock_rlimit();
 	if (backend_open(env.backend, &hooks, &obj))
 		return 1;
 	err = exiting ? 0 : trace(obj);

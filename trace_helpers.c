@@ -3,7 +3,6 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,14 +125,6 @@ const char *missing_capability(void)
 	if ((eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON)))
 		return NULL;
 	return "CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)";
-}
-
-void bump_memlock_rlimit(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	/* BPF memory is charged to the memcg since 5.11: fine if refused */
-	setrlimit(RLIMIT_MEMLOCK, &r);
 }
 
 unsigned long long monotonic_ns(void)

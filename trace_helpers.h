@@ -40,9 +40,6 @@ bool kernel_func_exists(const char *name);
  */
 const char *missing_capability(void);
 
-/* Try to lift RLIMIT_MEMLOCK; failing is fine on memcg-accounted kernels. */
-void bump_memlock_rlimit(void);
-
 /* CLOCK_MONOTONIC in nanoseconds: the clock of the events' timestamps. */
 unsigned long long monotonic_ns(void);
 

@@ -40,7 +40,6 @@ struct proc {
 
 struct procs {
 	struct proc *bucket[BUCKETS];
-	size_t nprocs, ngens;
 };
 
 /* One list of names, for building a generation. */
@@ -55,7 +54,7 @@ struct procs *procs_new(void)
 	return calloc(1, sizeof(struct procs));
 }
 
-static void free_gens(struct procs *p, struct gen *g)
+static void free_gens(struct gen *g)
 {
 	struct gen *older;
 
@@ -63,7 +62,6 @@ static void free_gens(struct procs *p, struct gen *g)
 		older = g->older;
 		free(g->v.json);
 		free(g);
-		p->ngens--;
 	}
 }
 
@@ -77,7 +75,7 @@ void procs_free(struct procs *p)
 	for (b = 0; b < BUCKETS; b++) {
 		for (q = p->bucket[b]; q; q = next) {
 			next = q->next;
-			free_gens(p, q->gens);
+			free_gens(q->gens);
 			free(q);
 		}
 	}
@@ -165,7 +163,6 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 		}
 		q->pid = pid;
 		*slot = q;
-		p->nprocs++;
 	}
 	d = g->data;
 	g->v.exe = d;
@@ -193,7 +190,6 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 	/* a pid used again after an exit */
 	if (q->exited && since > q->exited)
 		q->exited = 0;
-	p->ngens++;
 	return g;
 }
 
@@ -394,24 +390,16 @@ void procs_collect(struct procs *p, __u64 ts)
 			if ((*q)->exited && (*q)->exited < ts) {
 				dead = *q;
 				*q = dead->next;
-				free_gens(p, dead->gens);
+				free_gens(dead->gens);
 				free(dead);
-				p->nprocs--;
 				continue;
 			}
 			/* the first one valid at ts is the oldest needed */
 			while (g->older && g->since > ts)
 				g = g->older;
-			free_gens(p, g->older);
+			free_gens(g->older);
 			g->older = NULL;
 			q = &(*q)->next;
 		}
 	}
-}
-
-size_t procs_count(const struct procs *p, size_t *gens)
-{
-	if (gens)
-		*gens = p->ngens;
-	return p->nprocs;
 }
