@@ -3,11 +3,16 @@
  * iouringsnoop: trace io_uring SQE issues and writes, attributed to the
  * thread that submitted them.
  *
- * Open the BPF object, set the filters in .rodata, choose a backend by
- * enabling its programs, load, attach, then print perf buffer records.
+ * Options (src/options.c), then a backend: open the BPF object, set the
+ * filters in .rodata, enable that backend's programs, load, open the
+ * buffers, attach (src/backends.c tries each in turn). Then poll until
+ * the end. An event goes one way:
+ *
+ *   perf buffer (src/perfbuf.c) -> handle_event() -> event_decode()
+ *   (src/event.c) -> its process, as it was then (src/procfeed.c over
+ *   src/procs.c) -> output_event() (src/output.c) -> stdout
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -71,60 +76,15 @@ static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 		n_events++;
 }
 
-/* Whether any write can pass -e and -o. */
-static bool writes_possible(void)
-{
-	static const unsigned int ops[] = { 2, 5, 23, 61 };
-	unsigned int i;
-
-	if (!(env.kinds & KIND_WRITE))
-		return false;
-	if (!env.filter_ops)
-		return true;
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (env.opmask[ops[i] / 64] & (1ULL << (ops[i] % 64)))
-			return true;
-	return false;
-}
-
-/*
- * The tracer's PID namespace: its depth (entries of NSpid in status, less
- * one) and its inode. Processes elsewhere get ns_pid and ns_tid.
- */
-static void tracer_pidns(volatile __u32 *level, volatile __u32 *ino)
-{
-	char line[256], link[64];
-	unsigned int n = 0;
-	ssize_t len;
-	FILE *f = fopen("/proc/self/status", "r");
-	char *p;
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		for (p = strtok(line + 6, " \t\n"); p; p = strtok(NULL, " \t\n"))
-			n++;
-	}
-	if (f)
-		fclose(f);
-	*level = n ? n - 1 : 0;
-	len = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
-	*ino = 0;
-	if (len > 0) {
-		link[len] = 0;
-		if (sscanf(link, "pid:[%u]", &n) == 1)
-			*ino = n;
-	}
-}
-
+/* The filters and what the programs need to know of the tracer. */
 static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 {
-	unsigned int i;
+	unsigned int i, level, ino;
 	__u64 key;
 
 	(void)ctx;
 	obj->rodata->kinds = env.kinds;
-	obj->rodata->track_writes = writes_possible();
+	obj->rodata->track_writes = env_writes_possible(&env);
 	obj->rodata->failed_only = env.failed_only;
 	obj->rodata->nr_pids = env.nr_pids;
 	for (i = 0; i < env.nr_pids; i++)
@@ -147,8 +107,9 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->req_key = key | 1;
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->track_procs = env.json || env.extended;
-	tracer_pidns(&obj->rodata->tracer_pidns_level,
-		     &obj->rodata->tracer_pidns_ino);
+	tracer_pidns(&level, &ino);
+	obj->rodata->tracer_pidns_level = level;
+	obj->rodata->tracer_pidns_ino = ino;
 }
 
 /* --cgroup: the directory goes into the map before anything attaches. */
@@ -242,20 +203,10 @@ static int preflight(void)
 	return 0;
 }
 
-/* True when stdout has gone away (a closed pipe): stop quietly. */
+/* False when stdout has gone away (a closed pipe): stop quietly. */
 static bool flush_output(void)
 {
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return true;
-	return false;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return fflush(stdout) == 0 && !ferror(stdout);
 }
 
 /*
@@ -287,7 +238,7 @@ static int read_buffers(int timeout_ms)
 static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct losses *losses;
-	long long end = 0;
+	__u64 end = 0;
 	int err = 0;
 
 	/* the programs run already: what /proc says now, then records */
@@ -299,7 +250,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 		return 1;
 	}
 	if (env.duration)
-		end = now_ms() + env.duration * 1000LL;
+		end = monotonic_ns() + env.duration * 1000000000ULL;
 	/* as libbpf-tools do: the banner, then the column header */
 	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
 	output_header(stdout, &oo);
@@ -318,7 +269,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 		n_skipped = losses_skipped(losses);
 		if (!flush_output())
 			goto out;
-		if (end && now_ms() >= end)
+		if (end && monotonic_ns() >= end)
 			break;
 	}
 	/* drain what is already in the buffers before leaving */
@@ -329,22 +280,6 @@ static int trace(struct iouringsnoop_bpf *obj)
 out:
 	losses_free(losses);
 	return err;
-}
-
-/*
- * Descriptors 0 and 2 must not be left free: the kernel would hand them
- * to BPF objects, and messages would be written into those. With no
- * stdout there is nothing to do at all.
- */
-static bool std_fds_ready(void)
-{
-	int fd;
-
-	for (fd = 0; fd <= 2; fd += 2)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
-			return false;
-	return fcntl(STDOUT_FILENO, F_GETFD) >= 0;
 }
 
 int main(int argc, char **argv)

@@ -40,6 +40,20 @@ bool kernel_func_exists(const char *name);
  */
 const char *missing_capability(void);
 
+/*
+ * The tracer's PID namespace: its depth (entries of NSpid in status, less
+ * one) and its inode.
+ */
+void tracer_pidns(unsigned int *level, unsigned int *ino);
+
+/*
+ * Make sure descriptors 0 and 2 are open (on /dev/null if need be): left
+ * free, the kernel would hand them to BPF objects, and messages would be
+ * written into those. False when that fails or stdout is closed: with
+ * no stdout there is nothing to do at all.
+ */
+bool std_fds_ready(void);
+
 /* CLOCK_MONOTONIC in nanoseconds: the clock of the events' timestamps. */
 unsigned long long monotonic_ns(void);
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The command line: what the user asked for (struct env), parsed from
+ * argv with one-line errors, and the limits that go with it.
+ */
 #ifndef __OPTIONS_H
 #define __OPTIONS_H
 
@@ -56,5 +60,8 @@ enum parse_result {
 
 /* Parse argv into env. */
 enum parse_result parse_args(int argc, char **argv, struct env *env);
+
+/* Whether any write can pass -e and -o: if not, writes are not tracked. */
+bool env_writes_possible(const struct env *env);
 
 #endif /* __OPTIONS_H */
