@@ -109,7 +109,8 @@ void procfeed_drain(struct procfeed *f)
 
 	f->drained_at = monotonic_ns();
 	perfbuf_consume(&f->buf);
-	qsort(f->pending, f->npending, sizeof(*f->pending), by_time);
+	if (f->npending > 1)
+		qsort(f->pending, f->npending, sizeof(*f->pending), by_time);
 	for (i = 0; i < f->npending; i++) {
 		procs_record(f->procs, f->pending[i]->data,
 			     f->pending[i]->size);
