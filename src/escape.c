@@ -25,8 +25,7 @@ static bool plain_ascii(const char *s, size_t len, enum escape_mode mode)
 	return true;
 }
 
-/* Length of a well-formed UTF-8 sequence at s, or 0; *cp gets its value. */
-static size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
+size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	size_t n, i;
 	uint32_t c;

@@ -8,6 +8,7 @@
 #define __ESCAPE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum escape_mode {
 	ESC_PATH,		/* columns, last field: spaces kept */
@@ -21,5 +22,12 @@ enum escape_mode {
  */
 size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
 		   enum escape_mode mode);
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most len bytes), or
+ * 0 for an overlong form, a surrogate, a value past U+10FFFF or a cut or
+ * invalid sequence; *cp gets the code point. A JSON checker can share it.
+ */
+size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp);
 
 #endif /* __ESCAPE_H */
