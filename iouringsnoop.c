@@ -3,11 +3,16 @@
  * iouringsnoop: trace io_uring SQE issues and writes, attributed to the
  * thread that submitted them.
  *
- * Open the BPF object, set the filters in .rodata, choose a backend by
- * enabling its programs, load, attach, then print perf buffer records.
+ * Options (src/options.c), then a backend: open the BPF object, set the
+ * filters in .rodata, enable that backend's programs, load, open the
+ * buffers, attach (src/backends.c tries each in turn). Then poll until
+ * the end. An event goes one way:
+ *
+ *   perf buffer (src/perfbuf.c) -> handle_event() -> event_decode()
+ *   (src/event.c) -> its process, as it was then (src/procfeed.c over
+ *   src/procs.c) -> output_event() (src/output.c) -> stdout
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,17 +21,17 @@
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "backends.h"
+#include "event.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
 #include "losses.h"
 #include "options.h"
 #include "output.h"
-#include "procs.h"
-#include "renames.h"
+#include "perfbuf.h"
+#include "procfeed.h"
 #include "trace_helpers.h"
 
 static volatile sig_atomic_t exiting;
@@ -34,104 +39,13 @@ static struct env env;
 static struct output_opts oo;
 static unsigned long long n_events, n_lost, n_skipped, n_malformed;
 
-/*
- * Process records arrive on their own buffer. Before printing an event,
- * every record older than it must have been applied: drain that buffer
- * whenever an event is newer than the last drain.
- */
-static struct procs *procs;
-static struct perf_buffer *event_pb, *proc_pb;
-static __u64 procs_drained_at;
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/*
- * Records read in one drain, applied in time order: each CPU has its own
- * buffer, and a parent's fork on one CPU must be applied before its
- * child's on another.
- */
-struct pending {
-	__u64 ts;
-	size_t size;
-	char data[];
-};
-
-static struct pending **pending;
-static size_t npending, pending_cap;
-
-static void queue_record(const void *data, __u32 size)
-{
-	struct pending *r, **grown;
-
-	if (size < sizeof(__u64))
-		return;
-	if (npending == pending_cap) {
-		pending_cap = pending_cap ? pending_cap * 2 : 64;
-		grown = realloc(pending, pending_cap * sizeof(*pending));
-		if (!grown)
-			return;
-		pending = grown;
-	}
-	r = malloc(sizeof(*r) + size);
-	if (!r)
-		return;
-	memcpy(&r->ts, data, sizeof(r->ts));
-	r->size = size;
-	memcpy(r->data, data, size);
-	pending[npending++] = r;
-}
-
-static int by_time(const void *a, const void *b)
-{
-	const struct pending *x = *(const struct pending **)a;
-	const struct pending *y = *(const struct pending **)b;
-
-	return x->ts < y->ts ? -1 : x->ts > y->ts;
-}
-
-static void drain_procs(void)
-{
-	size_t i;
-
-	procs_drained_at = now_ns();
-	perf_buffer__consume(proc_pb);
-	qsort(pending, npending, sizeof(*pending), by_time);
-	for (i = 0; i < npending; i++) {
-		procs_record(procs, pending[i]->data, pending[i]->size);
-		free(pending[i]);
-	}
-	npending = 0;
-}
-
-/* What the process table says of the event's process, at its time. */
-static const struct proc_view *event_process(const void *data, __u32 size)
-{
-	struct event e;
-	__u64 ts;
-
-	if (!procs || size < EVENT_HDR_SIZE)
-		return NULL;
-	memcpy(&e, data, offsetof(struct event, comm));
-	ts = e.ts;
-	/* a write's process is the one that submitted it */
-	if (e.type == EV_WRITE && e.latency <= ts)
-		ts -= e.latency;
-	if (e.ts > procs_drained_at)
-		drain_procs();
-	return procs_lookup(procs, e.pid, ts);
-}
+static struct perfbuf events;
+static struct procfeed *procfeed;
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
 {
-	if (!env.verbose && level != LIBBPF_WARN)
-		return 0;
+	(void)level;
 	if (!env.verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
@@ -143,125 +57,34 @@ static void sig_handler(int sig)
 	exiting = 1;
 }
 
-static void handle_event(void *ctx, int cpu, void *data, __u32 size)
+/* One event: decoded, matched with its process, printed. */
+static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 {
+	static struct event e;
+	const struct proc_view *pv;
+
 	(void)ctx;
 	(void)cpu;
-	if (output_event(stdout, &oo, data, size, event_process(data, size)))
+	if (event_decode(&e, data, size)) {
+		n_malformed++;
+		return;
+	}
+	pv = procfeed ? procfeed_lookup(procfeed, &e) : NULL;
+	if (output_event(stdout, &oo, &e, pv))
 		n_malformed++;
 	else
 		n_events++;
 }
 
-struct perf_sample {
-	struct perf_event_header header;
-	__u32 size;
-	char data[];
-};
-
-struct perf_lost {
-	struct perf_event_header header;
-	__u64 id;
-	__u64 lost;
-};
-
-/*
- * One record of the perf buffer: an event, or the kernel's note of lost
- * ones. That note is late (it waits for the next event that fits) and
- * repeats what the drops map counts exactly, so it is only shown with -v.
- */
-static enum bpf_perf_event_ret handle_record(void *ctx, int cpu,
-					     struct perf_event_header *hdr)
+/* The filters and what the programs need to know of the tracer. */
+static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 {
-	struct perf_sample *s = (void *)hdr;
-	struct perf_lost *l = (void *)hdr;
-
-	if (hdr->type == PERF_RECORD_SAMPLE && ctx == &procs)
-		queue_record(s->data, s->size);
-	else if (hdr->type == PERF_RECORD_SAMPLE)
-		handle_event(ctx, cpu, s->data, s->size);
-	else if (hdr->type == PERF_RECORD_LOST && env.verbose)
-		fprintf(stderr, "perf buffer: %llu lost on CPU %d\n",
-			(unsigned long long)l->lost, cpu);
-	return LIBBPF_PERF_EVENT_CONT;
-}
-
-/*
- * The perf buffer wakes the reader only when a CPU's buffer is a quarter
- * full, not at every event as libbpf's default does: at high rates one
- * wakeup per event costs more than the event. The loop below reads what
- * is left every 0.1 s, so no event waits longer than that.
- */
-static struct perf_buffer *open_buffer(int map_fd, unsigned int pages,
-				       void *ctx)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.size = sizeof(attr),
-		.config = PERF_COUNT_SW_BPF_OUTPUT,
-		.sample_type = PERF_SAMPLE_RAW,
-		.sample_period = 1,
-		.watermark = 1,
-	};
-
-	attr.wakeup_watermark = pages * sysconf(_SC_PAGESIZE) / 4;
-	return perf_buffer__new_raw(map_fd, pages, &attr, handle_record, ctx,
-				    NULL);
-}
-
-/* Whether any write can pass -e and -o. */
-static bool writes_possible(void)
-{
-	static const unsigned int ops[] = { 2, 5, 23, 61 };
-	unsigned int i;
-
-	if (!(env.kinds & KIND_WRITE))
-		return false;
-	if (!env.filter_ops)
-		return true;
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (env.opmask[ops[i] / 64] & (1ULL << (ops[i] % 64)))
-			return true;
-	return false;
-}
-
-/*
- * The tracer's PID namespace: its depth (entries of NSpid in status, less
- * one) and its inode. Processes elsewhere get ns_pid and ns_tid.
- */
-static void tracer_pidns(volatile __u32 *level, volatile __u32 *ino)
-{
-	char line[256], link[64];
-	unsigned int n = 0;
-	ssize_t len;
-	FILE *f = fopen("/proc/self/status", "r");
-	char *p;
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		for (p = strtok(line + 6, " \t\n"); p; p = strtok(NULL, " \t\n"))
-			n++;
-	}
-	if (f)
-		fclose(f);
-	*level = n ? n - 1 : 0;
-	len = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
-	*ino = 0;
-	if (len > 0) {
-		link[len] = 0;
-		if (sscanf(link, "pid:[%u]", &n) == 1)
-			*ino = n;
-	}
-}
-
-static void set_rodata(struct iouringsnoop_bpf *obj)
-{
-	unsigned int i;
+	unsigned int i, level, ino;
 	__u64 key;
 
+	(void)ctx;
 	obj->rodata->kinds = env.kinds;
-	obj->rodata->track_writes = writes_possible();
+	obj->rodata->track_writes = env_writes_possible(&env);
 	obj->rodata->failed_only = env.failed_only;
 	obj->rodata->nr_pids = env.nr_pids;
 	for (i = 0; i < env.nr_pids; i++)
@@ -284,25 +107,9 @@ static void set_rodata(struct iouringsnoop_bpf *obj)
 	obj->rodata->req_key = key | 1;
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->track_procs = env.json || env.extended;
-	tracer_pidns(&obj->rodata->tracer_pidns_level,
-		     &obj->rodata->tracer_pidns_ino);
-}
-
-/* With -v, have the verifier report its work for every program. */
-static void verifier_stats(struct iouringsnoop_bpf *obj)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, obj->obj)
-		bpf_program__set_log_level(prog, 4);
-}
-
-static void disable_all(struct iouringsnoop_bpf *obj)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, obj->obj)
-		bpf_program__set_autoload(prog, false);
+	tracer_pidns(&level, &ino);
+	obj->rodata->tracer_pidns_level = level;
+	obj->rodata->tracer_pidns_ino = ino;
 }
 
 /* --cgroup: the directory goes into the map before anything attaches. */
@@ -319,175 +126,62 @@ static int set_cgroup(struct iouringsnoop_bpf *obj)
 }
 
 /*
- * Pages per CPU for a buffer without -b: a budget shared by the CPUs,
- * within bounds, rounded down to a power of two.
- */
-static unsigned int auto_pages(unsigned long budget, unsigned int min,
-			       unsigned int max)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	int ncpus = libbpf_num_possible_cpus();
-	unsigned long want, pages = min;
-
-	if (page <= 0 || ncpus <= 0)
-		return min;
-	want = budget / ncpus / page;
-	while (pages * 2 <= want && pages * 2 <= max)
-		pages *= 2;
-	return pages;
-}
-
-/*
  * Both buffers, opened once the programs are loaded and before they are
  * attached: a record sent as soon as a program runs finds its buffer
  * (opened later, the first fork and exec records would be lost).
  */
 static int open_buffers(struct iouringsnoop_bpf *obj)
 {
+	int err;
+
 	if (!env.pages)
-		env.pages = auto_pages(AUTO_BUFFER_BYTES, AUTO_PAGES_MIN,
-				       AUTO_PAGES_MAX);
-	event_pb = open_buffer(bpf_map__fd(obj->maps.events), env.pages, NULL);
-	if (!event_pb) {
+		env.pages = perfbuf_auto_pages(AUTO_BUFFER_BYTES,
+					       AUTO_PAGES_MIN, AUTO_PAGES_MAX);
+	err = perfbuf_open(&events, bpf_map__fd(obj->maps.events), env.pages,
+			   handle_event, NULL, env.verbose);
+	if (err) {
 		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
-			"(%s); try a smaller -b\n", strerror(errno));
+			"(%s); try a smaller -b\n", strerror(-err));
 		return -ENOMEM;
 	}
 	if (!obj->rodata->track_procs)
 		return 0;
-	procs = procs_new();
-	proc_pb = open_buffer(bpf_map__fd(obj->maps.proc_events),
-			      auto_pages(PROC_BUFFER_BYTES, AUTO_PAGES_MIN,
-					 PROC_PAGES_MAX), &procs);
-	if (!procs || !proc_pb) {
+	err = procfeed_open(&procfeed, bpf_map__fd(obj->maps.proc_events),
+			    perfbuf_auto_pages(PROC_BUFFER_BYTES,
+					       AUTO_PAGES_MIN, PROC_PAGES_MAX),
+			    env.verbose);
+	if (err) {
 		fprintf(stderr, "iouringsnoop: cannot open the process record "
-			"buffer: %s\n", strerror(errno));
+			"buffer: %s\n", strerror(-err));
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-static void close_buffers(void)
+/* Before attach: the cgroup filter set, and the buffers ready. */
+static int prepare(struct iouringsnoop_bpf *obj, void *ctx, char *why,
+		   size_t n, bool *fatal)
 {
-	perf_buffer__free(event_pb);
-	perf_buffer__free(proc_pb);
-	procs_free(procs);
-	free(pending);
-	event_pb = proc_pb = NULL;
-	procs = NULL;
-	pending = NULL;
-	npending = pending_cap = 0;
-}
+	int err = set_cgroup(obj);
 
-/*
- * Names are cached in BPF only where rename_lock's count can be read:
- * it tells whether any rename ran since a name was walked.
- */
-static void find_renames(struct iouringsnoop_bpf *obj)
-{
-	const char *how;
-
-	obj->bss->rename_seq_addr = rename_seq_find(obj, &how);
-	vmlinux_btf_free();
-	if (!env.verbose)
-		return;
-	if (obj->bss->rename_seq_addr)
-		fprintf(stderr, "names: cached, checked against %s\n", how);
-	else
-		fprintf(stderr, "names: walked at every event: %s\n", how);
-}
-
-/* Open, configure, load and attach one backend. */
-static int try_backend(enum backend b, struct iouringsnoop_bpf **out,
-		       char *why, size_t n, bool *fatal)
-{
-	struct iouringsnoop_bpf *obj;
-	const char *reason;
-	int err;
-
-	obj = iouringsnoop_bpf__open();
-	if (!obj) {
-		err = -errno;
-		snprintf(why, n, "cannot open the BPF object: %s",
-			 strerror(errno));
-		return err;
-	}
-	set_rodata(obj);
-	disable_all(obj);
-	/* run by hand after load, never attached */
-	bpf_program__set_autoload(obj->progs.peek, true);
-	bpf_program__set_autoattach(obj->progs.peek, false);
-	reason = backend_setup(b, obj);
-	vmlinux_btf_free();
-	if (reason) {
-		snprintf(why, n, "%s", reason);
-		iouringsnoop_bpf__destroy(obj);
-		return -EOPNOTSUPP;
-	}
-	if (env.verbose)
-		verifier_stats(obj);
-	err = iouringsnoop_bpf__load(obj);
+	(void)ctx;
 	if (err) {
-		snprintf(why, n, "the kernel refused to load its programs: %s",
-			 strerror(-err));
-	} else if ((err = set_cgroup(obj))) {
 		snprintf(why, n, "cannot set the --cgroup filter: %s",
 			 strerror(-err));
-	} else if ((err = open_buffers(obj))) {
-		*fatal = true;
-	} else {
-		find_renames(obj);
-		err = iouringsnoop_bpf__attach(obj);
-		if (err)
-			snprintf(why, n, "attaching its programs failed: %s",
-				 strerror(-err));
-	}
-	if (err) {
-		close_buffers();
-		iouringsnoop_bpf__destroy(obj);
 		return err;
 	}
-	*out = obj;
-	return 0;
+	err = open_buffers(obj);
+	if (err)
+		*fatal = true;
+	return err;
 }
 
-static int open_backend(struct iouringsnoop_bpf **obj)
+static void close_buffers(void *ctx)
 {
-	bool fatal = false;
-	char why[256];
-	unsigned int i;
-	int err = -ENOENT;
-
-	if (env.backend != BACKEND_AUTO) {
-		err = try_backend(env.backend, obj, why, sizeof(why), &fatal);
-		if (err && fatal)
-			return err;
-		if (err)
-			fprintf(stderr, "iouringsnoop: backend %s cannot run "
-				"here: %s\n", backend_name(env.backend), why);
-		else if (env.verbose)
-			fprintf(stderr, "backend: chose %s, as -B asked\n",
-				backend_name(env.backend));
-		return err;
-	}
-	for (i = 0; i < NR_BACKENDS; i++) {
-		err = try_backend(backend_order[i], obj, why, sizeof(why),
-				  &fatal);
-		if (err && fatal)
-			return err;
-		if (!err) {
-			if (env.verbose)
-				fprintf(stderr, "backend: chose %s\n",
-					backend_name(backend_order[i]));
-			return 0;
-		}
-		if (env.verbose)
-			fprintf(stderr, "backend: passed over %s: %s\n",
-				backend_name(backend_order[i]), why);
-	}
-	fprintf(stderr, "iouringsnoop: no backend can run on this kernel "
-		"(run with -v to see why each was passed over)\n");
-	return err;
+	(void)ctx;
+	perfbuf_close(&events);
+	procfeed_free(procfeed);
+	procfeed = NULL;
 }
 
 static int preflight(void)
@@ -509,36 +203,10 @@ static int preflight(void)
 	return 0;
 }
 
-/* True when stdout has gone away (a closed pipe): stop quietly. */
+/* False when stdout has gone away (a closed pipe): stop quietly. */
 static bool flush_output(void)
 {
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return true;
-	return false;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/*
- * After a full pass over the event buffer that began at pass_start,
- * every event older than that is printed. Keep a margin for programs
- * still running then, and free once a second what is older.
- */
-static void collect_procs(__u64 pass_start)
-{
-	static __u64 last;
-
-	if (!procs || pass_start < last + 1000000000ULL)
-		return;
-	last = pass_start;
-	drain_procs();
-	procs_collect(procs, pass_start - 1000000000ULL);
+	return fflush(stdout) == 0 && !ferror(stdout);
 }
 
 /*
@@ -549,8 +217,8 @@ static void collect_procs(__u64 pass_start)
 static int read_buffers(int timeout_ms)
 {
 	struct pollfd fds[2] = {
-		{ .fd = perf_buffer__epoll_fd(event_pb), .events = POLLIN },
-		{ .fd = proc_pb ? perf_buffer__epoll_fd(proc_pb) : -1,
+		{ .fd = perfbuf_fd(&events), .events = POLLIN },
+		{ .fd = procfeed ? procfeed_fd(procfeed) : -1,
 		  .events = POLLIN },
 	};
 	__u64 pass_start;
@@ -558,36 +226,36 @@ static int read_buffers(int timeout_ms)
 
 	if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
-	pass_start = now_ns();
-	if (procs)
-		drain_procs();
-	err = perf_buffer__consume(event_pb);
-	collect_procs(pass_start);
+	pass_start = monotonic_ns();
+	if (procfeed)
+		procfeed_drain(procfeed);
+	err = perfbuf_consume(&events);
+	if (procfeed)
+		procfeed_collect(procfeed, pass_start);
 	return err == -EINTR ? 0 : err;
 }
 
 static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct losses *losses;
-	long long end = 0;
+	__u64 end = 0;
 	int err = 0;
 
 	/* the programs run already: what /proc says now, then records */
-	if (procs) {
-		procs_snapshot(procs);
-		drain_procs();
-	}
+	if (procfeed)
+		procfeed_start(procfeed);
 	losses = losses_new(bpf_map__fd(obj->maps.drops), obj->obj);
 	if (!losses) {
 		fprintf(stderr, "iouringsnoop: out of memory\n");
 		return 1;
 	}
 	if (env.duration)
-		end = now_ms() + env.duration * 1000LL;
+		end = monotonic_ns() + env.duration * 1000000000ULL;
+	/* as libbpf-tools do: the banner, then the column header */
+	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
 	output_header(stdout, &oo);
 	if (!flush_output())
 		goto out;
-	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
 	while (!exiting) {
 		err = read_buffers(100);
 		if (err < 0) {
@@ -601,7 +269,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 		n_skipped = losses_skipped(losses);
 		if (!flush_output())
 			goto out;
-		if (end && now_ms() >= end)
+		if (end && monotonic_ns() >= end)
 			break;
 	}
 	/* drain what is already in the buffers before leaving */
@@ -614,24 +282,13 @@ out:
 	return err;
 }
 
-/*
- * Descriptors 0 and 2 must not be left free: the kernel would hand them
- * to BPF objects, and messages would be written into those. With no
- * stdout there is nothing to do at all.
- */
-static bool std_fds_ready(void)
-{
-	int fd;
-
-	for (fd = 0; fd <= 2; fd += 2)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
-			return false;
-	return fcntl(STDOUT_FILENO, F_GETFD) >= 0;
-}
-
 int main(int argc, char **argv)
 {
+	struct backend_hooks hooks = {
+		.configure = set_rodata,
+		.prepare = prepare,
+		.release = close_buffers,
+	};
 	struct iouringsnoop_bpf *obj = NULL;
 	int err;
 
@@ -639,9 +296,14 @@ int main(int argc, char **argv)
 	signal(SIGINT, sig_handler);
 	signal(SIGTERM, sig_handler);
 	signal(SIGPIPE, SIG_IGN);
-	err = parse_args(argc, argv, &env);
-	if (err)
-		return err > 0 ? 0 : 2;
+	switch (parse_args(argc, argv, &env)) {
+	case PARSE_EXIT_OK:
+		return 0;
+	case PARSE_ERROR:
+		return 2;
+	default:
+		break;
+	}
 	if (!std_fds_ready())
 		return 0;
 	/*
@@ -655,15 +317,15 @@ int main(int argc, char **argv)
 	oo.timestamp = env.timestamp;
 	oo.extended = env.extended;
 	oo.mono_to_real = monotonic_to_realtime();
+	hooks.verbose = env.verbose;
 	libbpf_set_print(libbpf_print_fn);
 	if (preflight())
 		return 1;
-	bump_memlock_rlimit();
-	if (open_backend(&obj))
+	if (backend_open(env.backend, &hooks, &obj))
 		return 1;
 	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
-	close_buffers();
+	close_buffers(NULL);
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_skipped)
 		fprintf(stderr, ", %llu program runs skipped by the kernel",

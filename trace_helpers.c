@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Kernel probing (BTF, capabilities) and small process and clock
+ * helpers for the userspace side: see trace_helpers.h.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -128,12 +132,50 @@ const char *missing_capability(void)
 	return "CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)";
 }
 
-void bump_memlock_rlimit(void)
+/* Processes in other namespaces than this get ns_pid and ns_tid. */
+void tracer_pidns(unsigned int *level, unsigned int *ino)
 {
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+	char line[256], link[64];
+	unsigned int n = 0;
+	ssize_t len;
+	FILE *f = fopen("/proc/self/status", "r");
+	char *p;
 
-	/* BPF memory is charged to the memcg since 5.11: fine if refused */
-	setrlimit(RLIMIT_MEMLOCK, &r);
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		for (p = strtok(line + 6, " \t\n"); p; p = strtok(NULL, " \t\n"))
+			n++;
+	}
+	if (f)
+		fclose(f);
+	*level = n ? n - 1 : 0;
+	len = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
+	*ino = 0;
+	if (len > 0) {
+		link[len] = 0;
+		if (sscanf(link, "pid:[%u]", &n) == 1)
+			*ino = n;
+	}
+}
+
+bool std_fds_ready(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd += 2)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return false;
+	return fcntl(STDOUT_FILENO, F_GETFD) >= 0;
+}
+
+unsigned long long monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 long long monotonic_to_realtime(void)

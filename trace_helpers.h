@@ -40,8 +40,22 @@ bool kernel_func_exists(const char *name);
  */
 const char *missing_capability(void);
 
-/* Try to lift RLIMIT_MEMLOCK; failing is fine on memcg-accounted kernels. */
-void bump_memlock_rlimit(void);
+/*
+ * The tracer's PID namespace: its depth (entries of NSpid in status, less
+ * one) and its inode.
+ */
+void tracer_pidns(unsigned int *level, unsigned int *ino);
+
+/*
+ * Make sure descriptors 0 and 2 are open (on /dev/null if need be): left
+ * free, the kernel would hand them to BPF objects, and messages would be
+ * written into those. False when that fails or stdout is closed: with
+ * no stdout there is nothing to do at all.
+ */
+bool std_fds_ready(void);
+
+/* CLOCK_MONOTONIC in nanoseconds: the clock of the events' timestamps. */
+unsigned long long monotonic_ns(void);
 
 /* Nanoseconds to add to CLOCK_MONOTONIC to get the time since the epoch. */
 long long monotonic_to_realtime(void);

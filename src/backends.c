@@ -14,12 +14,16 @@
  * All three track writes from submission to completion with the same raw
  * tracepoints, so that write events are the same whatever the backend.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "backends.h"
+#include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
+#include "renames.h"
 #include "trace_helpers.h"
 
 /*
@@ -28,7 +32,8 @@
  * preempted, and while one is, the kernel skips that program on its CPU:
  * a busy io-wq worker then loses issue events (counted as "skipped").
  */
-const enum backend backend_order[NR_BACKENDS] = {
+#define NR_BACKENDS	3
+static const enum backend backend_order[NR_BACKENDS] = {
 	BACKEND_KPROBE, BACKEND_FENTRY, BACKEND_TRACEPOINT,
 };
 
@@ -209,20 +214,44 @@ static const char *tracepoint_setup(struct iouringsnoop_bpf *obj)
 	return NULL;
 }
 
-static const char *fentry_setup(struct iouringsnoop_bpf *obj)
+/*
+ * The programs that see each issue in the task that issues it: at
+ * io_issue_sqe() (inline, and for fentry a second one on io-wq), and
+ * around io_poll_issue() where the kernel has it. 0: no such program.
+ */
+struct in_task_progs {
+	size_t issue[2];
+	size_t poll[2];
+};
+
+static const struct in_task_progs fentry_progs = {
+	.issue = { PROG(fentry_issue_sqe), PROG(fentry_issue_sqe_wq) },
+	.poll = { PROG(fentry_poll_issue), PROG(fexit_poll_issue) },
+};
+
+static const struct in_task_progs kprobe_progs = {
+	.issue = { PROG(kprobe_issue_sqe), 0 },
+	.poll = { PROG(kprobe_poll_issue), PROG(kretprobe_poll_issue) },
+};
+
+/* fentry and kprobe: issues seen where they happen, not at submission. */
+static const char *in_task_setup(struct iouringsnoop_bpf *obj,
+				 const struct in_task_progs *p)
 {
 	const char *why;
+	int i;
 
 	if (!kernel_func_exists("io_issue_sqe"))
 		return "io_issue_sqe() is not in this kernel's BTF";
 	why = common_setup(obj);
 	if (why)
 		return why;
-	enable(obj, PROG(fentry_issue_sqe));
-	enable(obj, PROG(fentry_issue_sqe_wq));
+	for (i = 0; i < 2; i++)
+		if (p->issue[i])
+			enable(obj, p->issue[i]);
 	if (kernel_func_exists("io_poll_issue")) {
-		enable(obj, PROG(fentry_poll_issue));
-		enable(obj, PROG(fexit_poll_issue));
+		enable(obj, p->poll[0]);
+		enable(obj, p->poll[1]);
 	}
 	obj->rodata->issue_at_submit = false;
 	return NULL;
@@ -238,35 +267,171 @@ static bool have_kprobes(void)
 
 static const char *kprobe_setup(struct iouringsnoop_bpf *obj)
 {
-	const char *why;
-
 	if (!have_kprobes())
 		return "this kernel has no kprobes (CONFIG_KPROBES is not "
 		       "set)";
-	if (!kernel_func_exists("io_issue_sqe"))
-		return "io_issue_sqe() is not in this kernel's BTF";
-	why = common_setup(obj);
-	if (why)
-		return why;
-	enable(obj, PROG(kprobe_issue_sqe));
-	if (kernel_func_exists("io_poll_issue")) {
-		enable(obj, PROG(kprobe_poll_issue));
-		enable(obj, PROG(kretprobe_poll_issue));
-	}
-	obj->rodata->issue_at_submit = false;
-	return NULL;
+	return in_task_setup(obj, &kprobe_progs);
 }
 
-const char *backend_setup(enum backend b, struct iouringsnoop_bpf *obj)
+static const char *backend_setup(enum backend b, struct iouringsnoop_bpf *obj)
 {
 	switch (b) {
 	case BACKEND_TRACEPOINT:
 		return tracepoint_setup(obj);
 	case BACKEND_FENTRY:
-		return fentry_setup(obj);
+		return in_task_setup(obj, &fentry_progs);
 	case BACKEND_KPROBE:
 		return kprobe_setup(obj);
 	default:
 		return "no such backend";
 	}
+}
+
+/* With -v, have the verifier report its work for every program. */
+static void verifier_stats(struct iouringsnoop_bpf *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj->obj)
+		bpf_program__set_log_level(prog, 4);
+}
+
+static void disable_all(struct iouringsnoop_bpf *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj->obj)
+		bpf_program__set_autoload(prog, false);
+}
+
+/*
+ * Names are cached in BPF only where rename_lock's count can be read:
+ * it tells whether any rename ran since a name was walked.
+ */
+static void find_renames(struct iouringsnoop_bpf *obj, bool verbose)
+{
+	const char *how;
+
+	obj->bss->rename_seq_addr = rename_seq_find(obj, &how);
+	vmlinux_btf_free();
+	if (!verbose)
+		return;
+	if (obj->bss->rename_seq_addr)
+		fprintf(stderr, "names: cached, checked against %s\n", how);
+	else
+		fprintf(stderr, "names: walked at every event: %s\n", how);
+}
+
+/* Open and configure the object with only this backend's programs. */
+static int open_one(enum backend b, const struct backend_hooks *h,
+		    struct iouringsnoop_bpf **out, char *why, size_t n)
+{
+	struct iouringsnoop_bpf *obj;
+	const char *reason;
+	int err;
+
+	obj = iouringsnoop_bpf__open();
+	if (!obj) {
+		err = -errno;
+		snprintf(why, n, "cannot open the BPF object: %s",
+			 strerror(errno));
+		return err;
+	}
+	h->configure(obj, h->ctx);
+	disable_all(obj);
+	/* run by hand after load, never attached */
+	bpf_program__set_autoload(obj->progs.peek, true);
+	bpf_program__set_autoattach(obj->progs.peek, false);
+	reason = backend_setup(b, obj);
+	vmlinux_btf_free();
+	if (reason) {
+		snprintf(why, n, "%s", reason);
+		iouringsnoop_bpf__destroy(obj);
+		return -EOPNOTSUPP;
+	}
+	if (h->verbose)
+		verifier_stats(obj);
+	*out = obj;
+	return 0;
+}
+
+/* Open, configure, load and attach one backend. */
+static int try_backend(enum backend b, const struct backend_hooks *h,
+		       struct iouringsnoop_bpf **out, char *why, size_t n,
+		       bool *fatal)
+{
+	struct iouringsnoop_bpf *obj;
+	int err;
+
+	err = open_one(b, h, &obj, why, n);
+	if (err)
+		return err;
+	err = iouringsnoop_bpf__load(obj);
+	if (err) {
+		snprintf(why, n, "the kernel refused to load its programs: %s",
+			 strerror(-err));
+	} else if (!(err = h->prepare(obj, h->ctx, why, n, fatal))) {
+		find_renames(obj, h->verbose);
+		err = iouringsnoop_bpf__attach(obj);
+		if (err)
+			snprintf(why, n, "attaching its programs failed: %s",
+				 strerror(-err));
+	}
+	if (err) {
+		h->release(h->ctx);
+		iouringsnoop_bpf__destroy(obj);
+		return err;
+	}
+	*out = obj;
+	return 0;
+}
+
+/* -B: that backend or none. */
+static int open_asked(enum backend b, const struct backend_hooks *h,
+		      struct iouringsnoop_bpf **out)
+{
+	bool fatal = false;
+	char why[256];
+	int err;
+
+	err = try_backend(b, h, out, why, sizeof(why), &fatal);
+	if (err && fatal)
+		return err;
+	if (err)
+		fprintf(stderr, "iouringsnoop: backend %s cannot run here: "
+			"%s\n", backend_name(b), why);
+	else if (h->verbose)
+		fprintf(stderr, "backend: chose %s, as -B asked\n",
+			backend_name(b));
+	return err;
+}
+
+int backend_open(enum backend want, const struct backend_hooks *h,
+		 struct iouringsnoop_bpf **out)
+{
+	bool fatal = false;
+	char why[256];
+	unsigned int i;
+	int err = -ENOENT;
+
+	if (want != BACKEND_AUTO)
+		return open_asked(want, h, out);
+	for (i = 0; i < NR_BACKENDS; i++) {
+		err = try_backend(backend_order[i], h, out, why, sizeof(why),
+				  &fatal);
+		if (err && fatal)
+			return err;
+		if (!err) {
+			if (h->verbose)
+				fprintf(stderr, "backend: chose %s\n",
+					backend_name(backend_order[i]));
+			return 0;
+		}
+		if (h->verbose)
+			fprintf(stderr, "backend: passed over %s: %s\n",
+				backend_name(backend_order[i]), why);
+	}
+	fprintf(stderr, "iouringsnoop: no backend can run on this kernel "
+		"(run with -v to see why each was passed over)\n");
+	return err;
 }

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Counting what was lost, per CPU and reason, from the BPF side's drops
+ * map and the kernel's skipped program runs, and reporting each once.
+ */
 #ifndef __LOSSES_H
 #define __LOSSES_H
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Command line: argp options into struct env, with one-line errors. */
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -114,6 +116,37 @@ static long parse_long(const char *arg, long min, long max)
 	return v;
 }
 
+/* Whether a repeatable option has room for one more value. */
+static int room_for(unsigned int nr, unsigned int max, char opt)
+{
+	if (nr >= max)
+		return fail("too many -%c values: at most %u", opt, max);
+	return 0;
+}
+
+/*
+ * A comma-separated list, each item given to add. An empty item
+ * anywhere is an error: "empty WHAT in -OPT 'ARG': HINT".
+ */
+static int add_list(struct env *env, const char *arg, char opt,
+		    const char *what, const char *hint,
+		    int (*add)(struct env *env, const char *item))
+{
+	char *copy, *save = NULL, *tok, *p;
+	int err = 0;
+
+	if (!arg[0] || arg[0] == ',' || arg[strlen(arg) - 1] == ',' ||
+	    strstr(arg, ",,"))
+		return fail("empty %s in -%c '%s': %s", what, opt, arg, hint);
+	copy = strdup(arg);
+	if (!copy)
+		return ENOMEM;
+	for (p = copy; !err && (tok = strtok_r(p, ",", &save)); p = NULL)
+		err = add(env, tok);
+	free(copy);
+	return err;
+}
+
 static int add_id(pid_t *ids, unsigned int *nr, unsigned int max,
 		  const char *arg, const char *what, char opt)
 {
@@ -122,8 +155,8 @@ static int add_id(pid_t *ids, unsigned int *nr, unsigned int max,
 	if (v < 0)
 		return fail("invalid %s '%s' for -%c: expected a number from "
 			    "1 to %d", what, arg, opt, INT_MAX);
-	if (*nr >= max)
-		return fail("too many -%c values: at most %u", opt, max);
+	if (room_for(*nr, max, opt))
+		return EINVAL;
 	ids[(*nr)++] = v;
 	return 0;
 }
@@ -138,8 +171,8 @@ static int add_comm(struct env *env, const char *arg)
 		return fail("COMM '%s' for -c is %zu characters long; the "
 			    "kernel keeps at most %d, so it can never match",
 			    arg, len, TASK_COMM_LEN - 1);
-	if (env->nr_comms >= MAX_COMMS)
-		return fail("too many -c values: at most %d", MAX_COMMS);
+	if (room_for(env->nr_comms, MAX_COMMS, 'c'))
+		return EINVAL;
 	strcpy(env->comms[env->nr_comms++], arg);
 	return 0;
 }
@@ -152,32 +185,19 @@ static void bad_opcode(const char *name)
 	fputc('\n', opt_err);
 }
 
-static int add_ops(struct env *env, const char *arg)
+static int add_op(struct env *env, const char *name)
 {
-	char *copy = strdup(arg), *save = NULL, *tok, *p = copy;
 	unsigned int op;
-	int err = 0;
 
-	if (!copy)
-		return ENOMEM;
-	if (!arg[0] || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") ||
-	    arg[0] == ',')
-		err = fail("empty opcode in -o '%s': give comma-separated "
-			   "names or numbers", arg);
-	while (!err && (tok = strtok_r(p, ",", &save))) {
-		p = NULL;
-		if (opcode_parse(tok, &op)) {
-			bad_opcode(tok);
-			err = EINVAL;
-		} else if (env->opmask[op / 64] & (1ULL << (op % 64))) {
-			err = fail("opcode '%s' is given twice in -o", tok);
-		} else {
-			env->opmask[op / 64] |= 1ULL << (op % 64);
-			env->filter_ops = true;
-		}
+	if (opcode_parse(name, &op)) {
+		bad_opcode(name);
+		return EINVAL;
 	}
-	free(copy);
-	return err;
+	if (env->opmask[op / 64] & (1ULL << (op % 64)))
+		return fail("opcode '%s' is given twice in -o", name);
+	env->opmask[op / 64] |= 1ULL << (op % 64);
+	env->filter_ops = true;
+	return 0;
 }
 
 static int add_prefix(struct env *env, const char *arg)
@@ -193,37 +213,24 @@ static int add_prefix(struct env *env, const char *arg)
 	if (len >= PREFIX_MAX)
 		return fail("PREFIX for -P is %zu bytes long; at most %d are "
 			    "supported", len, PREFIX_MAX - 1);
-	if (env->nr_prefixes >= MAX_PREFIXES)
-		return fail("too many -P values: at most %d", MAX_PREFIXES);
+	if (room_for(env->nr_prefixes, MAX_PREFIXES, 'P'))
+		return EINVAL;
 	strcpy(env->prefixes[env->nr_prefixes++], arg);
 	return 0;
 }
 
-static int add_kinds(struct env *env, const char *arg)
+static int add_kind(struct env *env, const char *name)
 {
-	char *copy = strdup(arg), *save = NULL, *tok, *p = copy;
-	int err = 0;
-
-	if (!copy)
-		return ENOMEM;
-	if (!arg[0] || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") ||
-	    arg[0] == ',')
-		err = fail("empty event kind in -e '%s': use issue, write, "
-			   "create, or several with commas", arg);
-	while (!err && (tok = strtok_r(p, ",", &save))) {
-		p = NULL;
-		if (!strcasecmp(tok, "issue"))
-			env->kinds |= KIND_ISSUE;
-		else if (!strcasecmp(tok, "write"))
-			env->kinds |= KIND_WRITE;
-		else if (!strcasecmp(tok, "create"))
-			env->kinds |= KIND_CREATE;
-		else
-			err = fail("unknown event kind '%s' for -e: use issue, "
-				   "write or create", tok);
-	}
-	free(copy);
-	return err;
+	if (!strcasecmp(name, "issue"))
+		env->kinds |= KIND_ISSUE;
+	else if (!strcasecmp(name, "write"))
+		env->kinds |= KIND_WRITE;
+	else if (!strcasecmp(name, "create"))
+		env->kinds |= KIND_CREATE;
+	else
+		return fail("unknown event kind '%s' for -e: use issue, write "
+			    "or create", name);
+	return 0;
 }
 
 #define CGROUP2_MAGIC	0x63677270
@@ -293,10 +300,55 @@ static int set_duration(struct env *env, const char *arg)
 	return 0;
 }
 
+/* What argp hands parse_opt: the result, and whether help was printed. */
+struct parse_input {
+	struct env *env;
+	bool printed;
+};
+
+/*
+ * After --help, --usage or --version: any error code stops argp, and
+ * printed tells parse_args that nothing went wrong.
+ */
+static error_t printed(struct argp_state *state)
+{
+	struct parse_input *in = state->input;
+
+	in->printed = true;
+	return ECANCELED;
+}
+
+/* The options that take no value and only turn something on. */
+static const struct {
+	int key;
+	size_t offset;
+} flags[] = {
+	{ 'E', offsetof(struct env, extended) },
+	{ 'x', offsetof(struct env, failed_only) },
+	{ 'j', offsetof(struct env, json) },
+	{ 'T', offsetof(struct env, timestamp) },
+	{ 'v', offsetof(struct env, verbose) },
+};
+
+static bool *flag_of(struct env *env, int key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (flags[i].key == key)
+			return (bool *)((char *)env + flags[i].offset);
+	return NULL;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct env *env = state->input;
+	struct env *env = ((struct parse_input *)state->input)->env;
+	bool *flag = flag_of(env, key);
 
+	if (flag) {
+		*flag = true;
+		return 0;
+	}
 	switch (key) {
 	case 'p':
 		return add_id(env->pids, &env->nr_pids, MAX_PIDS, arg, "PID",
@@ -307,46 +359,35 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'c':
 		return add_comm(env, arg);
 	case 'o':
-		return add_ops(env, arg);
+		return add_list(env, arg, 'o', "opcode",
+				"give comma-separated names or numbers",
+				add_op);
 	case 'P':
 		return add_prefix(env, arg);
 	case OPT_CGROUP:
 		return set_cgroup(env, arg);
-	case 'E':
-		env->extended = true;
-		return 0;
-	case 'x':
-		env->failed_only = true;
-		return 0;
 	case 'e':
-		return add_kinds(env, arg);
-	case 'j':
-		env->json = true;
-		return 0;
-	case 'T':
-		env->timestamp = true;
-		return 0;
+		return add_list(env, arg, 'e', "event kind",
+				"use issue, write, create, or several with "
+				"commas", add_kind);
 	case 'd':
 		return set_duration(env, arg);
 	case 'b':
 		return set_pages(env, arg);
 	case 'B':
 		return set_backend(env, arg);
-	case 'v':
-		env->verbose = true;
-		return 0;
 	/* argp_state_help() prints nothing under ARGP_NO_ERRS */
 	case 'h':
 		argp_help(state->root_argp, stdout, ARGP_HELP_SHORT_USAGE |
 			  ARGP_HELP_LONG | ARGP_HELP_DOC, "iouringsnoop");
-		return EINTR;	/* stop here: help was printed */
+		return printed(state);
 	case OPT_USAGE:
 		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE,
 			  "iouringsnoop");
-		return EINTR;
+		return printed(state);
 	case 'V':
 		printf("%s\n", argp_program_version);
-		return EINTR;
+		return printed(state);
 	case ARGP_KEY_ARG:
 		return fail("unexpected argument '%s': iouringsnoop takes "
 			    "options only (see --help)", arg);
@@ -360,20 +401,6 @@ static const struct argp argp = {
 	.parser = parse_opt,
 	.doc = doc,
 };
-
-const char *backend_name(enum backend b)
-{
-	switch (b) {
-	case BACKEND_TRACEPOINT:
-		return "tracepoint";
-	case BACKEND_FENTRY:
-		return "fentry";
-	case BACKEND_KPROBE:
-		return "kprobe";
-	default:
-		return "auto";
-	}
-}
 
 /* The long option that an unambiguous prefix names, or NULL. */
 static const struct argp_option *find_long(const char *name, size_t n,
@@ -393,6 +420,17 @@ static const struct argp_option *find_long(const char *name, size_t n,
 		(*matches)++;
 	}
 	return *matches == 1 ? hit : NULL;
+}
+
+/* The option whose short form is c, or NULL: opts[] is the only list. */
+static const struct argp_option *find_short(char c)
+{
+	const struct argp_option *o;
+
+	for (o = opts; o->name || o->key; o++)
+		if (o->key == (unsigned char)c && isprint(o->key))
+			return o;
+	return NULL;
 }
 
 static bool long_takes_arg(const char *name)
@@ -430,8 +468,7 @@ static int check_long(const char *s, bool have_next)
  */
 static int check_unknown(int argc, char **argv)
 {
-	static const char shorts[] = "ptcoPxejETdbBvhV";
-	static const char with_arg[] = "ptcoPedbB";
+	const struct argp_option *o;
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -450,10 +487,11 @@ static int check_unknown(int argc, char **argv)
 			continue;
 		}
 		for (n = 1; s[n]; n++) {
-			if (!strchr(shorts, s[n]))
+			o = find_short(s[n]);
+			if (!o)
 				return fail("unknown option '-%c' (see --help)",
 					    s[n]);
-			if (strchr(with_arg, s[n])) {
+			if (o->arg) {
 				if (!s[n + 1])
 					a++;
 				break;
@@ -466,27 +504,45 @@ static int check_unknown(int argc, char **argv)
 	return 0;
 }
 
-int parse_args(int argc, char **argv, struct env *env)
+enum parse_result parse_args(int argc, char **argv, struct env *env)
 {
+	struct parse_input in = { .env = env };
 	int err;
 
 	if (!opt_err)
 		opt_err = stderr;
 	memset(env, 0, sizeof(*env));
 	if (check_unknown(argc, argv))
-		return -1;
+		return PARSE_ERROR;
 	err = argp_parse(&argp, argc, argv,
 			 ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL,
-			 env);
-	if (err == EINTR)
-		return 1;
+			 &in);
+	if (in.printed)
+		return PARSE_EXIT_OK;
 	if (err)
-		return -1;
+		return PARSE_ERROR;
 	if (!env->kinds)
 		env->kinds = KIND_ISSUE | KIND_WRITE;
 	if (env->failed_only && !(env->kinds & KIND_WRITE)) {
 		fail("-x selects failed writes, but -e excludes writes");
-		return -1;
+		return PARSE_ERROR;
 	}
-	return 0;
+	return PARSE_OK;
+}
+
+bool env_writes_possible(const struct env *env)
+{
+	static const unsigned int ops[] = {
+		OP_WRITEV, OP_WRITE_FIXED, OP_WRITE, OP_WRITEV_FIXED,
+	};
+	unsigned int i;
+
+	if (!(env->kinds & KIND_WRITE))
+		return false;
+	if (!env->filter_ops)
+		return true;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (env->opmask[ops[i] / 64] & (1ULL << (ops[i] % 64)))
+			return true;
+	return false;
 }

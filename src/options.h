@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The command line: what the user asked for (struct env), parsed from
+ * argv with one-line errors, and the limits that go with it.
+ */
 #ifndef __OPTIONS_H
 #define __OPTIONS_H
 
@@ -6,14 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include "backends.h"
 #include "iouringsnoop.h"
-
-enum backend {
-	BACKEND_AUTO,
-	BACKEND_TRACEPOINT,
-	BACKEND_FENTRY,
-	BACKEND_KPROBE,
-};
 
 /*
  * Without -b: 32 MiB shared by the CPUs, 64 to 4096 pages each; the
@@ -54,12 +52,16 @@ struct env {
 /* Where option errors go; tests point it at a memory stream. */
 extern FILE *opt_err;
 
-/*
- * Parse argv into env. Returns 0 to go on tracing, 1 when --help or
- * --version has been printed, and -1 after printing a one-line error.
- */
-int parse_args(int argc, char **argv, struct env *env);
+enum parse_result {
+	PARSE_OK,		/* go on tracing */
+	PARSE_EXIT_OK,		/* --help, --usage or --version printed */
+	PARSE_ERROR,		/* a one-line error printed to opt_err */
+};
 
-const char *backend_name(enum backend b);
+/* Parse argv into env. */
+enum parse_result parse_args(int argc, char **argv, struct env *env);
+
+/* Whether any write can pass -e and -o: if not, writes are not tracked. */
+bool env_writes_possible(const struct env *env);
 
 #endif /* __OPTIONS_H */

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What the tool prints on stdout: the column header, one line per event,
+ * and the notes of lost events (on stderr in column mode).
+ */
 #ifndef __OUTPUT_H
 #define __OUTPUT_H
 
@@ -17,14 +21,15 @@ struct output_opts {
 void output_header(FILE *out, const struct output_opts *o);
 
 /*
- * Print one record as received from the perf buffer, with what the
- * process table knows of its process (pv may be NULL). Returns 0, or -1
- * if the record is malformed (too short, or names longer than the
- * record); nothing is printed for a malformed record.
+ * Print one decoded event (see event.h), with what the process table
+ * knows of its process (pv may be NULL). Returns 0, or -1 for a record
+ * that is not an event to print (a process record); nothing is printed
+ * then.
  */
+struct event;
 struct proc_view;
 int output_event(FILE *out, const struct output_opts *o,
-		 const void *data, size_t size, const struct proc_view *pv);
+		 const struct event *e, const struct proc_view *pv);
 
 /* Report program runs the kernel skipped, each perhaps an event. */
 void output_skipped(FILE *out, FILE *err, const struct output_opts *o,
@@ -33,21 +38,5 @@ void output_skipped(FILE *out, FILE *err, const struct output_opts *o,
 /* Report events lost on one CPU (-1: no CPU in particular), and why. */
 void output_lost(FILE *out, FILE *err, const struct output_opts *o,
 		 int cpu, unsigned long long count, const char *reason);
-
-/*
- * Escape an attacker-controlled name so that it cannot break a line, a
- * column or a JSON string: see ESCAPING in the man page. Writes at most
- * cap - 1 bytes plus a NUL and returns the length written.
- */
-enum escape_mode {
-	ESC_PATH,		/* columns, last field: spaces kept */
-	ESC_FIELD,		/* columns, inner field: spaces escaped */
-	ESC_JSON,		/* inside a JSON string */
-};
-size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
-		   enum escape_mode mode);
-
-/* Kernel dev_t (major << 20 | minor) as userspace st_dev. */
-unsigned long long kernel_dev_to_user(unsigned int kdev);
 
 #endif /* __OUTPUT_H */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/types.h>
+#include "event.h"
 #include "iouringsnoop.h"
 #include "procs.h"
 
@@ -39,7 +40,6 @@ struct proc {
 
 struct procs {
 	struct proc *bucket[BUCKETS];
-	size_t nprocs, ngens;
 };
 
 /* One list of names, for building a generation. */
@@ -54,7 +54,7 @@ struct procs *procs_new(void)
 	return calloc(1, sizeof(struct procs));
 }
 
-static void free_gens(struct procs *p, struct gen *g)
+static void free_gens(struct gen *g)
 {
 	struct gen *older;
 
@@ -62,7 +62,6 @@ static void free_gens(struct procs *p, struct gen *g)
 		older = g->older;
 		free(g->v.json);
 		free(g);
-		p->ngens--;
 	}
 }
 
@@ -76,7 +75,7 @@ void procs_free(struct procs *p)
 	for (b = 0; b < BUCKETS; b++) {
 		for (q = p->bucket[b]; q; q = next) {
 			next = q->next;
-			free_gens(p, q->gens);
+			free_gens(q->gens);
 			free(q);
 		}
 	}
@@ -164,7 +163,6 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 		}
 		q->pid = pid;
 		*slot = q;
-		p->nprocs++;
 	}
 	d = g->data;
 	g->v.exe = d;
@@ -192,7 +190,6 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 	/* a pid used again after an exit */
 	if (q->exited && since > q->exited)
 		q->exited = 0;
-	p->ngens++;
 	return g;
 }
 
@@ -287,8 +284,7 @@ void procs_snapshot(struct procs *p)
 }
 
 /* The exe path of an exec record, as the path column would show it. */
-static size_t exe_text(const struct event *e, const char *path, char *out,
-		       size_t cap)
+static size_t exe_text(const struct event *e, char *out, size_t cap)
 {
 	size_t n = 0;
 
@@ -298,19 +294,19 @@ static size_t exe_text(const struct event *e, const char *path, char *out,
 	}
 	if (e->path_len > cap - n - 1)
 		return n;
-	memcpy(out + n, path, e->path_len);
+	memcpy(out + n, e->path, e->path_len);
 	return n + e->path_len;
 }
 
-static void on_exec(struct procs *p, const struct event *e, const char *data)
+static void on_exec(struct procs *p, const struct event *e)
 {
 	static char exe[PATH_BUF + 4];
 	struct gen *old = gen_at(p, e->pid, e->ts), *parent;
 	struct list args, anc;
 	char *abuf = NULL;
-	size_t elen = exe_text(e, data, exe, sizeof(exe));
+	size_t elen = exe_text(e, exe, sizeof(exe));
 
-	args.s = data + e->path_len;
+	args.s = e->path + e->path_len;
 	args.len = e->path2_len;
 	args.cut = e->path2_flags & PATH_F_TAIL_CUT;
 	if (old) {
@@ -349,22 +345,17 @@ static void on_fork(struct procs *p, const struct event *e)
 
 int procs_record(struct procs *p, const void *data, size_t size)
 {
-	struct event e;
-	const char *names = (const char *)data + EVENT_HDR_SIZE;
+	static struct event e;
 	struct proc *q;
 
-	if (size < EVENT_HDR_SIZE)
-		return -1;
-	memcpy(&e, data, EVENT_HDR_SIZE);
-	if ((size_t)e.path_len + e.path2_len > size - EVENT_HDR_SIZE ||
-	    e.path_len > PATH_BUF || e.path2_len > ARGS_MAX)
+	if (event_decode(&e, data, size))
 		return -1;
 	switch (e.type) {
 	case EV_FORK:
 		on_fork(p, &e);
 		return 0;
 	case EV_EXEC:
-		on_exec(p, &e, names);
+		on_exec(p, &e);
 		return 0;
 	case EV_EXIT:
 		q = find(p, e.pid);
@@ -399,24 +390,16 @@ void procs_collect(struct procs *p, __u64 ts)
 			if ((*q)->exited && (*q)->exited < ts) {
 				dead = *q;
 				*q = dead->next;
-				free_gens(p, dead->gens);
+				free_gens(dead->gens);
 				free(dead);
-				p->nprocs--;
 				continue;
 			}
 			/* the first one valid at ts is the oldest needed */
 			while (g->older && g->since > ts)
 				g = g->older;
-			free_gens(p, g->older);
+			free_gens(g->older);
 			g->older = NULL;
 			q = &(*q)->next;
 		}
 	}
-}
-
-size_t procs_count(const struct procs *p, size_t *gens)
-{
-	if (gens)
-		*gens = p->ngens;
-	return p->nprocs;
 }

@@ -55,7 +55,4 @@ const struct proc_view *procs_lookup(struct procs *p, __u32 pid, __u64 ts);
  */
 void procs_collect(struct procs *p, __u64 ts);
 
-/* Processes and generations held, for tests and -v. */
-size_t procs_count(const struct procs *p, size_t *gens);
-
 #endif /* __PROCS_H */

@@ -4,7 +4,8 @@
  * fed arbitrary bytes. The first byte picks the output mode; the rest is
  * the record as the perf buffer would hand it over, of any length. For
  * every input:
- *   - a record that output_event() accepts prints exactly one line;
+ *   - a record that event_decode() and output_event() accept prints
+ *     exactly one line;
  *   - in JSON mode that line is one valid object with the documented keys;
  *   - no line holds a control byte but its final newline;
  *   - a rejected record prints nothing;
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "event.h"
 #include "iouringsnoop.h"
 #include "output.h"
 #include "procs.h"
@@ -69,6 +71,7 @@ static const struct proc_view *hostile_process(const uint8_t *data,
 static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 {
 	static char exe[PATH_BUF];
+	static struct event e;
 	struct proc_view pv;
 	struct output_opts o = {
 		.json = mode & 1,
@@ -85,8 +88,10 @@ static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 
 	CHECK(f);
 	pv.json = NULL;
-	r = output_event(f, &o, data, size,
-			 hostile_process(data, size, mode, &pv, exe));
+	r = event_decode(&e, data, size);
+	if (!r)
+		r = output_event(f, &o, &e,
+				 hostile_process(data, size, mode, &pv, exe));
 	free(pv.json);
 	fclose(f);
 	if (r < 0)

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Escaping of attacker-controlled names (paths, comm, exe, arguments)
+ * so that none can break a line, a column or a JSON string, or fool a
+ * reader's terminal: see ESCAPING in the man page.
+ */
+#ifndef __ESCAPE_H
+#define __ESCAPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum escape_mode {
+	ESC_PATH,		/* columns, last field: spaces kept */
+	ESC_FIELD,		/* columns, inner field: spaces escaped */
+	ESC_JSON,		/* inside a JSON string */
+};
+
+/*
+ * Escape len bytes of src into dst. Writes at most cap - 1 bytes plus a
+ * NUL and returns the length written.
+ */
+size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
+		   enum escape_mode mode);
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most len bytes), or
+ * 0 for an overlong form, a surrogate, a value past U+10FFFF or a cut or
+ * invalid sequence; *cp gets the code point. A JSON checker can share it.
+ */
+size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp);
+
+#endif /* __ESCAPE_H */

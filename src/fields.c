@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Times, flags and code names in their printed form: see fields.h. */
+#include <limits.h>
+#include <linux/types.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include "fields.h"
+#include "iouringsnoop.h"
+#include "opcodes.h"
+
+unsigned long long kernel_dev_to_user(unsigned int kdev)
+{
+	return makedev(kdev >> 20, kdev & 0xfffff);
+}
+
+static const char *const kind_names[] = {
+	[FILE_NONE] = "none",
+	[FILE_PATH] = "path",
+	[FILE_SOCKET] = "socket",
+	[FILE_PIPE] = "pipe",
+	[FILE_ANON] = "anon_inode",
+	[FILE_PSEUDO] = "pseudo",
+};
+
+static const char *const context_names[] = {
+	[CTX_SUBMIT] = "submit",
+	[CTX_SQPOLL] = "sqpoll",
+	[CTX_IOWQ] = "io-wq",
+	[CTX_POLL] = "poll",
+};
+
+const char *kind_name(unsigned int k)
+{
+	return k < sizeof(kind_names) / sizeof(kind_names[0]) ?
+	       kind_names[k] : "unknown";
+}
+
+const char *context_name(unsigned int c)
+{
+	return c < sizeof(context_names) / sizeof(context_names[0]) ?
+	       context_names[c] : "unknown";
+}
+
+void put_sqe_flags(struct line *l, unsigned long long flags)
+{
+	static const char *const names[] = {
+		"FIXED_FILE", "IO_DRAIN", "IO_LINK", "IO_HARDLINK",
+		"ASYNC", "BUFFER_SELECT", "CQE_SKIP_SUCCESS",
+	};
+	bool first = true;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & (1ULL << i)))
+			continue;
+		if (!first)
+			put(l, "|", 1);
+		puts_(l, names[i]);
+		first = false;
+	}
+}
+
+/* IORING_SETUP_* names, by bit; unknown bits are shown as a number. */
+static const char *const setup_names[] = {
+	"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP", "ATTACH_WQ",
+	"R_DISABLED", "SUBMIT_ALL", "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128",
+	"CQE32", "SINGLE_ISSUER", "DEFER_TASKRUN", "NO_MMAP",
+	"REGISTERED_FD_ONLY", "NO_SQARRAY", "HYBRID_IOPOLL", "CQE_MIXED",
+};
+
+void put_setup_flags(struct line *l, unsigned long long flags)
+{
+	unsigned long long unknown = 0;
+	bool first = true;
+	unsigned int b;
+
+	for (b = 0; b < 64; b++) {
+		if (!(flags & (1ULL << b)))
+			continue;
+		if (b >= sizeof(setup_names) / sizeof(setup_names[0])) {
+			unknown |= 1ULL << b;
+			continue;
+		}
+		if (!first)
+			KEY(l, "|");
+		first = false;
+		puts_(l, setup_names[b]);
+	}
+	if (unknown) {
+		if (!first)
+			KEY(l, "|");
+		put_hex(l, unknown);
+	}
+}
+
+/*
+ * Seconds and nanoseconds since the epoch of an event. The record's time
+ * is not trusted to be sane: the sum is clamped to 1970..2262, never
+ * overflowed.
+ */
+static void event_time(long long mono_to_real, unsigned long long ts,
+		       time_t *sec, long long *nsec)
+{
+	long long real;
+
+	if (ts > LLONG_MAX ||
+	    __builtin_add_overflow((long long)ts, mono_to_real, &real))
+		real = mono_to_real < 0 && ts <= LLONG_MAX ? 0 : LLONG_MAX;
+	if (real < 0)
+		real = 0;
+	*sec = real / 1000000000LL;
+	*nsec = real % 1000000000LL;
+}
+
+/* RFC 3339 in UTC; the date and time of day are formatted once a second. */
+void put_rfc3339(struct line *l, long long mono_to_real,
+		 unsigned long long ts)
+{
+	static time_t cached_sec = -1;
+	static char cached[32];
+	static size_t cached_len;
+	long long nsec;
+	struct tm tm;
+	time_t sec;
+
+	event_time(mono_to_real, ts, &sec, &nsec);
+	if (sec != cached_sec) {
+		if (!gmtime_r(&sec, &tm))
+			memset(&tm, 0, sizeof(tm));
+		cached_len = strftime(cached, sizeof(cached),
+				      "%Y-%m-%dT%H:%M:%S.", &tm);
+		cached_sec = sec;
+	}
+	put(l, cached, cached_len);
+	put_digits(l, nsec, 9);
+	put(l, "Z", 1);
+}
+
+void put_clock(struct line *l, long long mono_to_real, unsigned long long ts)
+{
+	long long nsec;
+	struct tm tm;
+	char buf[16];
+	time_t sec;
+
+	event_time(mono_to_real, ts, &sec, &nsec);
+	if (!localtime_r(&sec, &tm))
+		memset(&tm, 0, sizeof(tm));
+	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	putf(l, "%s.%06lld ", buf, nsec / 1000);
+}
+
+/* Unknown opcodes print as their number, never as a guessed name. */
+void put_op_name(struct line *l, unsigned int op)
+{
+	const char *name = opcode_name(op);
+
+	if (name) {
+		KEY(l, "\"IORING_OP_");
+		puts_(l, name);
+		KEY(l, "\"");
+	} else {
+		KEY(l, "\"");
+		put_u64(l, op);
+		KEY(l, "\"");
+	}
+}
+
+/*
+ * The OP column fits the longest name this build knows, so that no name
+ * shifts the columns after it; unknown opcodes print as up to 3 digits.
+ */
+int op_width(void)
+{
+	static int width;
+	unsigned int op;
+	int n;
+
+	if (width)
+		return width;
+	width = 3;
+	for (op = 0; op <= 255; op++) {
+		n = opcode_name(op) ? (int)strlen(opcode_name(op)) : 0;
+		if (n > width)
+			width = n;
+	}
+	return width;
+}
+
+void put_op_column(struct line *l, unsigned int op)
+{
+	const char *name = opcode_name(op);
+	char num[8];
+
+	if (!name) {
+		snprintf(num, sizeof(num), "%u", op);
+		name = num;
+	}
+	putf(l, "%-*s ", op_width(), name);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A line of output built in memory, then written with one call: every
+ * put appends, and what does not fit is cut, never overflowed.
+ */
+#ifndef __LINE_H
+#define __LINE_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include "iouringsnoop.h"
+#include "procs.h"
+
+/*
+ * Worst case: every byte of path, path2, exe, cmdline and ancestors
+ * becomes "\\xNN" (5 bytes) in JSON; ancestors' separators add a few.
+ */
+#define LINE_MAX_LEN	((2 * PATH_BUF + PATH_BUF + ARGS_MAX) * 5 + \
+			 MAX_ANCESTORS * PATH_BUF * 5 + 4096)
+
+struct line {
+	char buf[LINE_MAX_LEN];
+	size_t len;
+};
+
+/* Inline: these run dozens of times per event. */
+static inline void put(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->buf) - l->len)
+		n = sizeof(l->buf) - l->len;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+static inline void puts_(struct line *l, const char *s)
+{
+	put(l, s, strlen(s));
+}
+
+/* A string literal, without strlen at run time. */
+#define KEY(l, k) put(l, k, sizeof(k) - 1)
+
+/* A JSON key (a literal with its punctuation), then its value. */
+#define KEY_U64(l, k, v)	do { KEY(l, k); put_u64(l, v); } while (0)
+#define KEY_S64(l, k, v)	do { KEY(l, k); put_s64(l, v); } while (0)
+#define KEY_BOOL(l, k, v)	do { KEY(l, k); put_bool(l, v); } while (0)
+
+__attribute__((format(printf, 2, 3)))
+void putf(struct line *l, const char *fmt, ...);
+void put_u64(struct line *l, unsigned long long v);
+void put_s64(struct line *l, long long v);
+/* 0x and lowercase hex digits */
+void put_hex(struct line *l, unsigned long long v);
+/* Exactly n decimal digits, zero-padded. */
+void put_digits(struct line *l, unsigned long long v, int n);
+/* JSON true or false */
+void put_bool(struct line *l, bool v);
+
+#endif /* __LINE_H */
