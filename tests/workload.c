@@ -31,7 +31,6 @@
 #include "iouringsnoop.h"
 #include "workload.h"
 
-
 const char *dir;
 int wl_argc;
 char **wl_argv;
@@ -125,7 +124,7 @@ static const char *op_name(int op)
 	}
 }
 
-
+/* The write event of a request, with all that is known of it. */
 void expect_write(const struct who *w, const struct expect *e)
 {
 	rec_begin("write", e->user_data, 1);
@@ -233,7 +232,6 @@ int open_file(const char *name, char *path, size_t n, int flags)
 }
 
 char buf[1 << 16] __attribute__((aligned(4096)));
-
 
 bool opcode_supported(struct io_uring *ring, int op)
 {

@@ -30,20 +30,30 @@ void case_plain(void)
 	case_end(&c);
 }
 
+/* A case of one write, the first request, on a file of its own. */
+static void lone_write(const char *comm, const char *file, struct expect *e,
+		       unsigned int sqe_flags, const void *data,
+		       unsigned int sqe_len)
+{
+	struct wcase c;
+
+	case_begin(&c, comm, file, O_WRONLY, 0);
+	e->user_data = ud(1);
+	e->path = c.path;
+	e->stat_fd = c.fd;
+	one_write(&c.ring, &c.w, e, c.fd, sqe_flags, data, sqe_len);
+	case_end(&c);
+}
+
 void case_writev(void)
 {
 	struct iovec iov[3] = {
 		{ buf, 100 }, { buf + 1000, 200 }, { buf + 5000, 300 },
 	};
-	struct wcase c;
-	struct expect e = { .op = IORING_OP_WRITEV, .user_data = ud(1),
-			    .path = c.path, .pos = 8192, .len = 600,
+	struct expect e = { .op = IORING_OP_WRITEV, .pos = 8192, .len = 600,
 			    .context = "submit" };
 
-	case_begin(&c, "wl-writev", "vectored", O_WRONLY, 0);
-	e.stat_fd = c.fd;
-	one_write(&c.ring, &c.w, &e, c.fd, 0, iov, 3);
-	case_end(&c);
+	lone_write("wl-writev", "vectored", &e, 0, iov, 3);
 }
 
 /* WRITE_FIXED, and WRITEV_FIXED (6.15+) inside the registered buffer. */
@@ -91,8 +101,7 @@ void case_registered(void)
 {
 	struct wcase c;
 	struct expect e = { .op = IORING_OP_WRITE, .user_data = ud(1),
-			    .path = c.path, .pos = 0, .len = 777,
-			    .context = "submit" };
+			    .path = c.path, .len = 777, .context = "submit" };
 	int err;
 
 	case_begin(&c, "wl-regfile", "registered", O_WRONLY, 0);
@@ -111,15 +120,10 @@ void case_registered(void)
 /* IOSQE_ASYNC: never issued inline, only on an io-wq worker. */
 void case_async(void)
 {
-	struct wcase c;
-	struct expect e = { .op = IORING_OP_WRITE, .user_data = ud(1),
-			    .path = c.path, .pos = 100, .len = 2048,
+	struct expect e = { .op = IORING_OP_WRITE, .pos = 100, .len = 2048,
 			    .context = "io-wq" };
 
-	case_begin(&c, "wl-async", "async", O_WRONLY, 0);
-	e.stat_fd = c.fd;
-	one_write(&c.ring, &c.w, &e, c.fd, IOSQE_ASYNC, buf, e.len);
-	case_end(&c);
+	lone_write("wl-async", "async", &e, IOSQE_ASYNC, buf, e.len);
 }
 
 /* The tid of this process's SQPOLL thread, "iou-sqp-PID", or 0. */
@@ -325,8 +329,7 @@ void case_linked(void)
 {
 	struct wcase c;
 	struct expect e = { .op = IORING_OP_WRITE, .user_data = ud(1),
-			    .path = c.path, .pos = 0, .len = 3000,
-			    .context = "submit" };
+			    .path = c.path, .len = 3000, .context = "submit" };
 	unsigned long long uds[2] = { ud(1), ud(2) };
 	struct io_uring_sqe *sqe;
 	int res[2] = { 0, 0 };
