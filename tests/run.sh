@@ -220,7 +220,6 @@ extended_test() {
 # Signals, duration and a closed stdout end the tool cleanly.
 exit_tests() {
 	local d=$WORK/exit rc i
-	mkdir -p "$d"
 	mkdir -p "$d/term"
 	if wanted sigterm && started sigterm "$d/term"; then
 		kill -TERM "$TOOL_PID"
