@@ -73,11 +73,7 @@ sigkill_test() {
 	wanted sigkill || return 0
 	mkdir -p "$d"
 	before=$(our_progs)
-	if ! start_tool "$d/out" -j; then
-		stop_tool
-		cannot_run "sigkill: the tool did not start"
-		return
-	fi
+	started sigkill "$d" -j || return
 	during=$(our_progs)
 	kill -KILL "$TOOL_PID"
 	wait "$TOOL_PID" 2>/dev/null
@@ -96,20 +92,14 @@ sigkill_test() {
 
 # Two tracers with their own filters each see exactly their own events.
 two_instances_test() {
-	local d=$WORK/two-instances pid_a rc_a rc_b why=""
+	local d=$WORK/two-instances pid_a rc_a rc_b a b why
 	wanted two-instances || return 0
 	mkdir -p "$d/a" "$d/b"
-	if ! start_tool "$d/a/out" -j -c wl-plain; then
-		stop_tool
-		cannot_run "two-instances: the first tool did not start"
-		return
-	fi
+	started "two-instances, first tool" "$d/a" -j -c wl-plain || return
 	pid_a=$TOOL_PID
-	if ! start_tool "$d/b/out" -j -c wl-writev; then
-		stop_tool
+	if ! started "two-instances, second tool" "$d/b" -j -c wl-writev; then
 		TOOL_PID=$pid_a
 		stop_tool
-		cannot_run "two-instances: the second tool did not start"
 		return
 	fi
 	run_cases "$d" plain writev
@@ -120,16 +110,10 @@ two_instances_test() {
 	rc_a=$?
 	{ cat "$d/truth.plain"; zero_all "$d/truth.writev"; } >"$d/a/truth"
 	{ zero_all "$d/truth.plain"; cat "$d/truth.writev"; } >"$d/b/truth"
-	why=$(sane "$d/a" "$rc_a")$(sane "$d/b" "$rc_b")
-	[ -n "$why" ] || "$CHECK" "$d/a/out" "$d/a/truth" 2>"$d/check.err" ||
-		why="first: $(head -2 "$d/check.err")"
-	[ -n "$why" ] || "$CHECK" "$d/b/out" "$d/b/truth" 2>"$d/check.err" ||
-		why="second: $(head -2 "$d/check.err")"
-	if [ -z "$why" ]; then
-		pass "two-instances: each saw exactly its own events"
-	else
-		fail "two-instances: $why"
-	fi
+	a=$(mismatch "$d/a" "$d/a/truth" "$rc_a")
+	b=$(mismatch "$d/b" "$d/b/truth" "$rc_b")
+	why=${a:+first: $a}${b:+ second: $b}
+	verdict two-instances "$why" "each saw exactly its own events"
 }
 
 # delivered + lost must equal what the load submitted: one issue per NOP.
@@ -158,11 +142,7 @@ stopped_reader_test() {
 	local d=$WORK/stopped-reader wl
 	wanted stopped-reader || return 0
 	mkdir -p "$d"
-	if ! start_tool "$d/out" -j -b 1 -c loadgen -o nop -e issue; then
-		stop_tool
-		cannot_run "stopped-reader: the tool did not start"
-		return
-	fi
+	started stopped-reader "$d" -j -b 1 -c loadgen -o nop -e issue || return
 	kill -STOP "$TOOL_PID"
 	wl=$("$LOADGEN" nop 1 50000)
 	kill -CONT "$TOOL_PID"
@@ -224,11 +204,7 @@ killed_workload_test() {
 	local d=$WORK/killed-workload rc m sizes="" why=""
 	wanted killed-workload || return 0
 	mkdir -p "$d"
-	if ! start_tool "$d/out" -j; then
-		stop_tool
-		cannot_run "killed-workload: the tool did not start"
-		return
-	fi
+	started killed-workload "$d" -j || return
 	# The workload kills itself: keep the shell from reporting it.
 	( "$WL" diehard "$d" >"$d/truth" 2>"$d/wl.err"; true ) 2>/dev/null
 	sleep 0.5
@@ -238,16 +214,10 @@ killed_workload_test() {
 	done
 	stop_tool
 	rc=$?
-	why=$(sane "$d" "$rc")
-	[ -n "$why" ] || "$CHECK" "$d/out" "$d/truth" 2>"$d/check.err" ||
-		why=$(head -3 "$d/check.err")
+	why=$(mismatch "$d" "$d/truth" "$rc")
 	[ -n "$why" ] || ! grep -qE "=([^0]|$)" <<<"$sizes" ||
 		why="state left behind:$sizes"
-	if [ -z "$why" ]; then
-		pass "killed-workload: pending writes reported cancelled; maps after:$sizes"
-	else
-		fail "killed-workload: $why"
-	fi
+	verdict killed-workload "$why" "pending writes reported cancelled; maps after:$sizes"
 }
 
 # Every option given values it must refuse: one line on stderr, which

@@ -64,26 +64,46 @@ static int hex4(const char *s, unsigned int *v)
 	return 0;
 }
 
-/* Length of valid UTF-8 at s (RFC 3629), or 0. */
+/*
+ * The well-formed UTF-8 byte sequences (the Unicode standard's table
+ * 3-7), by lead byte: how many bytes follow it, and the range the next
+ * byte must be in. Those ranges are what rule out overlong forms (after
+ * E0 and F0), surrogates (after ED) and code points past U+10FFFF (after
+ * F4); every later byte is 80..BF. Lead bytes not listed are invalid.
+ */
+static const struct {
+	unsigned char lead_lo, lead_hi, next_lo, next_hi, more;
+} utf8_forms[] = {
+	{ 0x00, 0x7f, 0x00, 0x00, 0 },
+	{ 0xc2, 0xdf, 0x80, 0xbf, 1 },
+	{ 0xe0, 0xe0, 0xa0, 0xbf, 2 },
+	{ 0xe1, 0xec, 0x80, 0xbf, 2 },
+	{ 0xed, 0xed, 0x80, 0x9f, 2 },
+	{ 0xee, 0xef, 0x80, 0xbf, 2 },
+	{ 0xf0, 0xf0, 0x90, 0xbf, 3 },
+	{ 0xf1, 0xf3, 0x80, 0xbf, 3 },
+	{ 0xf4, 0xf4, 0x80, 0x8f, 3 },
+};
+
+/* Length of valid UTF-8 at s (RFC 3629), or 0. s ends with a NUL. */
 static int utf8_len(const unsigned char *s)
 {
-	int n = s[0] < 0x80 ? 1 : s[0] < 0xc2 ? 0 : s[0] < 0xe0 ? 2 :
-		s[0] < 0xf0 ? 3 : s[0] < 0xf5 ? 4 : 0;
-	unsigned int c;
-	int i;
+	unsigned int f, i;
 
-	if (n <= 1)
-		return n;
-	c = s[0] & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+	for (f = 0; f < sizeof(utf8_forms) / sizeof(utf8_forms[0]); f++)
+		if (s[0] >= utf8_forms[f].lead_lo &&
+		    s[0] <= utf8_forms[f].lead_hi)
+			break;
+	if (f == sizeof(utf8_forms) / sizeof(utf8_forms[0]))
 		return 0;
-	return n;
+	if (utf8_forms[f].more &&
+	    (s[1] < utf8_forms[f].next_lo || s[1] > utf8_forms[f].next_hi))
+		return 0;
+	/* a NUL where a byte is due stops here: it is not 80..BF */
+	for (i = 2; i <= utf8_forms[f].more; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return utf8_forms[f].more + 1;
 }
 
 /* Parse a JSON string at p->s into a new buffer. */

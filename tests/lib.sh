@@ -60,6 +60,46 @@ run_cases() {
 	done
 }
 
+# started NAME DIR OPTIONS...: start_tool with DIR/out; if the tool does
+# not attach, what is left of it is stopped and the test cannot run.
+started() {
+	local name=$1 d=$2
+	shift 2
+	start_tool "$d/out" "$@" && return 0
+	stop_tool
+	cannot_run "$name: the tool did not start: $(head -c 300 "$d/out.err")"
+	return 1
+}
+
+# traced NAME DIR "OPTIONS" CASE...: the tool, with OPTIONS split on
+# spaces, traces the workload CASEs run in turn, then is stopped. True
+# with its exit status in TOOL_RC; false once the test has been counted
+# (the tool did not start, or a case failed).
+traced() {
+	local name=$1 d=$2 opts=$3
+	shift 3
+	mkdir -p "$d"
+	# shellcheck disable=SC2086
+	started "$name" "$d" $opts || return 1
+	ended "$name" "$d" "$@"
+}
+
+# ended NAME DIR CASE...: the rest of traced, once the tool runs. With
+# PAUSED=1 the tool is held with SIGSTOP while the cases run, so that
+# its buffer overflows.
+ended() {
+	local name=$1 d=$2 ok=0
+	shift 2
+	[ "${PAUSED:-}" != 1 ] || kill -STOP "$TOOL_PID"
+	run_cases "$d" "$@" || ok=1
+	[ "${PAUSED:-}" != 1 ] || kill -CONT "$TOOL_PID"
+	stop_tool
+	TOOL_RC=$?
+	[ $ok -eq 0 ] && return 0
+	fail "$name: workload failed: $(head -3 "$d/wl.err")"
+	return 1
+}
+
 # Truth transforms for filters: these events must now be absent.
 zero_all() { sed 's/^#count\t.*/#count\t0/' "$@"; }
 zero_where() {
@@ -81,17 +121,27 @@ sane() {
 	fi
 }
 
-# verify NAME DIR TOOL_RC: the output is sane and matches DIR/truth
-verify() {
-	local name=$1 d=$2 rc=$3 why
-	why=$(sane "$d" "$rc")
-	if [ -z "$why" ] && ! "$CHECK" "$d/out" "$d/truth" 2>"$d/check.err"; then
-		why="$(head -5 "$d/check.err")"
+# mismatch DIR TRUTH TOOL_RC: why DIR/out is not sane or does not match
+# the file TRUTH; nothing when it does
+mismatch() {
+	local d=$1 truth=$2 why
+	why=$(sane "$d" "$3")
+	if [ -z "$why" ] && ! "$CHECK" "$d/out" "$truth" 2>"$d/check.err"; then
+		why=$(head -5 "$d/check.err")
 	fi
-	if [ -z "$why" ]; then
-		pass "$name"
+	printf '%s' "$why"
+}
+
+# verdict NAME WHY [WHAT]: pass "NAME[: WHAT]" if WHY is empty, else fail
+verdict() {
+	if [ -z "$2" ]; then
+		pass "$1${3:+: $3}"
 	else
-		fail "$name: $why"
+		fail "$1: $2"
 	fi
 }
 
+# verify NAME DIR TOOL_RC: the output is sane and matches DIR/truth
+verify() {
+	verdict "$1" "$(mismatch "$2" "$2/truth" "$3")"
+}

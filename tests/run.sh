@@ -22,6 +22,7 @@ ONLY=${ONLY:-}
 SKIP=${SKIP:-}
 WORK=$(realpath "$(mktemp -d "${TMPDIR:-/tmp}/iouringsnoop-test.XXXXXX")")
 TOOL_PID=
+TOOL_RC=	# exit status of the tool that traced (lib.sh) last stopped
 passed=0
 failed=0
 # the one documented gap: names of at-ops, 5.10's tracepoint backend
@@ -39,16 +40,12 @@ trap cleanup EXIT
 # and each is checked on its own for every event it predicts, exactly.
 live() {
 	local d=$WORK/live pair name c rc why names=()
-	mkdir -p "$d"
 	for pair in "$@"; do
 		wanted "${pair%%:*}" && names+=("$pair")
 	done
 	[ ${#names[@]} -gt 0 ] || return 0
-	if ! start_tool "$d/out" -j; then
-		stop_tool
-		cannot_run "live: the tool did not start: $(head -c 300 "$d/out.err")"
-		return
-	fi
+	mkdir -p "$d"
+	started live "$d" -j || return
 	for pair in "${names[@]}"; do
 		name=${pair%%:*}
 		c=${pair#*:}
@@ -75,75 +72,44 @@ live() {
 
 # filtered NAME "OPTIONS" "KEPT CASES" "DROPPED CASES"
 filtered() {
-	local name=$1 opts=$2 keep=$3 drop=$4 d=$WORK/$1 rc c
+	local name=$1 keep=$3 drop=$4 d=$WORK/$1 c
 	wanted "$name" || return 0
-	mkdir -p "$d"
 	# shellcheck disable=SC2086
-	if ! start_tool "$d/out" -j $opts; then
-		stop_tool
-		cannot_run "$name: the tool did not start"
-		return
-	fi
-	# shellcheck disable=SC2086
-	if ! run_cases "$d" $keep $drop; then
-		stop_tool
-		fail "$name: workload failed: $(head -3 "$d/wl.err")"
-		return
-	fi
-	stop_tool
-	rc=$?
-	: >"$d/truth"
-	for c in $keep; do cat "$d/truth.$c" >>"$d/truth"; done
-	for c in $drop; do zero_all "$d/truth.$c" >>"$d/truth"; done
-	verify "$name" "$d" "$rc"
+	traced "$name" "$d" "-j $2" $keep $drop || return 0
+	for c in $keep; do cat "$d/truth.$c"; done >"$d/truth"
+	for c in $drop; do zero_all "$d/truth.$c"; done >>"$d/truth"
+	verify "$name" "$d" "$TOOL_RC"
 }
 
 # filtered_by NAME "OPTIONS" CASE REGEX: records matching REGEX dropped
 filtered_by() {
-	local name=$1 opts=$2 c=$3 re=$4 d=$WORK/$1 rc
+	local name=$1 c=$3 d=$WORK/$1
 	wanted "$name" || return 0
-	mkdir -p "$d"
-	# shellcheck disable=SC2086
-	if ! start_tool "$d/out" -j $opts; then
-		stop_tool
-		cannot_run "$name: the tool did not start"
-		return
-	fi
-	if ! run_cases "$d" "$c"; then
-		stop_tool
-		fail "$name: workload failed: $(head -3 "$d/wl.err")"
-		return
-	fi
-	stop_tool
-	rc=$?
-	zero_where "$d/truth.$c" "$re" >"$d/truth"
-	verify "$name" "$d" "$rc"
+	traced "$name" "$d" "-j $2" "$c" || return 0
+	zero_where "$d/truth.$c" "$4" >"$d/truth"
+	verify "$name" "$d" "$TOOL_RC"
 }
 
 # by_process NAME OPTION CASE REGEX: -p or -t with the pid of a workload
 # started first and held until the tool is attached; a second workload
 # (another process) is dropped, as are records matching REGEX.
 by_process() {
-	local name=$1 opt=$2 c=$3 re=$4 d=$WORK/$1 rc wpid
+	local name=$1 opt=$2 c=$3 re=$4 d=$WORK/$1 wpid up
 	wanted "$name" || return 0
 	mkdir -p "$d"
 	WL_GO="$d/go" "$WL" "$c" "$d" >"$d/truth.$c" 2>>"$d/wl.err" &
 	wpid=$!
-	if ! start_tool "$d/out" -j "$opt" "$wpid"; then
-		touch "$d/go"
-		wait "$wpid"
-		stop_tool
-		cannot_run "$name: the tool did not start"
-		return
-	fi
+	started "$name" "$d" -j "$opt" "$wpid"
+	up=$?
+	# the workload is let go either way, and waited for
 	touch "$d/go"
-	wait "$wpid" || { stop_tool; fail "$name: workload failed"; return; }
-	run_cases "$d" writev || { stop_tool; fail "$name: workload failed"; return; }
-	stop_tool
-	rc=$?
+	wait "$wpid" || [ $up -ne 0 ] ||
+		{ stop_tool; fail "$name: workload failed"; return; }
+	[ $up -eq 0 ] || return 0
+	ended "$name" "$d" writev || return 0
 	zero_where "$d/truth.$c" "$re" >"$d/truth"
 	zero_all "$d/truth.writev" >>"$d/truth"
-	verify "$name" "$d" "$rc"
+	verify "$name" "$d" "$TOOL_RC"
 }
 
 unit_tests() {
@@ -168,11 +134,8 @@ unit_tests() {
 columns_test() {
 	local name=columns-hostile d=$WORK/columns-hostile rc n lines path bad=""
 	wanted "$name" || return 0
-	mkdir -p "$d"
-	start_tool "$d/out" || { stop_tool; cannot_run "$name: no start"; return; }
-	run_cases "$d" hostile || { stop_tool; fail "$name: workload failed"; return; }
-	stop_tool
-	rc=$?
+	traced "$name" "$d" "" hostile || return 0
+	rc=$TOOL_RC
 	n=$(sed -n 's/^\([0-9]*\) events, .*/\1/p' "$d/out.err")
 	lines=$(wc -l <"$d/out")
 	[ "$rc" -eq 0 ] || bad="tool exited $rc"
@@ -193,7 +156,7 @@ columns_test() {
 	# the thread name is one column, its space and newline escaped
 	[ -n "$bad" ] || [ "$(awk 'NR > 1 { print $4 }' "$d/out" | sort -u)" = 'h\x1b\x0a"\x20x' ] ||
 		bad="comm column is not 'h\\x1b\\x0a\"\\x20x'"
-	if [ -z "$bad" ]; then pass "$name"; else fail "$name: $bad"; fi
+	verdict "$name" "$bad"
 }
 
 # --cgroup keeps a process moved into a new cgroup, and nothing else.
@@ -211,52 +174,35 @@ cgroup_test() {
 		cannot_run "$name: cannot make a cgroup: $(cat "$d/mkdir.err")"
 		return
 	fi
-	if ! start_tool "$d/out" -j --cgroup "$cg"; then
-		stop_tool
-		rmdir "$cg"
-		cannot_run "$name: the tool did not start"
-		return
-	fi
-	WL_CGROUP=$cg run_cases "$d" ns plain
+	WL_CGROUP=$cg traced "$name" "$d" "-j --cgroup $cg" ns plain
 	rc=$?
-	stop_tool
 	rmdir "$cg"
-	if [ "$rc" -ne 0 ]; then
-		fail "$name: workload failed: $(head -3 "$d/wl.err")"
-		return
-	fi
+	[ "$rc" -eq 0 ] || return 0
 	{ cat "$d/truth.ns"; zero_all "$d/truth.plain"; } >"$d/truth"
-	verify "$name" "$d" 0
+	verify "$name" "$d" "$TOOL_RC"
 }
 
 # An exec storm with a few writers in it: no process record may be lost,
 # and each writer's events carry its own exe, arguments and ancestors.
 storm_test() {
-	local name=exec-storm d=$WORK/exec-storm rc lost
+	local name=exec-storm d=$WORK/exec-storm lost
 	wanted "$name" || return 0
-	mkdir -p "$d"
-	start_tool "$d/out" -j || { stop_tool; cannot_run "$name: no start"; return; }
-	run_cases "$d" storm || { stop_tool; fail "$name: workload failed: $(head -3 "$d/wl.err")"; return; }
-	stop_tool
-	rc=$?
+	traced "$name" "$d" -j storm || return 0
 	lost=$(jq -c 'select(.type == "lost")' "$d/out" | head -3)
 	if [ -n "$lost" ]; then
 		fail "$name: $lost"
 		return
 	fi
 	cp "$d/truth.storm" "$d/truth"
-	verify "$name: ${WL_STORM:-500} execs, a writer every ${WL_STORM_WRITER:-100}th, no record lost" "$d" "$rc"
+	verify "$name: ${WL_STORM:-500} execs, a writer every ${WL_STORM_WRITER:-100}th, no record lost" "$d" "$TOOL_RC"
 }
 
 # -E: process columns after the path, each field escaped, one line each.
 extended_test() {
 	local name=columns-extended d=$WORK/columns-extended rc exe line bad=""
 	wanted "$name" || return 0
-	mkdir -p "$d"
-	start_tool "$d/out" -E -c wl-execd || { stop_tool; cannot_run "$name: no start"; return; }
-	run_cases "$d" lineage || { stop_tool; fail "$name: workload failed"; return; }
-	stop_tool
-	rc=$?
+	traced "$name" "$d" "-E -c wl-execd" lineage || return 0
+	rc=$TOOL_RC
 	exe=$(sed -n 's/^exe\t//p' "$d/truth.lineage" | head -1)
 	[ "$rc" -eq 0 ] || bad="tool exited $rc"
 	[ -n "$bad" ] || head -1 "$d/out" | grep -q "PPID.*CGROUP.*PATH EXE ANCESTORS CMDLINE$" ||
@@ -268,27 +214,22 @@ extended_test() {
 	*" $exe "*"|$exe $exe execd $d two\\x20words") ;;
 	*) [ -n "$bad" ] || bad="write line: $line" ;;
 	esac
-	if [ -z "$bad" ]; then pass "$name"; else fail "$name: $bad"; fi
+	verdict "$name" "$bad"
 }
 
 # Signals, duration and a closed stdout end the tool cleanly.
 exit_tests() {
 	local d=$WORK/exit rc i
-	mkdir -p "$d"
-	if wanted sigterm; then
-		if start_tool "$d/term"; then
-			kill -TERM "$TOOL_PID"
-			wait "$TOOL_PID"
-			rc=$?
-			TOOL_PID=
-			if [ $rc -eq 0 ] && grep -q "events, 0 lost" "$d/term.err"; then
-				pass "sigterm: exit 0 with a summary"
-			else
-				fail "sigterm: exit $rc, $(tail -1 "$d/term.err")"
-			fi
+	mkdir -p "$d/term"
+	if wanted sigterm && started sigterm "$d/term"; then
+		kill -TERM "$TOOL_PID"
+		wait "$TOOL_PID"
+		rc=$?
+		TOOL_PID=
+		if [ $rc -eq 0 ] && grep -q "events, 0 lost" "$d/term/out.err"; then
+			pass "sigterm: exit 0 with a summary"
 		else
-			stop_tool
-			cannot_run "sigterm: the tool did not start"
+			fail "sigterm: exit $rc, $(tail -1 "$d/term/out.err")"
 		fi
 	fi
 	if wanted duration; then
@@ -324,20 +265,15 @@ exit_tests() {
 lost_test() {
 	local name=lost-events d=$WORK/lost-events rc sum n bad=""
 	wanted "$name" || return 0
-	mkdir -p "$d"
-	start_tool "$d/out" -j -b 1 || { stop_tool; cannot_run "$name: no start"; return; }
-	kill -STOP "$TOOL_PID"
-	run_cases "$d" burst
-	kill -CONT "$TOOL_PID"
-	stop_tool
-	rc=$?
+	PAUSED=1 traced "$name" "$d" "-j -b 1" burst || return 0
+	rc=$TOOL_RC
 	sum=$(jq -s 'map(select(.type == "lost" and .reason != "process_record") | .count) | add // 0' "$d/out")
 	n=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/out.err")
 	[ "$rc" -eq 0 ] || bad="tool exited $rc"
 	[ -n "$bad" ] || "$CHECK" --validate "$d/out" 2>/dev/null || bad="invalid JSON"
 	[ -n "$bad" ] || [ "${sum:-0}" -gt 0 ] || bad="no lost line in the stream"
 	[ -n "$bad" ] || [ "$sum" = "$n" ] || bad="stream says $sum lost, summary says '$n'"
-	if [ -z "$bad" ]; then pass "$name: $sum lost, reported in the stream and at exit"; else fail "$name: $bad"; fi
+	verdict "$name" "$bad" "$sum lost, reported in the stream and at exit"
 }
 
 # Errors from the binary itself: one line on stderr, non-zero exit.

@@ -7,6 +7,10 @@
 #include <stdbool.h>
 #include "../iouringsnoop.h"
 
+#ifndef IORING_OP_WRITEV_FIXED
+#define IORING_OP_WRITEV_FIXED	61
+#endif
+
 struct who {
 	int pid;
 	int tid;
@@ -41,6 +45,67 @@ int open_file(const char *name, char *path, size_t n, int flags);
 bool opcode_supported(struct io_uring *ring, int op);
 int run_one(struct io_uring *ring, struct io_uring_sqe *sqe,
 	    unsigned long long user_data);
+
+/*
+ * What most cases start with: a comm, who they are then, a ring, and
+ * (if the case names one) a file in the case's directory.
+ */
+struct wcase {
+	struct io_uring ring;
+	struct who w;
+	char path[4096];
+	int fd;
+};
+
+void case_begin(struct wcase *c, const char *comm, const char *file,
+		int oflags, unsigned int ring_flags);
+void case_end(struct wcase *c);
+
+/* One request and the events it must give (expect_* print the truth). */
+struct expect {
+	int op;
+	unsigned long long user_data;
+	const char *path;	/* expected path text; NULL for no file */
+	int stat_fd;		/* an fd on the file, for device and inode */
+	long long pos;
+	unsigned long long len;
+	int res;
+	const char *context;	/* of the write / the issue */
+	bool sq_thread;
+	int sq_tid;
+};
+
+void expect_write(const struct who *w, const struct expect *e);
+void expect_issue(const struct who *w, const struct expect *e);
+void expect_count(const char *type, unsigned long long user_data,
+		  const char *context, int n);
+void one_write(struct io_uring *ring, const struct who *w, struct expect *e,
+	       int sqe_fd, unsigned int sqe_flags, const void *data,
+	       unsigned int sqe_len);
+void simple_write(struct io_uring *ring, const struct who *w,
+		  const char *path, int fd, int n, long long pos,
+		  unsigned int len);
+
+/* cases in workload_writes.c */
+void case_plain(void);
+void case_writev(void);
+void case_fixed(void);
+void case_registered(void);
+void case_async(void);
+void case_sqpoll(void);
+void case_failing(void);
+void case_readfsync(void);
+void case_linked(void);
+void case_burst(void);
+void case_threads(void);
+void case_diehard(void);
+
+/* cases in workload_files.c */
+void case_deep(void);
+void case_tmpfs(void);
+void case_hostile(void);
+void case_special(void);
+void case_prefix(void);
 
 /* cases in workload_context.c */
 void case_named(void);

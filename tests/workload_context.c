@@ -264,19 +264,27 @@ static bool json_argv(char *out, size_t n, char **argv)
 	return cut;
 }
 
-static void run_child(char **argv)
+/* A child that runs argv, through fork and exec; its pid. */
+static pid_t spawn(char **argv)
 {
-	int status;
-	pid_t pid;
+	pid_t pid = fork();
 
-	fflush(stdout);
-	pid = fork();
 	if (pid < 0)
 		die("fork", errno);
 	if (!pid) {
 		execv(argv[0], argv);
 		die("execv", errno);
 	}
+	return pid;
+}
+
+static void run_child(char **argv)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = spawn(argv);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		die("execd child", ECHILD);
@@ -315,7 +323,6 @@ void case_storm(void)
 	static char pad[60][101];
 	char exe[PATH_MAX], idx[16], *argv[64 + 4];
 	int i, j, status, bad = 0;
-	pid_t pid;
 
 	set_comm("wl-storm");
 	exe_of(getpid(), exe, sizeof(exe));
@@ -331,13 +338,7 @@ void case_storm(void)
 	for (i = 0; i < n; i++) {
 		snprintf(idx, sizeof(idx), "%d", i);
 		argv[1] = k > 0 && i % k == 0 ? "execd" : "quiet";
-		pid = fork();
-		if (pid < 0)
-			die("fork", errno);
-		if (!pid) {
-			execv(argv[0], argv);
-			die("execv", errno);
-		}
+		spawn(argv);
 	}
 	for (j = 0; j < n; j++)
 		if (wait(&status) < 0 || !WIFEXITED(status) ||

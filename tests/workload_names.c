@@ -105,28 +105,25 @@ static void must(int ret, const char *what)
 		die(what, errno);
 }
 
-/* The file itself is renamed: the next write has the new name. */
-static void renamed_file(void)
+/*
+ * A file made at FILE (its directories first), written, then FROM
+ * renamed to TO (or, with TO NULL, FROM unlinked), and written again:
+ * the second write must carry the name the file has then.
+ */
+static void changed(const char *file, const char *from, const char *to)
 {
+	char dirs[4096];
 	int fd;
 
-	mkdirs("names/rf");
-	fd = create("names/rf/before");
+	snprintf(dirs, sizeof(dirs), "%s", file);
+	*strrchr(dirs, '/') = 0;
+	mkdirs(dirs);
+	fd = create(file);
 	write_now(fd);
-	must(rename(at("names/rf/before"), at("names/rf/after")), "rename");
-	write_now(fd);
-	close(fd);
-}
-
-/* A directory above it is renamed: the file's own dentry is untouched. */
-static void renamed_dir(void)
-{
-	int fd;
-
-	mkdirs("names/rd/up/down");
-	fd = create("names/rd/up/down/f");
-	write_now(fd);
-	must(rename(at("names/rd/up"), at("names/rd/moved")), "rename dir");
+	if (to)
+		must(rename(at(from), at(to)), "rename");
+	else
+		must(unlink(at(from)), "unlink");
 	write_now(fd);
 	close(fd);
 }
@@ -166,19 +163,6 @@ static void unmounted(void)
 	close(fd);
 }
 
-/* Unlinked while open: the same name, marked deleted. */
-static void unlinked(void)
-{
-	int fd;
-
-	mkdirs("names/ul");
-	fd = create("names/ul/gone");
-	write_now(fd);
-	must(unlink(at("names/ul/gone")), "unlink");
-	write_now(fd);
-	close(fd);
-}
-
 /* One file seen through two mounts: each fd keeps its own name. */
 static void bind_mounted(void)
 {
@@ -207,11 +191,14 @@ void case_names(void)
 	set_comm("wl-names");
 	self(&me);
 	ring_init(&ring, 8, 0);
-	renamed_file();
-	renamed_dir();
+	/* the file itself is renamed: the next write has the new name */
+	changed("names/rf/before", "names/rf/before", "names/rf/after");
+	/* a directory above it is renamed: its own dentry is untouched */
+	changed("names/rd/up/down/f", "names/rd/up", "names/rd/moved");
 	mounted_over();
 	unmounted();
-	unlinked();
+	/* unlinked while open: the same name, marked deleted */
+	changed("names/ul/gone", "names/ul/gone", NULL);
 	bind_mounted();
 	io_uring_queue_exit(&ring);
 }
