@@ -209,13 +209,16 @@ static const struct {
 	{ "a b", 3, ESC_PATH, "a b", "space kept in the last column" },
 	{ "a b", 3, ESC_FIELD, "a\\x20b", "space escaped in comm" },
 	{ "a\nb", 3, ESC_PATH, "a\\x0ab", "newline" },
-	{ "a\nb", 3, ESC_JSON, "a\\\\x0ab", "newline in JSON" },
+	{ "a\nb", 3, ESC_JSON, "a\\nb", "newline in JSON" },
+	{ "a\x01\tb", 4, ESC_JSON, "a\\u0001\\tb", "controls in JSON" },
 	{ "a\\b", 3, ESC_PATH, "a\\\\b", "backslash doubled" },
-	{ "a\\b", 3, ESC_JSON, "a\\\\\\\\b", "backslash in JSON" },
+	{ "a\\b", 3, ESC_JSON, "a\\\\b", "backslash in JSON" },
+	{ "a\\x41", 5, ESC_JSON, "a\\\\x41", "backslash-x in JSON" },
 	{ "q\"q", 3, ESC_PATH, "q\"q", "quote in columns" },
 	{ "q\"q", 3, ESC_JSON, "q\\\"q", "quote in JSON" },
 	{ "\x1b[2J", 4, ESC_PATH, "\\x1b[2J", "terminal escape" },
-	{ "\xff\xfe", 2, ESC_JSON, "\\\\xff\\\\xfe", "invalid UTF-8 in JSON" },
+	{ "\xff\xfe", 2, ESC_JSON, "\\ufffd\\ufffd", "invalid UTF-8 in JSON" },
+	{ "\xc2\x9b\x7f", 3, ESC_JSON, "\\u009b\\u007f", "C1 and DEL in JSON" },
 	{ "\xc3\xa9t\xc3\xa9", 5, ESC_JSON, "\xc3\xa9t\xc3\xa9",
 	  "valid UTF-8 kept" },
 	{ "\xc0\xaf", 2, ESC_PATH, "\\xc0\\xaf", "overlong UTF-8" },
@@ -223,8 +226,8 @@ static const struct {
 	{ "\xe2\x80\xae", 3, ESC_PATH, "\\xe2\\x80\\xae",
 	  "bidi override U+202E" },
 	{ "\xc2\x9b", 2, ESC_PATH, "\\xc2\\x9b", "C1 control U+009B" },
-	{ "\xe2\x80\xa8", 3, ESC_JSON, "\\\\xe2\\\\x80\\\\xa8",
-	  "line separator U+2028" },
+	{ "\xe2\x80\xa8", 3, ESC_JSON, "\\u2028", "line separator U+2028" },
+	{ "\xe2\x81\xa6", 3, ESC_JSON, "\\u2066", "bidi isolate in JSON" },
 	{ "\x7f", 1, ESC_PATH, "\\x7f", "DEL" },
 	{ "a\0b", 3, ESC_PATH, "a\\x00b", "NUL inside a record" },
 	{ "\xf0\x9f\x98", 3, ESC_PATH, "\\xf0\\x9f\\x98",
@@ -308,10 +311,11 @@ static void test_output(const char *jsonl)
 	      "JSON: one line per event");
 	check(strstr(buf, "\"user_data\":18446744073709551615,") != NULL,
 	      "JSON: u64 user_data printed exactly");
-	check(strstr(buf, "\"path\":\"/tmp/\\\\x0a\\\"x\\\\\\\\\\\\xff\"") != NULL,
-	      "JSON: hostile path escaped");
-	check(strstr(buf, "\"comm\":\"c\\\"o\\\\x0am m\"") != NULL,
-	      "JSON: hostile comm escaped");
+	check(strstr(buf, "\"path\":\"/tmp/\\n\\\"x\\\\\\ufffd\","
+			  "\"path_hex\":\"2f746d702f0a22785cff\"") != NULL,
+	      "JSON: hostile path escaped, exact bytes in path_hex");
+	check(strstr(buf, "\"comm\":\"c\\\"o\\nm m\",\"uid\"") != NULL,
+	      "JSON: hostile comm escaped, no comm_hex for UTF-8");
 	check(strstr(buf, "\"device\":2049,") && strstr(buf, "\"pos\":-1,") &&
 	      strstr(buf, "\"res\":-9,") && strstr(buf, "\"buf\":\"0x7fff0000\""),
 	      "JSON: device as st_dev, signed pos/res, hex buf");
