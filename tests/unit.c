@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "escape.h"
 #include "event.h"
 #include "iouringsnoop.h"
@@ -18,6 +20,7 @@
 #include "output.h"
 #include "procs.h"
 #include "renames.h"
+#include "sink.h"
 
 static int passed, failed;
 
@@ -581,6 +584,71 @@ static void test_rename_decode(void)
 	      "no increment after the lock gives nothing");
 }
 
+/* The whole of a small file, or "" when it cannot be read. */
+static const char *slurp(const char *path)
+{
+	static char buf[256];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * --output: only whole lines reach the file, however stdio cuts its
+ * buffer; SIGHUP's reopen starts a new file after a rename; a file
+ * removed underneath is made anew; the mode of a new file is 0640.
+ */
+static void test_sink(void)
+{
+	char dir[] = "/tmp/iouringsnoop-unit.XXXXXX", path[64], old[80];
+	struct sink *s;
+	struct stat st;
+	mode_t mask = umask(022);
+	FILE *f;
+
+	if (!mkdtemp(dir)) {
+		check(0, "sink: no temporary directory");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/ev", dir);
+	snprintf(old, sizeof(old), "%s/ev.1", dir);
+	f = sink_open(path, &s);
+	check(f && !stat(path, &st) && (st.st_mode & 0777) == 0640,
+	      "sink: a new file has mode 0640");
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IONBF, 0);	/* every fwrite reaches the sink */
+	fputs("{\"a\":", f);
+	check(!strcmp(slurp(path), ""), "sink: half a line is held back");
+	fputs("1}\n{\"b\"", f);
+	check(!strcmp(slurp(path), "{\"a\":1}\n"),
+	      "sink: a line is written when it is whole, not before");
+	fputs(":2}\n", f);
+	rename(path, old);
+	sink_reopen(s);
+	fputs("{\"c\":3}\n", f);
+	check(!strcmp(slurp(old), "{\"a\":1}\n{\"b\":2}\n") &&
+	      !strcmp(slurp(path), "{\"c\":3}\n"),
+	      "sink: after a rename and a reopen, lines go to the new file");
+	unlink(path);
+	fputs("{\"d\":4}\n", f);
+	check(!strcmp(slurp(path), "{\"d\":4}\n"),
+	      "sink: a file removed underneath is made anew");
+	check(sink_failed(s) == 0 && sink_take_failed(s) == 0,
+	      "sink: nothing counted as failed");
+	fclose(f);
+	unlink(path);
+	unlink(old);
+	rmdir(dir);
+	umask(mask);
+}
+
 int main(int argc, char **argv)
 {
 	test_opcodes();
@@ -590,6 +658,7 @@ int main(int argc, char **argv)
 	test_output(argc > 1 ? argv[1] : "/dev/null");
 	test_procs();
 	test_rename_decode();
+	test_sink();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
