@@ -10,7 +10,8 @@
  *
  *   perf buffer (src/perfbuf.c) -> handle_event() -> event_decode()
  *   (src/event.c) -> its process, as it was then (src/procfeed.c over
- *   src/procs.c) -> output_event() (src/output.c) -> stdout
+ *   src/procs.c) -> output_event() (src/output.c) -> stdout, or the
+ *   --output file (src/sink.c)
  */
 #include <errno.h>
 #include <poll.h>
@@ -32,15 +33,18 @@
 #include "output.h"
 #include "perfbuf.h"
 #include "procfeed.h"
+#include "sink.h"
 #include "trace_helpers.h"
 
-static volatile sig_atomic_t exiting;
+static volatile sig_atomic_t exiting, reopen;
 static struct env env;
 static struct output_opts oo;
 static unsigned long long n_events, n_lost, n_skipped, n_malformed;
 
 static struct perfbuf events;
 static struct procfeed *procfeed;
+static FILE *out;
+static struct sink *sink;	/* --output */
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -53,8 +57,10 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 
 static void sig_handler(int sig)
 {
-	(void)sig;
-	exiting = 1;
+	if (sig == SIGHUP)
+		reopen = 1;
+	else
+		exiting = 1;
 }
 
 /* One event: decoded, matched with its process, printed. */
@@ -70,7 +76,7 @@ static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 		return;
 	}
 	pv = procfeed ? procfeed_lookup(procfeed, &e) : NULL;
-	if (output_event(stdout, &oo, &e, pv))
+	if (output_event(out, &oo, &e, pv))
 		n_malformed++;
 	else
 		n_events++;
@@ -203,10 +209,28 @@ static int preflight(void)
 	return 0;
 }
 
-/* False when stdout has gone away (a closed pipe): stop quietly. */
+/*
+ * False when stdout has gone away (a closed pipe): stop quietly. An
+ * --output file never stops the tool: what it could not take is counted,
+ * and said in a lost line once it takes lines again. SIGHUP reopens it.
+ */
 static bool flush_output(void)
 {
-	return fflush(stdout) == 0 && !ferror(stdout);
+	unsigned long long failed;
+
+	if (!sink)
+		return fflush(stdout) == 0 && !ferror(stdout);
+	fflush(out);
+	if (reopen) {
+		reopen = 0;
+		sink_reopen(sink);
+	}
+	failed = sink_take_failed(sink);
+	if (failed) {
+		output_lost(out, stderr, &oo, -1, failed, "output_error");
+		fflush(out);
+	}
+	return true;
 }
 
 /*
@@ -253,7 +277,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 		end = monotonic_ns() + env.duration * 1000000000ULL;
 	/* as libbpf-tools do: the banner, then the column header */
 	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
-	output_header(stdout, &oo);
+	output_header(out, &oo);
 	if (!flush_output())
 		goto out;
 	while (!exiting) {
@@ -265,7 +289,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 			goto out;
 		}
 		err = 0;
-		n_lost = losses_report(losses, stdout, stderr, &oo);
+		n_lost = losses_report(losses, out, stderr, &oo);
 		n_skipped = losses_skipped(losses);
 		if (!flush_output())
 			goto out;
@@ -274,7 +298,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 	}
 	/* drain what is already in the buffers before leaving */
 	read_buffers(0);
-	n_lost = losses_report(losses, stdout, stderr, &oo);
+	n_lost = losses_report(losses, out, stderr, &oo);
 	n_skipped = losses_skipped(losses);
 	flush_output();
 out:
@@ -311,8 +335,18 @@ int main(int argc, char **argv)
 	 * same for 64 KiB or more); a terminal, whole lines. Everything is
 	 * flushed at every wake-up, at least every 0.1 s.
 	 */
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	out = stdout;
+	if (env.output) {
+		out = sink_open(env.output, &sink);
+		if (!out) {
+			fprintf(stderr, "iouringsnoop: cannot open %s for "
+				"--output: %s\n", env.output, strerror(errno));
+			return 1;
+		}
+		signal(SIGHUP, sig_handler);
+	}
+	if (!isatty(fileno(out)))
+		setvbuf(out, NULL, _IOFBF, 1 << 20);
 	oo.json = env.json;
 	oo.timestamp = env.timestamp;
 	oo.extended = env.extended;
@@ -332,6 +366,16 @@ int main(int argc, char **argv)
 			n_skipped);
 	if (n_malformed)
 		fprintf(stderr, ", %llu malformed records", n_malformed);
+	if (sink) {
+		unsigned long long failed;
+
+		fflush(out);
+		failed = sink_failed(sink);
+		fclose(out);
+		if (failed)
+			fprintf(stderr, ", %llu lines not written to %s",
+				failed, env.output);
+	}
 	fputc('\n', stderr);
 	return err;
 }

@@ -2,7 +2,9 @@
 /*
  * The escaper, security-critical: every byte of a name comes from the
  * traced programs. Bytes that could end a line, split a column, close a
- * JSON string or steer a terminal become \xNN; see escape.h.
+ * JSON string or steer a terminal are escaped: \xHH in columns, JSON's
+ * own escapes in JSON, so that a JSON string decodes to the exact name
+ * whenever it is valid UTF-8; see escape.h.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,15 +63,96 @@ static bool deceptive(uint32_t c)
 	       c == 0x2028 || c == 0x2029 || c == 0x061c;
 }
 
+bool utf8_valid(const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8_seq(s + i, len - i, &cp);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * One byte or code point in JSON: the short forms JSON readers know best
+ * for newline and tab, \uXXXX for the rest, so a raw line stays safe on
+ * a terminal and decodes to the code point itself.
+ */
+static int json_escape(char *tmp, uint32_t c)
+{
+	if (c == '\n')
+		return snprintf(tmp, 16, "\\n");
+	if (c == '\t')
+		return snprintf(tmp, 16, "\\t");
+	if (c == '"' || c == '\\')
+		return snprintf(tmp, 16, "\\%c", (char)c);
+	return snprintf(tmp, 16, "\\u%04x", (unsigned int)c);
+}
+
+/* The same in columns: each byte as \xHH. */
+static int column_escape(char *tmp, const unsigned char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k;
+	int t = 0;
+
+	for (k = 0; k < n; k++) {
+		tmp[t++] = '\\';
+		tmp[t++] = 'x';
+		tmp[t++] = hex[s[k] >> 4];
+		tmp[t++] = hex[s[k] & 15];
+	}
+	return t;
+}
+
+/*
+ * How many bytes at s are taken as one unit, and their escape in tmp
+ * (t > 0), or none (t == 0: copy them as they are).
+ */
+static size_t escape_one(const unsigned char *s, size_t len,
+			 enum escape_mode mode, char *tmp, int *t)
+{
+	bool json = mode == ESC_JSON;
+	uint32_t cp = s[0];
+	size_t n = 1;
+
+	*t = 0;
+	if (s[0] >= 0x80) {
+		n = utf8_seq(s, len, &cp);
+		if (!n) {
+			/* not UTF-8: the companion *_hex key has the byte */
+			n = 1;
+			*t = json ? json_escape(tmp, 0xfffd) :
+				    column_escape(tmp, s, 1);
+		} else if (deceptive(cp)) {
+			*t = json ? json_escape(tmp, cp) :
+				    column_escape(tmp, s, n);
+		}
+	} else if (s[0] == '\\' || (json && s[0] == '"')) {
+		*t = json ? json_escape(tmp, s[0]) :
+			    snprintf(tmp, 16, "\\\\");
+	} else if (s[0] < 0x20 || s[0] == 0x7f ||
+		   (s[0] == ' ' && mode == ESC_FIELD)) {
+		*t = json ? json_escape(tmp, s[0]) : column_escape(tmp, s, 1);
+	}
+	return n;
+}
+
 size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
 		   enum escape_mode mode)
 {
 	const unsigned char *s = (const unsigned char *)src;
-	const char *bs = mode == ESC_JSON ? "\\\\" : "\\";
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i = 0, n, k;
+	size_t o = 0, i = 0, n;
 	char tmp[16];
-	uint32_t cp;
 	int t;
 
 	if (!cap)
@@ -80,40 +163,11 @@ size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
 		return len;
 	}
 	while (i < len) {
-		t = 0;
-		n = 1;
-		if (s[i] == '\\') {
-			t = snprintf(tmp, sizeof(tmp), "%s%s", bs, bs);
-		} else if (s[i] < 0x20 || s[i] == 0x7f ||
-			   (s[i] == ' ' && mode == ESC_FIELD)) {
-			t = snprintf(tmp, sizeof(tmp), "%sx%c%c", bs,
-				     hex[s[i] >> 4], hex[s[i] & 15]);
-		} else if (s[i] == '"' && mode == ESC_JSON) {
-			t = snprintf(tmp, sizeof(tmp), "\\\"");
-		} else if (s[i] < 0x80) {
-			tmp[t++] = s[i];
-		} else {
-			n = utf8_seq(s + i, len - i, &cp);
-			if (n && !deceptive(cp)) {
-				if (o + n >= cap)
-					break;
-				memcpy(dst + o, s + i, n);
-				o += n;
-				i += n;
-				continue;
-			}
-			if (!n)
-				n = 1;
-			for (k = 0; k < n; k++)
-				t += snprintf(tmp + t, sizeof(tmp) - t,
-					      "%sx%c%c", bs,
-					      hex[s[i + k] >> 4],
-					      hex[s[i + k] & 15]);
-		}
-		if (o + t >= cap)
+		n = escape_one(s + i, len - i, mode, tmp, &t);
+		if (o + (t ? (size_t)t : n) >= cap)
 			break;
-		memcpy(dst + o, tmp, t);
-		o += t;
+		memcpy(dst + o, t ? tmp : (const char *)s + i, t ? (size_t)t : n);
+		o += t ? (size_t)t : n;
 		i += n;
 	}
 	dst[o] = '\0';

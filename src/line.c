@@ -86,3 +86,17 @@ void put_bool(struct line *l, bool v)
 	else
 		KEY(l, "false");
 }
+
+void put_hex_bytes(struct line *l, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	char pair[2];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		pair[0] = hex[p[i] >> 4];
+		pair[1] = hex[p[i] & 15];
+		put(l, pair, 2);
+	}
+}

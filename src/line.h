@@ -14,11 +14,13 @@
 #include "procs.h"
 
 /*
- * Worst case: every byte of path, path2, exe, cmdline and ancestors
- * becomes "\\xNN" (5 bytes) in JSON; ancestors' separators add a few.
+ * Worst case: every byte of comm, path, path2, exe, cmdline and the
+ * ancestors becomes "\\u00XX" (6 bytes) in JSON and 2 more in its *_hex
+ * key; one-byte items of the arrays add quotes and commas. 12 bytes per
+ * byte of input is more than any of these needs.
  */
-#define LINE_MAX_LEN	((2 * PATH_BUF + PATH_BUF + ARGS_MAX) * 5 + \
-			 MAX_ANCESTORS * PATH_BUF * 5 + 4096)
+#define LINE_MAX_LEN	((2 * PATH_BUF + PATH_BUF + ARGS_MAX + \
+			  MAX_ANCESTORS * PATH_BUF) * 12 + 4096)
 
 struct line {
 	char buf[LINE_MAX_LEN];
@@ -53,6 +55,8 @@ void put_u64(struct line *l, unsigned long long v);
 void put_s64(struct line *l, long long v);
 /* 0x and lowercase hex digits */
 void put_hex(struct line *l, unsigned long long v);
+/* n bytes as lowercase hex, two digits each: a *_hex key's value */
+void put_hex_bytes(struct line *l, const char *s, size_t n);
 /* Exactly n decimal digits, zero-padded. */
 void put_digits(struct line *l, unsigned long long v, int n);
 /* JSON true or false */

@@ -30,7 +30,7 @@ static const char doc[] =
 "USAGE: iouringsnoop [-j] [-T] [-E] [-p PID] [-t TID] [-c COMM] [-o OPS]\n"
 "                    [-P PREFIX] [--cgroup PATH] [-x]\n"
 "                    [-e issue,write,create] [-d SECONDS] [-b PAGES]\n"
-"                    [-B BACKEND] [-v]\n"
+"                    [-B BACKEND] [--output FILE] [-v]\n"
 "\n"
 "Filters run in the kernel. Different filters must all match; a filter\n"
 "given several times matches any of its values.\n"
@@ -46,11 +46,13 @@ static const char doc[] =
 "    iouringsnoop -E              # columns with ppid, exe, cmdline...\n"
 "    iouringsnoop --cgroup /sys/fs/cgroup/system.slice  # one cgroup\n"
 "    iouringsnoop -e create       # only new rings\n"
-"    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n";
+"    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n"
+"    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n";
 
 enum {
 	OPT_USAGE = 0x100,
 	OPT_CGROUP,
+	OPT_OUTPUT,
 };
 
 static const struct argp_option opts[] = {
@@ -70,6 +72,9 @@ static const struct argp_option opts[] = {
 	  "Only these event kinds: issue, write, create (comma-separated; "
 	  "default issue,write)", 0 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines instead of columns", 0 },
+	{ "output", OPT_OUTPUT, "FILE", 0,
+	  "Append to FILE (mode 0640 when created) instead of stdout; "
+	  "SIGHUP reopens it, for log rotation", 0 },
 	{ "extended", 'E', NULL, 0,
 	  "Columns: add PPID, CGROUP, EXE, ANCESTORS and CMDLINE (JSON "
 	  "always has them)", 0 },
@@ -370,6 +375,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return add_list(env, arg, 'e', "event kind",
 				"use issue, write, create, or several with "
 				"commas", add_kind);
+	case OPT_OUTPUT:
+		if (!arg[0])
+			return fail("empty FILE for --output");
+		env->output = arg;
+		return 0;
 	case 'd':
 		return set_duration(env, arg);
 	case 'b':

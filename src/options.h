@@ -47,6 +47,7 @@ struct env {
 	long duration;		/* seconds; 0 runs until a signal */
 	unsigned int pages;	/* perf buffer pages per CPU; 0: automatic */
 	enum backend backend;
+	const char *output;	/* --output FILE, or NULL for stdout */
 };
 
 /* Where option errors go; tests point it at a memory stream. */

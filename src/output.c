@@ -13,104 +13,164 @@
 #include "output.h"
 #include "procs.h"
 
-/*
- * The file's name as /proc/PID/fd would show it, escaped. Synthesized
- * names come from the kernel, paths from the record; a path the BPF side
- * had to cut at the root end is shown as ".../rest".
- */
-static void put_path(struct line *l, const struct event *e,
-		     enum escape_mode mode)
+/* len bytes of a name, escaped for mode, straight into the line. */
+static void put_escaped(struct line *l, const char *s, size_t len,
+			enum escape_mode mode)
 {
-	static char esc[PATH_BUF * 5 + 1];
+	l->len += escape_name(l->buf + l->len, sizeof(l->buf) - l->len, s,
+			      len, mode);
+}
 
-	switch (e->file_kind) {
+/*
+ * The file's name as /proc/PID/fd would show it, before escaping, in
+ * buf: synthesized names come from the kernel, paths from the record; a
+ * path the BPF side had to cut at the root end is shown as ".../rest",
+ * one cut at the leaf as "rest...". second: path2 of a two-name at-op.
+ */
+static size_t path_text(const struct event *e, bool second, char *buf,
+			size_t cap)
+{
+	unsigned int flags = second ? e->path2_flags : e->path_flags;
+	const char *name = second ? e->path + e->path_len : e->path;
+	size_t len = second ? e->path2_len : e->path_len;
+	unsigned int kind = second ? FILE_PATH : e->file_kind;
+	const char *pre = "";
+
+	switch (kind) {
 	case FILE_SOCKET:
-		putf(l, "socket:[%llu]", (unsigned long long)e->ino);
-		return;
+		return snprintf(buf, cap, "socket:[%llu]",
+				(unsigned long long)e->ino);
 	case FILE_PIPE:
-		putf(l, "pipe:[%llu]", (unsigned long long)e->ino);
-		return;
+		return snprintf(buf, cap, "pipe:[%llu]",
+				(unsigned long long)e->ino);
 	case FILE_ANON:
-		puts_(l, "anon_inode:");
+		pre = "anon_inode:";
 		break;
 	case FILE_PATH:
-		if (e->path_flags & PATH_F_TRUNCATED)
-			puts_(l, "...");
+		if (flags & PATH_F_TRUNCATED)
+			pre = "...";
 		break;
 	case FILE_NONE:
-		return;
+		return 0;
 	default:
 		break;
 	}
-	escape_name(esc, sizeof(esc), e->path, e->path_len, mode);
-	puts_(l, esc);
-	if (e->path_flags & PATH_F_TAIL_CUT)
-		puts_(l, "...");
+	return snprintf(buf, cap, "%s%.*s%s", pre, (int)len, name,
+			flags & PATH_F_TAIL_CUT ? "..." : "");
 }
 
-/* The second name of RENAMEAT, LINKAT and SYMLINKAT, after the first. */
-static void put_path2(struct line *l, const struct event *e,
-		      enum escape_mode mode)
+static void put_path(struct line *l, const struct event *e, bool second,
+		     enum escape_mode mode)
 {
-	static char esc[PATH_BUF * 5 + 1];
+	static char text[PATH_BUF + 32];
 
-	if (e->path2_flags & PATH_F_TRUNCATED)
-		puts_(l, "...");
-	escape_name(esc, sizeof(esc), e->path + e->path_len, e->path2_len,
-		    mode);
-	puts_(l, esc);
-	if (e->path2_flags & PATH_F_TAIL_CUT)
-		puts_(l, "...");
+	put_escaped(l, text, path_text(e, second, text, sizeof(text)), mode);
 }
 
 /*
- * An escaped name. In a list of ancestors "|" separates names, so a "|"
- * inside one is escaped too.
+ * The next item of a NUL-separated list, from *at: a NUL at the very end
+ * closes the last item, and a list cut short ends with a partial item.
  */
-static void put_name(struct line *l, const char *s, size_t len,
-		     enum escape_mode mode, bool bar)
+static bool next_item(const char *s, size_t len, size_t at, size_t *n)
 {
-	static char esc[ARGS_MAX * 5 + 1];
-	size_t n = escape_name(esc, sizeof(esc), s, len, mode), i, from = 0;
+	const char *end;
 
-	for (i = 0; bar && i < n; i++) {
-		if (esc[i] != '|')
+	if (at >= len)
+		return false;
+	end = memchr(s + at, '\0', len - at);
+	*n = end ? (size_t)(end - (s + at)) : len - at;
+	return true;
+}
+
+/*
+ * Columns: a name, or the items of a list with sep between them. In a
+ * list of ancestors "|" separates names, so a "|" inside one is escaped.
+ */
+static void column_name(struct line *l, const char *s, size_t len,
+			bool bar)
+{
+	size_t i, from = 0;
+
+	for (i = 0; bar && i < len; i++) {
+		if (s[i] != '|')
 			continue;
-		put(l, esc + from, i - from);
-		if (mode == ESC_JSON)
-			KEY(l, "\\\\x7c");
-		else
-			KEY(l, "\\x7c");
+		put_escaped(l, s + from, i - from, ESC_FIELD);
+		KEY(l, "\\x7c");
 		from = i + 1;
 	}
-	put(l, esc + from, n - from);
+	put_escaped(l, s + from, len - from, ESC_FIELD);
+}
+
+static void column_list(struct line *l, const char *s, size_t len,
+			const char *sep, bool bar)
+{
+	size_t at, n;
+
+	for (at = 0; next_item(s, len, at, &n); at += n + 1) {
+		if (at)
+			puts_(l, sep);
+		column_name(l, s + at, n, bar);
+	}
+}
+
+/* ,"key + suffix": */
+static void json_key(struct line *l, const char *key, const char *suffix)
+{
+	KEY(l, ",\"");
+	puts_(l, key);
+	puts_(l, suffix);
+	KEY(l, "\":");
 }
 
 /*
- * The items of a NUL-separated list, each between open and close, with
- * sep between them. A NUL at the very end closes the last item; a list
- * cut short ends with a partial item.
+ * A name as a JSON string, which decodes to its exact bytes when they
+ * are UTF-8; when they are not, key_hex gives them exactly.
  */
-static void put_list(struct line *l, const char *s, size_t len,
-		     enum escape_mode mode, const char *sep, const char *open,
-		     const char *close, bool bar)
+static void json_name(struct line *l, const char *key, const char *s,
+		      size_t len)
 {
-	size_t i, start = 0;
-	bool first = true;
+	json_key(l, key, "");
+	KEY(l, "\"");
+	put_escaped(l, s, len, ESC_JSON);
+	KEY(l, "\"");
+	if (utf8_valid(s, len))
+		return;
+	json_key(l, key, "_hex");
+	KEY(l, "\"");
+	put_hex_bytes(l, s, len);
+	KEY(l, "\"");
+}
 
-	for (i = 0; i <= len; i++) {
-		if (i < len && s[i])
-			continue;
-		if (i == len && start == len)
-			break;
-		if (!first)
-			puts_(l, sep);
-		first = false;
-		puts_(l, open);
-		put_name(l, s + start, i - start, mode, bar);
-		puts_(l, close);
-		start = i + 1;
+/* A list as an array of strings; key_hex likewise, as for a name. */
+static void json_list(struct line *l, const char *key, const char *s,
+		      size_t len)
+{
+	bool valid = true;
+	size_t at, n;
+
+	json_key(l, key, "");
+	KEY(l, "[");
+	for (at = 0; next_item(s, len, at, &n); at += n + 1) {
+		if (at)
+			KEY(l, ",");
+		KEY(l, "\"");
+		put_escaped(l, s + at, n, ESC_JSON);
+		KEY(l, "\"");
+		valid = valid && utf8_valid(s + at, n);
 	}
+	KEY(l, "]");
+	if (valid)
+		return;
+	json_key(l, key, "_hex");
+	KEY(l, "[");
+	for (at = 0; next_item(s, len, at, &n); at += n + 1) {
+		if (at)
+			KEY(l, ",");
+		KEY(l, "\"");
+		put_hex_bytes(l, s + at, n);
+		KEY(l, "\"");
+	}
+	KEY(l, "]");
 }
 
 /* ppid, cgroup and, in another PID namespace, the ids seen there. */
@@ -151,37 +211,24 @@ static void json_process(struct line *l, const struct proc_view *pv)
 
 static void render_process(struct line *l, const struct proc_view *pv)
 {
-	KEY(l, ",\"exe\":\"");
-	if (pv)
-		put_name(l, pv->exe, strlen(pv->exe), ESC_JSON, false);
-	KEY(l, "\",\"cmdline\":[");
-	if (pv)
-		put_list(l, pv->args, pv->args_len, ESC_JSON, ",", "\"",
-			 "\"", false);
-	KEY_BOOL(l, "],\"cmdline_truncated\":", pv && pv->args_cut);
-	KEY(l, ",\"ancestors\":\"");
-	if (pv)
-		put_list(l, pv->anc, pv->anc_len, ESC_JSON, "|", "", "",
-			 true);
-	KEY_BOOL(l, "\",\"ancestors_truncated\":", pv && pv->anc_cut);
+	json_name(l, "exe", pv ? pv->exe : "", pv ? strlen(pv->exe) : 0);
+	json_list(l, "cmdline", pv ? pv->args : "", pv ? pv->args_len : 0);
+	KEY_BOOL(l, ",\"cmdline_truncated\":", pv && pv->args_cut);
+	json_list(l, "ancestors", pv ? pv->anc : "", pv ? pv->anc_len : 0);
+	KEY_BOOL(l, ",\"ancestors_truncated\":", pv && pv->anc_cut);
 }
 
 static void json_head(struct line *l, const struct output_opts *o,
 		      const struct event *e, const char *type)
 {
-	char comm[TASK_COMM_LEN * 5 + 1];
-
-	escape_name(comm, sizeof(comm), e->comm,
-		    strnlen(e->comm, TASK_COMM_LEN), ESC_JSON);
 	KEY(l, "{\"type\":\"");
 	puts_(l, type);
 	KEY(l, "\",\"time\":\"");
 	put_rfc3339(l, o->mono_to_real, e->ts);
 	KEY_U64(l, "\",\"pid\":", e->pid);
 	KEY_U64(l, ",\"tid\":", e->tid);
-	KEY(l, ",\"comm\":\"");
-	puts_(l, comm);
-	KEY_U64(l, "\",\"uid\":", e->uid);
+	json_name(l, "comm", e->comm, strnlen(e->comm, TASK_COMM_LEN));
+	KEY_U64(l, ",\"uid\":", e->uid);
 	json_ids(l, e);
 }
 
@@ -209,6 +256,14 @@ static const char *file_type(const struct event *e)
 	return kind_name(e->file_kind);
 }
 
+static void json_path(struct line *l, const struct event *e, bool second)
+{
+	static char text[PATH_BUF + 32];
+
+	json_name(l, second ? "path2" : "path", text,
+		  path_text(e, second, text, sizeof(text)));
+}
+
 /* Written field by field with no printf: this runs once per event. */
 static void json_event(struct line *l, const struct output_opts *o,
 		       const struct event *e, const struct proc_view *pv)
@@ -230,9 +285,8 @@ static void json_event(struct line *l, const struct output_opts *o,
 	KEY_U64(l, ",\"sq_thread_id\":", e->sq_tid);
 	if (!write)
 		KEY_U64(l, ",\"attempt\":", e->attempt);
-	KEY(l, ",\"path\":\"");
-	put_path(l, e, ESC_JSON);
-	KEY(l, "\",\"file_type\":\"");
+	json_path(l, e, false);
+	KEY(l, ",\"file_type\":\"");
 	puts_(l, file_type(e));
 	KEY_BOOL(l, "\",\"path_truncated\":",
 		 e->path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
@@ -241,9 +295,8 @@ static void json_event(struct line *l, const struct output_opts *o,
 	if ((e->path_flags | e->path2_flags) & PATH_F_RACED)
 		KEY(l, ",\"path_raced\":true");
 	if (e->path2_len || e->path2_flags) {
-		KEY(l, ",\"path2\":\"");
-		put_path2(l, e, ESC_JSON);
-		KEY_BOOL(l, "\",\"path2_truncated\":",
+		json_path(l, e, true);
+		KEY_BOOL(l, ",\"path2_truncated\":",
 			 e->path2_flags &
 			 (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
 	}
@@ -293,18 +346,18 @@ static void column_process(struct line *l, const struct proc_view *pv)
 	}
 	puts_(l, " ");
 	if (pv->exe[0])
-		put_name(l, pv->exe, strlen(pv->exe), ESC_FIELD, false);
+		column_name(l, pv->exe, strlen(pv->exe), false);
 	else
 		puts_(l, "-");
 	puts_(l, " ");
 	if (pv->anc_cut)
 		puts_(l, "...|");
 	if (pv->anc_len)
-		put_list(l, pv->anc, pv->anc_len, ESC_FIELD, "|", "", "", true);
+		column_list(l, pv->anc, pv->anc_len, "|", true);
 	else
 		puts_(l, "-");
 	puts_(l, " ");
-	put_list(l, pv->args, pv->args_len, ESC_FIELD, " ", "", "", false);
+	column_list(l, pv->args, pv->args_len, " ", false);
 	if (pv->args_cut)
 		puts_(l, "...");
 }
@@ -338,7 +391,7 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 	if (e->file_kind == FILE_NONE)
 		puts_(l, "-");
 	else
-		put_path(l, e, mode);
+		put_path(l, e, false, mode);
 	/* as /proc/PID/fd shows it; JSON has path_deleted instead */
 	if (e->path_flags & PATH_F_DELETED)
 		puts_(l, o->extended ? "\\x20(deleted)" : " (deleted)");
@@ -346,7 +399,7 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		puts_(l, o->extended ? "\\x20(raced)" : " (raced)");
 	if (e->path2_len || e->path2_flags) {
 		puts_(l, o->extended ? "->" : " -> ");
-		put_path2(l, e, mode);
+		put_path(l, e, true, mode);
 	}
 	if (o->extended)
 		column_process(l, pv);

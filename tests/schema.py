@@ -31,21 +31,32 @@ def validator():
 
 
 def validate(paths):
-    _, v = validator()
+    """Each line against the definition its "type" names, for clear errors."""
+    schema, v = validator()
+    by_type = {}
+    for t in schema["$defs"]:
+        sub = dict(schema)
+        del sub["oneOf"]
+        sub["$ref"] = "#/$defs/" + t
+        by_type[t] = jsonschema.Draft202012Validator(sub)
     lines = bad = 0
     for path in paths:
         with open(path, encoding="utf-8", errors="strict") as f:
             for n, line in enumerate(f, 1):
                 lines += 1
                 try:
-                    errs = list(v.iter_errors(json.loads(line)))
-                except ValueError as e:
+                    o = json.loads(line)
+                    t = by_type.get(o.get("type"), v)
+                    errs = list(t.iter_errors(o)) or list(v.iter_errors(o))
+                except (ValueError, AttributeError) as e:
                     errs = [e]
                 if errs:
                     bad += 1
                     if bad <= 3:
-                        msg = getattr(errs[0], "message", str(errs[0]))
-                        print(f"{path}:{n}: {msg[:300]}")
+                        e = errs[0]
+                        where = "/".join(map(str, getattr(e, "path", [])))
+                        msg = getattr(e, "message", str(e))
+                        print(f"{path}:{n}: {where}: {msg[:200]}")
     print(f"{lines} lines, {bad} invalid")
     return 1 if bad or not lines else 0
 

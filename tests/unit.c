@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "escape.h"
 #include "event.h"
 #include "iouringsnoop.h"
@@ -18,6 +20,7 @@
 #include "output.h"
 #include "procs.h"
 #include "renames.h"
+#include "sink.h"
 
 static int passed, failed;
 
@@ -209,13 +212,16 @@ static const struct {
 	{ "a b", 3, ESC_PATH, "a b", "space kept in the last column" },
 	{ "a b", 3, ESC_FIELD, "a\\x20b", "space escaped in comm" },
 	{ "a\nb", 3, ESC_PATH, "a\\x0ab", "newline" },
-	{ "a\nb", 3, ESC_JSON, "a\\\\x0ab", "newline in JSON" },
+	{ "a\nb", 3, ESC_JSON, "a\\nb", "newline in JSON" },
+	{ "a\x01\tb", 4, ESC_JSON, "a\\u0001\\tb", "controls in JSON" },
 	{ "a\\b", 3, ESC_PATH, "a\\\\b", "backslash doubled" },
-	{ "a\\b", 3, ESC_JSON, "a\\\\\\\\b", "backslash in JSON" },
+	{ "a\\b", 3, ESC_JSON, "a\\\\b", "backslash in JSON" },
+	{ "a\\x41", 5, ESC_JSON, "a\\\\x41", "backslash-x in JSON" },
 	{ "q\"q", 3, ESC_PATH, "q\"q", "quote in columns" },
 	{ "q\"q", 3, ESC_JSON, "q\\\"q", "quote in JSON" },
 	{ "\x1b[2J", 4, ESC_PATH, "\\x1b[2J", "terminal escape" },
-	{ "\xff\xfe", 2, ESC_JSON, "\\\\xff\\\\xfe", "invalid UTF-8 in JSON" },
+	{ "\xff\xfe", 2, ESC_JSON, "\\ufffd\\ufffd", "invalid UTF-8 in JSON" },
+	{ "\xc2\x9b\x7f", 3, ESC_JSON, "\\u009b\\u007f", "C1 and DEL in JSON" },
 	{ "\xc3\xa9t\xc3\xa9", 5, ESC_JSON, "\xc3\xa9t\xc3\xa9",
 	  "valid UTF-8 kept" },
 	{ "\xc0\xaf", 2, ESC_PATH, "\\xc0\\xaf", "overlong UTF-8" },
@@ -223,8 +229,8 @@ static const struct {
 	{ "\xe2\x80\xae", 3, ESC_PATH, "\\xe2\\x80\\xae",
 	  "bidi override U+202E" },
 	{ "\xc2\x9b", 2, ESC_PATH, "\\xc2\\x9b", "C1 control U+009B" },
-	{ "\xe2\x80\xa8", 3, ESC_JSON, "\\\\xe2\\\\x80\\\\xa8",
-	  "line separator U+2028" },
+	{ "\xe2\x80\xa8", 3, ESC_JSON, "\\u2028", "line separator U+2028" },
+	{ "\xe2\x81\xa6", 3, ESC_JSON, "\\u2066", "bidi isolate in JSON" },
 	{ "\x7f", 1, ESC_PATH, "\\x7f", "DEL" },
 	{ "a\0b", 3, ESC_PATH, "a\\x00b", "NUL inside a record" },
 	{ "\xf0\x9f\x98", 3, ESC_PATH, "\\xf0\\x9f\\x98",
@@ -308,10 +314,11 @@ static void test_output(const char *jsonl)
 	      "JSON: one line per event");
 	check(strstr(buf, "\"user_data\":18446744073709551615,") != NULL,
 	      "JSON: u64 user_data printed exactly");
-	check(strstr(buf, "\"path\":\"/tmp/\\\\x0a\\\"x\\\\\\\\\\\\xff\"") != NULL,
-	      "JSON: hostile path escaped");
-	check(strstr(buf, "\"comm\":\"c\\\"o\\\\x0am m\"") != NULL,
-	      "JSON: hostile comm escaped");
+	check(strstr(buf, "\"path\":\"/tmp/\\n\\\"x\\\\\\ufffd\","
+			  "\"path_hex\":\"2f746d702f0a22785cff\"") != NULL,
+	      "JSON: hostile path escaped, exact bytes in path_hex");
+	check(strstr(buf, "\"comm\":\"c\\\"o\\nm m\",\"uid\"") != NULL,
+	      "JSON: hostile comm escaped, no comm_hex for UTF-8");
 	check(strstr(buf, "\"device\":2049,") && strstr(buf, "\"pos\":-1,") &&
 	      strstr(buf, "\"res\":-9,") && strstr(buf, "\"buf\":\"0x7fff0000\""),
 	      "JSON: device as st_dev, signed pos/res, hex buf");
@@ -577,6 +584,71 @@ static void test_rename_decode(void)
 	      "no increment after the lock gives nothing");
 }
 
+/* The whole of a small file, or "" when it cannot be read. */
+static const char *slurp(const char *path)
+{
+	static char buf[256];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * --output: only whole lines reach the file, however stdio cuts its
+ * buffer; SIGHUP's reopen starts a new file after a rename; a file
+ * removed underneath is made anew; the mode of a new file is 0640.
+ */
+static void test_sink(void)
+{
+	char dir[] = "/tmp/iouringsnoop-unit.XXXXXX", path[64], old[80];
+	struct sink *s;
+	struct stat st;
+	mode_t mask = umask(022);
+	FILE *f;
+
+	if (!mkdtemp(dir)) {
+		check(0, "sink: no temporary directory");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/ev", dir);
+	snprintf(old, sizeof(old), "%s/ev.1", dir);
+	f = sink_open(path, &s);
+	check(f && !stat(path, &st) && (st.st_mode & 0777) == 0640,
+	      "sink: a new file has mode 0640");
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IONBF, 0);	/* every fwrite reaches the sink */
+	fputs("{\"a\":", f);
+	check(!strcmp(slurp(path), ""), "sink: half a line is held back");
+	fputs("1}\n{\"b\"", f);
+	check(!strcmp(slurp(path), "{\"a\":1}\n"),
+	      "sink: a line is written when it is whole, not before");
+	fputs(":2}\n", f);
+	rename(path, old);
+	sink_reopen(s);
+	fputs("{\"c\":3}\n", f);
+	check(!strcmp(slurp(old), "{\"a\":1}\n{\"b\":2}\n") &&
+	      !strcmp(slurp(path), "{\"c\":3}\n"),
+	      "sink: after a rename and a reopen, lines go to the new file");
+	unlink(path);
+	fputs("{\"d\":4}\n", f);
+	check(!strcmp(slurp(path), "{\"d\":4}\n"),
+	      "sink: a file removed underneath is made anew");
+	check(sink_failed(s) == 0 && sink_take_failed(s) == 0,
+	      "sink: nothing counted as failed");
+	fclose(f);
+	unlink(path);
+	unlink(old);
+	rmdir(dir);
+	umask(mask);
+}
+
 int main(int argc, char **argv)
 {
 	test_opcodes();
@@ -586,6 +658,7 @@ int main(int argc, char **argv)
 	test_output(argc > 1 ? argv[1] : "/dev/null");
 	test_procs();
 	test_rename_decode();
+	test_sink();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
