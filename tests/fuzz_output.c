@@ -6,7 +6,9 @@
  * every input:
  *   - a record that event_decode() and output_event() accept prints
  *     exactly one line;
- *   - in JSON mode that line is one valid object with the documented keys;
+ *   - in JSON mode that line is one valid object with the documented keys,
+ *     and comm, exe and a whole path decode to the record's exact bytes,
+ *     or their *_hex keys give them;
  *   - no line holds a control byte but its final newline;
  *   - a rejected record prints nothing;
  *   - nothing crashes (ASan and UBSan watch the rest).
@@ -24,6 +26,47 @@
 
 #define CHECK(cond) do { if (!(cond)) { \
 	fprintf(stderr, "fuzz_output: %s failed\n", #cond); abort(); } } while (0)
+
+/* A name in JSON gives back its exact bytes: the string, or key_hex. */
+static void check_exact(const struct object *o, const char *key,
+			const char *raw, size_t len)
+{
+	const struct field *f = get(o, key), *h;
+	char hex_key[32];
+	unsigned int byte;
+	size_t i;
+
+	/* the tests' parser keeps C strings: a NUL would cut the value */
+	if (memchr(raw, 0, len))
+		return;
+	snprintf(hex_key, sizeof(hex_key), "%s_hex", key);
+	h = get(o, hex_key);
+	CHECK(f && f->is_str);
+	if (!h) {
+		CHECK(strlen(f->val) == len && !memcmp(f->val, raw, len));
+		return;
+	}
+	CHECK(h->is_str && strlen(h->val) == 2 * len);
+	for (i = 0; i < len; i++) {
+		CHECK(sscanf(h->val + 2 * i, "%2x", &byte) == 1);
+		CHECK(byte == (unsigned char)raw[i]);
+	}
+}
+
+static void check_names(const char *buf, const struct event *e,
+			const struct proc_view *pv)
+{
+	struct object o;
+	const char *err;
+
+	CHECK(parse_object(buf, &o, &err) == 0);
+	check_exact(&o, "comm", e->comm, strnlen(e->comm, TASK_COMM_LEN));
+	check_exact(&o, "exe", pv ? pv->exe : "", pv ? strlen(pv->exe) : 0);
+	if (e->type != EV_CREATE && e->file_kind == FILE_PATH &&
+	    !(e->path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT)))
+		check_exact(&o, "path", e->path, e->path_len);
+	free_object(&o);
+}
 
 static void check_line(const char *buf, size_t n, bool json)
 {
@@ -72,6 +115,7 @@ static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 {
 	static char exe[PATH_BUF];
 	static struct event e;
+	const struct proc_view *pvp = NULL;
 	struct proc_view pv;
 	struct output_opts o = {
 		.json = mode & 1,
@@ -89,15 +133,19 @@ static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 	CHECK(f);
 	pv.json = NULL;
 	r = event_decode(&e, data, size);
-	if (!r)
-		r = output_event(f, &o, &e,
-				 hostile_process(data, size, mode, &pv, exe));
+	if (!r) {
+		pvp = hostile_process(data, size, mode, &pv, exe);
+		r = output_event(f, &o, &e, pvp);
+	}
 	free(pv.json);
 	fclose(f);
-	if (r < 0)
+	if (r < 0) {
 		CHECK(n == 0);
-	else
+	} else {
 		check_line(buf, n, o.json);
+		if (o.json)
+			check_names(buf, &e, pvp);
+	}
 	free(buf);
 }
 

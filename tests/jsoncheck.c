@@ -15,6 +15,10 @@
  *   KEY   VALUE    every selected object must have KEY equal to VALUE
  *   ~KEY  V1 V2..  every selected object must have KEY equal to one of
  *                  the tab-separated values
+ *   ^KEY  HEX      KEY's decoded string is exactly these bytes (names
+ *                  with bytes a truth line cannot hold)
+ *   !KEY  -        every selected object must not have KEY
+ *   #NOTE TEXT     ignored: notes for other checks (columns)
  * String values are compared after JSON decoding; others as printed.
  */
 #include <stdbool.h>
@@ -139,12 +143,29 @@ static void show(const char *v)
 		fprintf(stderr, "'%.50s...%s' (%zu bytes)", v, v + n - 50, n);
 }
 
+/* Whether got is the bytes that want spells in hex. */
+static bool hex_is(const char *want, const char *got)
+{
+	unsigned int byte;
+	size_t i, n = strlen(got);
+
+	if (strlen(want) != 2 * n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (sscanf(want + 2 * i, "%2x", &byte) != 1 ||
+		    (unsigned char)got[i] != byte)
+			return false;
+	return true;
+}
+
 /* Whether a value is the expected one, or one of "~KEY" alternatives. */
 static bool value_ok(const char *key, const char *want, const char *got)
 {
 	size_t n = strlen(got);
 	const char *p = want, *end;
 
+	if (key[0] == '^')
+		return hex_is(want, got);
 	if (key[0] != '~')
 		return !strcmp(got, want);
 	for (;;) {
@@ -169,8 +190,9 @@ static int check(const struct record *r)
 		hits++;
 		for (j = 0; j < r->nchk; j++) {
 			f = get(&objs[i], r->chk_k[j] +
-				(r->chk_k[j][0] == '~'));
-			if (f && value_ok(r->chk_k[j], r->chk_v[j], f->val))
+				!!strchr("~^!", r->chk_k[j][0]));
+			if (r->chk_k[j][0] == '!' ? !f :
+			    f && value_ok(r->chk_k[j], r->chk_v[j], f->val))
 				continue;
 			fprintf(stderr, "FAIL [");
 			describe(r);
@@ -241,6 +263,8 @@ static int run_truth(const char *file)
 		} else if (!strcmp(line, "#count")) {
 			r.count = atoi(tab);
 			r.at_least = tab[0] && tab[strlen(tab) - 1] == '+';
+		} else if (line[0] == '#') {
+			continue;
 		} else if (r.nchk < 48) {
 			r.chk_k[r.nchk] = strdup(line);
 			r.chk_v[r.nchk++] = strdup(tab);

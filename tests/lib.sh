@@ -116,6 +116,9 @@ sane() {
 		echo "invalid JSON Lines: $(head -3 "$d/check.err")"
 	elif [ -s "$d/out" ] && ! jq -e . "$d/out" >/dev/null 2>&1; then
 		echo "jq rejects the output"
+	elif [ -n "${SCHEMA:-}" ] && [ -s "$d/out" ] &&
+	     ! tests/schema.py validate "$d/out" >"$d/schema.err" 2>&1; then
+		echo "not as the schema says: $(head -2 "$d/schema.err")"
 	elif ! grep -q "^[0-9]* events, 0 lost" "$d/out.err"; then
 		echo "events were lost: $(tail -1 "$d/out.err")"
 	fi

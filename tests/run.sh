@@ -34,6 +34,8 @@ esac
 . tests/lib.sh
 # shellcheck source=tests/faults.sh
 . tests/faults.sh
+# shellcheck source=tests/service.sh
+. tests/service.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -147,7 +149,7 @@ columns_test() {
 		bad="a line has fewer than 9 columns"
 	fi
 	while [ -z "$bad" ] && IFS=$'\t' read -r key path; do
-		[ "$key" = path ] || continue
+		[ "$key" = "#columns" ] || continue
 		P="$path" LC_ALL=C awk 'BEGIN { p = ENVIRON["P"]; n = 0 }
 			substr($0, length($0) - length(p) + 1) == p { n++ }
 			END { exit n >= 2 ? 0 : 1 }' "$d/out" ||
@@ -400,6 +402,7 @@ else
 	exit_tests
 	error_tests
 	fault_tests
+	service_tests
 fi
 
 echo "$passed passed, $failed failed"

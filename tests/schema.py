@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """
-Checks JSON output against schema/iouringsnoop.schema.json with a real
-validator (python3-jsonschema, draft 2020-12).
+Checks JSON output with Python's own parser, independent of the tool's
+code and of tests/json.c: against schema/iouringsnoop.schema.json with a
+real validator (python3-jsonschema, draft 2020-12), and names byte for
+byte.
 
   schema.py validate FILE...  every line of each FILE is one valid event;
                               prints the first errors, exits 1 on any
@@ -10,6 +12,11 @@ validator (python3-jsonschema, draft 2020-12).
                               man page's "JSON keys" section describes
                               are the same set; exits 1 and names the
                               difference otherwise
+  schema.py names OUT TRUTH   every event of a truth record that names
+                              its path or comm (^key: hex of the decoded
+                              string; path_hex: the file's bytes) gives
+                              back those exact bytes: the decoded string,
+                              and the bytes from *_hex or from the string
 """
 import json
 import os
@@ -61,6 +68,55 @@ def validate(paths):
     return 1 if bad or not lines else 0
 
 
+def truth_records(path):
+    """The truth's records: user_data and the names each expects."""
+    rec = {}
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line == "--":
+                if "ud" in rec and ("path" in rec or "comm" in rec):
+                    yield rec
+                rec = {}
+                continue
+            key, _, val = line.partition("\t")
+            if key == "=user_data":
+                rec["ud"] = int(val)
+            elif key in ("^path", "^comm"):
+                rec[key[1:]] = bytes.fromhex(val)
+            elif key in ("path", "comm"):
+                rec[key] = val.encode("utf-8", "surrogateescape")
+            elif key == "path_hex":
+                rec["path_raw"] = bytes.fromhex(val)
+
+
+def names(out, truth):
+    events = {}
+    with open(out, encoding="utf-8") as f:
+        for line in f:
+            o = json.loads(line)
+            if "user_data" in o:
+                events.setdefault(o["user_data"], []).append(o)
+    checked = bad = 0
+    for rec in truth_records(truth):
+        for o in events.get(rec["ud"], []):
+            for key in ("path", "comm"):
+                if key not in rec:
+                    continue
+                got = o[key].encode("utf-8", "surrogatepass")
+                raw = rec.get(key + "_raw", rec[key])
+                exact = (bytes.fromhex(o[key + "_hex"])
+                         if key + "_hex" in o else got)
+                checked += 1
+                if got != rec[key] or exact != raw:
+                    bad += 1
+                    print(f"user_data {rec['ud']}: {key} decodes to "
+                          f"{got!r}, bytes {exact!r}; want {rec[key]!r}, "
+                          f"{raw!r}")
+    print(f"{checked} names checked, {bad} wrong")
+    return 1 if bad or not checked else 0
+
+
 def schema_keys(schema):
     keys = set()
     for d in schema["$defs"].values():
@@ -100,4 +156,6 @@ if __name__ == "__main__":
         sys.exit(validate(sys.argv[2:]))
     if len(sys.argv) == 2 and sys.argv[1] == "fields":
         sys.exit(fields())
+    if len(sys.argv) == 4 and sys.argv[1] == "names":
+        sys.exit(names(sys.argv[2], sys.argv[3]))
     sys.exit(__doc__)

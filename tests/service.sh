@@ -1,10 +1,49 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # shellcheck shell=bash
 #
-# The tool as a service, sourced by tests/run.sh: least privilege (the
-# unit's capabilities, proved with setpriv), the unit itself, make install
-# and the Debian package. These depend on the host's tools, not on the
+# The tool as a service, sourced by tests/run.sh: the JSON Schema, least
+# privilege (the unit's capabilities, proved with setpriv), rotation
+# under logrotate, the unit itself, make install and the Debian package. These depend on the host's tools, not on the
 # kernel, so the kernel matrix's guests skip them.
+
+# Every captured line is checked against the schema where a validator
+# is installed (sane() in lib.sh); the schema test says when it is not.
+SCHEMA=
+python3 -c 'import jsonschema' >/dev/null 2>&1 && SCHEMA=1
+
+# schema: the schema and the man page's JSON keys are the same set, the
+# unit tests' sample lines are valid, and a line with a key the schema
+# does not have is not.
+schema_test() {
+	local name=schema d=$WORK/schema why
+	wanted "$name" || return 0
+	[ -n "$SCHEMA" ] || { cannot_run "$name: no python3-jsonschema"; return; }
+	mkdir -p "$d"
+	tests/unit "$d/sample.jsonl" >/dev/null 2>&1
+	sed '1s/^{/{"surprise":1,/' "$d/sample.jsonl" >"$d/bad.jsonl"
+	if ! why=$(tests/schema.py fields); then
+		fail "$name: $why"
+	elif ! why=$(tests/schema.py validate "$d/sample.jsonl"); then
+		fail "$name: the unit sample: $why"
+	elif tests/schema.py validate "$d/bad.jsonl" >/dev/null; then
+		fail "$name: a line with an unknown key passed"
+	else
+		pass "$name: schema and man page name the same keys; unknown keys fail; every captured line is validated"
+	fi
+}
+
+# json-roundtrip: every hostile name, decoded by Python's JSON parser,
+# is the exact bytes the workload used (path_hex where it is not UTF-8).
+roundtrip_test() {
+	local name=json-roundtrip d=$WORK/json-roundtrip why
+	wanted "$name" || return 0
+	[ -n "$SCHEMA" ] || { cannot_run "$name: no python3"; return; }
+	traced "$name" "$d" "-j" hostile || return 0
+	why=$(sane "$d" "$TOOL_RC")
+	tests/schema.py names "$d/out" "$d/truth.hostile" >"$d/names" ||
+		why=${why:-$(head -3 "$d/names")}
+	verdict "$name" "$why" "$(tail -1 "$d/names") by Python's parser"
+}
 
 # The unit's capability set, as setpriv wants it: +bpf,+perfmon,...
 unit_caps() {
@@ -194,6 +233,8 @@ rotation_test() {
 }
 
 service_tests() {
+	schema_test
+	roundtrip_test
 	privilege_test
 	rotation_test
 	unit_test

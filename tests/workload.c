@@ -92,11 +92,45 @@ void rec_end(void)
 	fflush(stdout);
 }
 
+/* bytes as lowercase hex, into out (2 * strlen(s) + 1 bytes) */
+void hex_of(const char *s, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		*out++ = hex[*p >> 4];
+		*out++ = hex[*p & 15];
+	}
+	*out = 0;
+}
+
+/*
+ * A name as its JSON string must decode: plain when a truth line can
+ * hold it, else its bytes in hex ("^key").
+ */
+void rec_name(const char *key, const char *val)
+{
+	static char hex[2 * 8192 + 1];
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)val; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			break;
+	if (!*p || strlen(val) > 8192) {
+		rec_str(key, val);
+		return;
+	}
+	hex_of(val, hex);
+	printf("^%s\t%s\n", key, hex);
+}
+
 void rec_who(const struct who *w)
 {
 	rec_fmt("pid", "%d", w->pid);
 	rec_fmt("tid", "%d", w->tid);
-	rec_str("comm", w->comm);
+	rec_name("comm", w->comm);
+	printf("!comm_hex\t-\n");
 }
 
 void rec_file(const char *path, int fd)
@@ -105,7 +139,7 @@ void rec_file(const char *path, int fd)
 
 	if (fstat(fd, &st))
 		die("fstat", errno);
-	rec_str("path", path);
+	rec_name("path", path);
 	rec_fmt("device", "%llu", (unsigned long long)st.st_dev);
 	rec_fmt("inode", "%llu", (unsigned long long)st.st_ino);
 }
@@ -124,6 +158,26 @@ static const char *op_name(int op)
 	}
 }
 
+/*
+ * The file of a request: path, device and inode, and the exact bytes in
+ * path_hex only when the path is not UTF-8; with a note of how columns
+ * show it, for columns-hostile.
+ */
+static void rec_path(const struct expect *e)
+{
+	if (!e->path) {
+		rec_str("path", "");
+		return;
+	}
+	rec_file(e->path, e->stat_fd);
+	if (e->path_hex)
+		rec_str("path_hex", e->path_hex);
+	else
+		printf("!path_hex\t-\n");
+	if (e->columns)
+		rec_str("#columns", e->columns);
+}
+
 /* The write event of a request, with all that is known of it. */
 void expect_write(const struct who *w, const struct expect *e)
 {
@@ -131,10 +185,7 @@ void expect_write(const struct who *w, const struct expect *e)
 	rec_who(w);
 	rec_str("op", op_name(e->op));
 	rec_fmt("opcode", "%d", e->op);
-	if (e->path)
-		rec_file(e->path, e->stat_fd);
-	else
-		rec_str("path", "");
+	rec_path(e);
 	rec_fmt("pos", "%lld", e->pos);
 	rec_fmt("len", "%llu", e->len);
 	rec_fmt("res", "%d", e->res);
@@ -159,10 +210,7 @@ void expect_issue(const struct who *w, const struct expect *e)
 		rec_str("context", e->context);
 	rec_who(w);
 	rec_str("op", op_name(e->op));
-	if (e->path)
-		rec_file(e->path, e->stat_fd);
-	else
-		rec_str("path", "");
+	rec_path(e);
 	rec_str("sq_thread", e->sq_thread ? "true" : "false");
 	rec_fmt("sq_thread_id", "%d", e->sq_tid);
 	rec_end();

@@ -33,6 +33,8 @@ void rec_str(const char *key, const char *val);
 __attribute__((format(printf, 2, 3)))
 void rec_fmt(const char *key, const char *fmt, ...);
 void rec_end(void);
+void rec_name(const char *key, const char *val);
+void hex_of(const char *s, char *out);
 void rec_who(const struct who *w);
 void rec_file(const char *path, int fd);
 
@@ -66,6 +68,8 @@ struct expect {
 	int op;
 	unsigned long long user_data;
 	const char *path;	/* expected path text; NULL for no file */
+	const char *path_hex;	/* its exact bytes, when it is not UTF-8 */
+	const char *columns;	/* how columns show it, for columns-hostile */
 	int stat_fd;		/* an fd on the file, for device and inode */
 	long long pos;
 	unsigned long long len;

@@ -208,7 +208,8 @@ static void exe_of(pid_t pid, char *out, size_t n)
 
 /*
  * What ancestors must say for a process whose parent is pid: executables
- * from init down to pid, the nearest MAX_ANCESTORS of them.
+ * from init down to pid, the nearest MAX_ANCESTORS of them, as a JSON
+ * array (the names here have nothing to escape).
  */
 static void ancestors_from(pid_t pid, char *out, size_t n, bool *cut)
 {
@@ -223,10 +224,12 @@ static void ancestors_from(pid_t pid, char *out, size_t n, bool *cut)
 	}
 	*cut = depth > MAX_ANCESTORS;
 	first = *cut ? MAX_ANCESTORS - 1 : depth - 1;
-	out[0] = 0;
+	o = snprintf(out, n, "[");
 	for (i = first; i >= 0 && o < n; i--)
-		o += snprintf(out + o, n - o, "%s%s", i == first ? "" : "|",
-			      exes[i]);
+		o += snprintf(out + o, n - o, "%s\"%s\"",
+			      i == first ? "" : ",", exes[i]);
+	if (o < n)
+		snprintf(out + o, n - o, "]");
 }
 
 /*

@@ -134,43 +134,61 @@ void case_tmpfs(void)
 }
 
 /*
- * File names an attacker could choose, and how they must be printed: the
- * decoded JSON string (see ESCAPING in the man page). The expectations are
- * written out by hand on purpose, not computed by the code under test.
+ * File names an attacker could choose, and how they must be printed:
+ * json, the string JSON decodes to (NULL: the name itself, exactly, for
+ * it is UTF-8; else U+FFFD for each byte that is not, and path_hex has
+ * the bytes), and columns, as columns show it (see ESCAPING in the man
+ * page). The expectations are written out by hand on purpose, not
+ * computed by the code under test.
  */
 static const struct {
 	const char *name;
-	const char *shown;
+	const char *json;
+	const char *columns;
 } hostile[] = {
-	{ "new\nline", "new\\x0aline" },
-	{ "quo\"te", "quo\"te" },
-	{ "back\\slash", "back\\\\slash" },
-	{ "esc\x1b[31mred", "esc\\x1b[31mred" },
-	{ "bad\xff\xfeutf8", "bad\\xff\\xfeutf8" },
-	{ "tab\tand space", "tab\\x09and space" },
-	{ "\",\"pid\":1,\"x\":\"", "\",\"pid\":1,\"x\":\"" },
-	{ "bidi\xe2\x80\xae" "evil", "bidi\\xe2\\x80\\xae" "evil" },
-	{ "caf\xc3\xa9-\xe6\x97\xa5", "caf\xc3\xa9-\xe6\x97\xa5" },
-	{ "del\x7f", "del\\x7f" },
-	{ "c1\xc2\x9b" "x", "c1\\xc2\\x9b" "x" },
-	{ "cr\rlf", "cr\\x0dlf" },
-	{ "over\xc0\xaflong", "over\\xc0\\xaflong" },
+	{ "new\nline", NULL, "new\\x0aline" },
+	{ "quo\"te", NULL, "quo\"te" },
+	{ "back\\slash", NULL, "back\\\\slash" },
+	{ "esc\x1b[31mred", NULL, "esc\\x1b[31mred" },
+	{ "bad\xff\xfeutf8", "bad\xef\xbf\xbd\xef\xbf\xbdutf8",
+	  "bad\\xff\\xfeutf8" },
+	{ "tab\tand space", NULL, "tab\\x09and space" },
+	{ "\",\"pid\":1,\"x\":\"", NULL, "\",\"pid\":1,\"x\":\"" },
+	{ "bidi\xe2\x80\xae" "evil", NULL, "bidi\\xe2\\x80\\xae" "evil" },
+	{ "caf\xc3\xa9-\xe6\x97\xa5", NULL, "caf\xc3\xa9-\xe6\x97\xa5" },
+	{ "del\x7f", NULL, "del\\x7f" },
+	{ "c1\xc2\x9b" "x", NULL, "c1\\xc2\\x9b" "x" },
+	{ "cr\rlf", NULL, "cr\\x0dlf" },
+	{ "over\xc0\xaflong", "over\xef\xbf\xbd\xef\xbf\xbdlong",
+	  "over\\xc0\\xaflong" },
+	{ "back\\x41slash-x", NULL, "back\\\\x41slash-x" },
 };
 
 void case_hostile(void)
 {
-	char path[4096], shown[4096];
+	char path[4096], json[4096], columns[4096], hex[8193];
 	struct wcase c;
 	unsigned int i;
 	int fd;
 
 	/* a hostile thread name too: escape, newline, quote, space */
 	case_begin(&c, "h\x1b\n\" x", NULL, 0, 0);
-	strcpy(c.w.comm, "h\\x1b\\x0a\" x");	/* as JSON decodes it */
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		struct expect e = {
+			.op = IORING_OP_WRITE, .user_data = ud(i + 1),
+			.path = json, .columns = columns, .len = 16,
+			.context = "submit",
+		};
+
 		fd = open_file(hostile[i].name, path, sizeof(path), O_WRONLY);
-		snprintf(shown, sizeof(shown), "%s/%s", dir, hostile[i].shown);
-		simple_write(&c.ring, &c.w, shown, fd, i + 1, 0, 16);
+		snprintf(json, sizeof(json), "%s/%s", dir,
+			 hostile[i].json ? hostile[i].json : hostile[i].name);
+		snprintf(columns, sizeof(columns), "%s/%s", dir,
+			 hostile[i].columns);
+		hex_of(path, hex);
+		e.path_hex = hostile[i].json ? hex : NULL;
+		e.stat_fd = fd;
+		one_write(&c.ring, &c.w, &e, fd, 0, buf, 16);
 		close(fd);
 	}
 	case_end(&c);

@@ -13,7 +13,8 @@
 # Environment: VM_JOBS (guests at once; default: CPUs), VM_TIMEOUT
 # (seconds per guest; default 1200), VM_KERNELS (labels to run, e.g.
 # "5.10 7.x"; default all), and ONLY/SKIP as for tests/run.sh (unless
-# SKIP is given, guests skip the unit, fuzz and valgrind tests, which do
+# SKIP is given, guests skip the unit, fuzz and valgrind tests and the
+# service tests (schema, privileges, rotation, unit file, package), which do
 # not depend on the kernel, and the slow and stopped reader and
 # two-instance tests, whose accounting the host run checks: the matrix
 # must stay short: one guest takes 8 to 12
@@ -43,7 +44,7 @@ boot() {
 		-serial "file:$OUT/$label.log" -no-reboot -kernel "$vmlinuz" \
 		-initrd "$OUT/initrd.cpio.gz" -append "console=ttyS0 quiet \
 panic=-1 iouringsnoop.backends=${BACKENDS// /,} \
-iouringsnoop.only=${ONLY:-} iouringsnoop.skip=${SKIP:-^(unit|fuzz|valgrind|stopped-reader|slow-reader|two-instances)}" \
+iouringsnoop.only=${ONLY:-} iouringsnoop.skip=${SKIP:-^(unit|fuzz|valgrind|stopped-reader|slow-reader|two-instances|schema|privileges|rotation|service-unit|deb)}" \
 		</dev/null >"$OUT/$label.qemu" 2>&1
 	rc=$?
 	echo "$rc" >"$OUT/$label.rc"
