@@ -47,23 +47,13 @@ endif
 export SANITIZE
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	      -Wno-unused-parameter -I. -MMD -MP
-# libbpf statically; libelf and zlib as shared libraries
-LIBBPF_A  ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a /usr/lib64/libbpf.a /usr/lib/libbpf.a))
-LDLIBS    += $(LIBBPF_A) -lelf -lz
 
 include src/modules.mk
+LDLIBS    += $(LIBBPF_A) -lelf -lz
 LIB_OBJS  := $(patsubst %,$(OUTPUT)/src/%.o,$(LIB_MODULES)) \
 	     $(OUTPUT)/trace_helpers.o
 TOOL_OBJS := $(patsubst %,$(OUTPUT)/src/%.o,$(TOOL_MODULES)) \
 	     $(OUTPUT)/iouringsnoop.o
-
-ifeq ($(V),1)
-Q =
-msg =
-else
-Q = @
-msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
-endif
 
 # Root needs no sudo, and many servers have none.
 SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)

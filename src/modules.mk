@@ -1,6 +1,20 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# The userspace modules in src/, named once for the Makefile and
-# tests/Makefile. LIB_MODULES need no skeleton and are linked into the
+# What the Makefile and tests/Makefile share, written once: quiet output
+# (V=1 shows the full commands), libbpf's static library, and the
+# userspace modules in src/.
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(MSG_DIR)$(2)";
+endif
+
+# libbpf statically; libelf and zlib as shared libraries
+LIBBPF_A ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a /usr/lib64/libbpf.a /usr/lib/libbpf.a))
+
+# The userspace modules. LIB_MODULES need no skeleton and are linked into the
 # unit tests and the fuzzer as well; TOOL_MODULES need libbpf.
 LIB_MODULES  := escape event fields line opcodes output options procs sink
 TOOL_MODULES := backends losses perfbuf procfeed renames

@@ -141,36 +141,40 @@ static void json_name(struct line *l, const char *key, const char *s,
 	KEY(l, "\"");
 }
 
-/* A list as an array of strings; key_hex likewise, as for a name. */
-static void json_list(struct line *l, const char *key, const char *s,
-		      size_t len)
+/*
+ * The items of a list as a JSON array of strings, escaped or in hex;
+ * returns whether every item is UTF-8.
+ */
+static bool json_items(struct line *l, const char *s, size_t len, bool hex)
 {
 	bool valid = true;
 	size_t at, n;
 
-	json_key(l, key, "");
 	KEY(l, "[");
 	for (at = 0; next_item(s, len, at, &n); at += n + 1) {
 		if (at)
 			KEY(l, ",");
 		KEY(l, "\"");
-		put_escaped(l, s + at, n, ESC_JSON);
+		if (hex)
+			put_hex_bytes(l, s + at, n);
+		else
+			put_escaped(l, s + at, n, ESC_JSON);
 		KEY(l, "\"");
 		valid = valid && utf8_valid(s + at, n);
 	}
 	KEY(l, "]");
-	if (valid)
+	return valid;
+}
+
+/* A list as an array of strings; key_hex likewise, as for a name. */
+static void json_list(struct line *l, const char *key, const char *s,
+		      size_t len)
+{
+	json_key(l, key, "");
+	if (json_items(l, s, len, false))
 		return;
 	json_key(l, key, "_hex");
-	KEY(l, "[");
-	for (at = 0; next_item(s, len, at, &n); at += n + 1) {
-		if (at)
-			KEY(l, ",");
-		KEY(l, "\"");
-		put_hex_bytes(l, s + at, n);
-		KEY(l, "\"");
-	}
-	KEY(l, "]");
+	json_items(l, s, len, true);
 }
 
 /* ppid, cgroup and, in another PID namespace, the ids seen there. */
