@@ -9,7 +9,8 @@
 # Every captured line is checked against the schema where a validator
 # is installed (sane() in lib.sh); the schema test says when it is not.
 SCHEMA=
-python3 -c 'import jsonschema' >/dev/null 2>&1 && SCHEMA=1
+# Debian's python3 (python3-jsonschema), not one a version manager put first
+/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 && SCHEMA=1
 
 # schema: the schema and the man page's JSON keys are the same set, the
 # unit tests' sample lines are valid, and a line with a key the schema
@@ -138,14 +139,18 @@ unit_test() {
 }
 
 # deb: make deb, in a copy of the tree (the package build cleans it),
-# gives a package with every file in its place.
+# gives a package lintian finds no error or warning in, holding every
+# file, depending on the libraries the binary links. Installed with
+# apt-get, the tool runs, its manual is found, the unit verifies and is
+# not enabled; purged, nothing of it is left.
 deb_test() {
-	local name=deb d=$WORK/deb f deb missing="" v
+	local name=deb d=$WORK/deb f deb missing="" v why="" left=""
 	wanted "$name" || return 0
-	command -v dpkg-buildpackage >/dev/null ||
-		{ cannot_run "$name: no dpkg-buildpackage"; return; }
+	command -v dpkg-buildpackage >/dev/null && command -v lintian >/dev/null ||
+		{ cannot_run "$name: no dpkg-buildpackage or lintian"; return; }
 	mkdir -p "$d/src"
-	tar -c --exclude=./.output --exclude=./.git --exclude='./*.deb' . |
+	tar -c --exclude=./.output --exclude=./.git --exclude='./*.deb' \
+		--exclude=./debian/iouringsnoop --exclude=./debian/.debhelper . |
 		tar -x -C "$d/src"
 	make -s -C "$d/src" deb >"$d/log" 2>&1 ||
 		{ fail "$name: make deb: $(tail -3 "$d/log")"; return; }
@@ -158,13 +163,45 @@ deb_test() {
 		etc/default/iouringsnoop etc/logrotate.d/iouringsnoop; do
 		grep -q " \./$f\$" "$d/files" || missing="$missing $f"
 	done
-	if [ -n "$missing" ]; then
-		fail "$name: not in the package:$missing"
-	elif ! dpkg -I "$deb" | grep -q "^ Depends:.*libelf1"; then
-		fail "$name: no libelf1 in Depends"
-	else
-		pass "$name: make deb gives $(basename "$deb") with the binary, manual, unit, defaults and logrotate files"
+	[ -n "$missing" ] && why="not in the package:$missing"
+	[ -z "$why" ] && [ "$(dpkg -f "$deb" Depends)" != "$(deb_depends "$d")" ] &&
+		why="Depends '$(dpkg -f "$deb" Depends)' is not what the binary links"
+	[ -z "$why" ] && ! lintian --allow-root --fail-on error,warning "$deb" \
+		>"$d/lintian" 2>&1 && why="lintian: $(grep -m3 '^[EW]:' "$d/lintian")"
+	[ -z "$why" ] && why=$(deb_install "$d" "$deb")
+	verdict "$name" "$why" "make deb: lintian clean; installs, runs, verifies, purges without a trace"
+}
+
+# The Depends dpkg-shlibdeps gives for the binary alone, with ${misc}.
+deb_depends() {
+	(cd "$1/src" && dpkg-shlibdeps -O debian/iouringsnoop/usr/sbin/iouringsnoop 2>/dev/null) |
+		sed 's/^shlibs:Depends=//'
+}
+
+# deb_install DIR DEB: apt-get install, check, purge; prints what is wrong
+deb_install() {
+	local d=$1 deb=$2 f unit left=""
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" \
+		>"$d/install" 2>&1 || { echo "apt-get install: $(tail -2 "$d/install")"; return; }
+	dpkg -L iouringsnoop >"$d/owned"
+	unit=/lib/systemd/system/iouringsnoop.service
+	if ! /usr/sbin/iouringsnoop --version | grep -q "^iouringsnoop "; then
+		echo "the installed tool does not run"
+	elif [ "$(man -w iouringsnoop 2>/dev/null)" != /usr/share/man/man8/iouringsnoop.8.gz ]; then
+		echo "man -w does not find the manual"
+	elif [ -n "$(systemd-analyze verify --man=no "$unit" 2>&1)" ]; then
+		echo "systemd-analyze verify: $(systemd-analyze verify --man=no "$unit" 2>&1 | head -2)"
+	elif ls /etc/systemd/system/*.wants/iouringsnoop.service >/dev/null 2>&1; then
+		echo "the unit is enabled by default"
 	fi
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq iouringsnoop \
+		>>"$d/install" 2>&1 || { echo "apt-get purge failed"; return; }
+	while read -r f; do
+		[ -f "$f" ] && left="$left $f"
+	done <"$d/owned"
+	[ -d /etc/default ] && [ -e /etc/default/iouringsnoop ] && left="$left /etc/default/iouringsnoop"
+	dpkg -s iouringsnoop >/dev/null 2>&1 && left="$left (dpkg still knows it)"
+	[ -z "$left" ] || echo "left after purge:$left"
 }
 
 # rotation: --output under a steady workload while the real logrotate
@@ -232,11 +269,55 @@ rotation_test() {
 	fi
 }
 
+# output-full: --output on a full file system. The tool goes on; the
+# error is said on stderr; the file holds only whole lines; every event
+# is in the file or counted, and the counts in the lost lines
+# (reason output_error) add up to the count at exit.
+output_full_test() {
+	local name=output-full d=$WORK/output-full rc why="" n k e c
+	wanted "$name" || return 0
+	mkdir -p "$d/fs"
+	mount -t tmpfs -o size=64k tmpfs "$d/fs" ||
+		{ cannot_run "$name: cannot mount a tmpfs"; return; }
+	head -c 32768 /dev/zero >"$d/fs/filler"
+	if ! start_tool "$d/out" -j -c wl-burst --output "$d/fs/events.jsonl"; then
+		stop_tool
+		umount "$d/fs"
+		cannot_run "$name: the tool did not start"
+		return
+	fi
+	run_cases "$d" burst || why="workload failed"
+	sleep 0.3
+	rm -f "$d/fs/filler"	# room again: the lost lines get in
+	sleep 0.5
+	stop_tool
+	rc=$?
+	cp "$d/fs/events.jsonl" "$d/out"
+	umount "$d/fs"
+	n=$(sed -n 's/^\([0-9]*\) events, .*/\1/p' "$d/out.err")
+	k=$(sed -n 's/.*, \([0-9]*\) lines not written to .*/\1/p' "$d/out.err")
+	e=$(grep -c '"type":"write"\|"type":"issue"' "$d/out")
+	c=$(sed -n 's/.*"count":\([0-9]*\),"reason":"output_error".*/\1/p' "$d/out" |
+		awk '{ s += $1 } END { print s + 0 }')
+	[ -z "$why" ] && [ "$rc" -ne 0 ] && why="tool exited $rc"
+	[ -z "$why" ] && ! grep -q "No space left on device" "$d/out.err" &&
+		why="no error on stderr"
+	[ -z "$why" ] && ! "$CHECK" --validate "$d/out" 2>"$d/check.err" &&
+		why="not whole JSON lines: $(head -2 "$d/check.err")"
+	[ -z "$why" ] && [ -z "$k" ] && why="no count of lines not written at exit"
+	[ -z "$why" ] && [ $((e + k)) -lt "$n" ] &&
+		why="$n events, $e in the file and $k counted: some uncounted"
+	[ -z "$why" ] && [ "$c" -ne "$k" ] &&
+		why="lost lines count $c, the exit summary $k"
+	verdict "$name" "$why" "$e of $n events written, $k lines counted in lost lines and at exit, none torn"
+}
+
 service_tests() {
 	schema_test
 	roundtrip_test
 	privilege_test
 	rotation_test
+	output_full_test
 	unit_test
 	deb_test
 }
