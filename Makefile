@@ -61,7 +61,7 @@ SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	      linux-libc-dev
 TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev python3-jsonschema \
-	      logrotate lintian man-db
+	      logrotate lintian man-db rsyslog
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
 DEB_PKGS   := debhelper dpkg-dev

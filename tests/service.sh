@@ -312,12 +312,81 @@ output_full_test() {
 	verdict "$name" "$why" "$e of $n events written, $k lines counted in lost lines and at exit, none torn"
 }
 
+# log-pipeline: a real shipper. rsyslog's imfile follows the --output
+# file across a rotation and forwards every line over TCP to a second
+# rsyslog on 127.0.0.1, which writes what it receives: byte for byte the
+# lines the tool wrote, in order. The README shows this configuration.
+pipeline_test() {
+	local name=log-pipeline d=$WORK/log-pipeline port i why="" rc recv send
+	wanted "$name" || return 0
+	command -v rsyslogd >/dev/null || { cannot_run "$name: no rsyslogd"; return; }
+	mkdir -p "$d/recv" "$d/send" "$d/log"
+	port=$((20000 + RANDOM % 20000))
+	cat >"$d/recv.conf" <<-END
+	global(workDirectory="$d/recv" maxMessageSize="64k")
+	module(load="imtcp")
+	template(name="raw" type="string" string="%msg%\n")
+	ruleset(name="in") {
+		action(type="omfile" file="$d/received.jsonl" template="raw")
+	}
+	input(type="imtcp" address="127.0.0.1" port="$port" ruleset="in")
+	END
+	cat >"$d/send.conf" <<-END
+	global(workDirectory="$d/send" maxMessageSize="64k")
+	module(load="imfile" mode="inotify")
+	template(name="fwd" type="string"
+		 string="<14>1 - - iouringsnoop - - - %msg%\n")
+	ruleset(name="out") {
+		action(type="omfwd" target="127.0.0.1" port="$port"
+		       protocol="tcp" template="fwd")
+	}
+	input(type="imfile" file="$d/log/events.jsonl" tag="iouringsnoop"
+	      ruleset="out")
+	END
+	rsyslogd -n -f "$d/recv.conf" -i "$d/recv.pid" >"$d/recv.out" 2>&1 &
+	recv=$!
+	if ! start_tool "$d/out" -j -c wl-plain --output "$d/log/events.jsonl"; then
+		stop_tool
+		kill "$recv" 2>/dev/null
+		cannot_run "$name: the tool did not start"
+		return
+	fi
+	rsyslogd -n -f "$d/send.conf" -i "$d/send.pid" >"$d/send.out" 2>&1 &
+	send=$!
+	sleep 1
+	for i in 1 2 3 4 5 6; do
+		mkdir -p "$d/$i"
+		"$WL" plain "$d/$i" >/dev/null 2>>"$d/wl.err" || why="workload failed"
+		if [ $i -eq 3 ]; then
+			sleep 0.5
+			mv "$d/log/events.jsonl" "$d/log/events.jsonl.1"
+			kill -HUP "$TOOL_PID"
+		fi
+	done
+	stop_tool
+	rc=$?
+	cat "$d/log/events.jsonl.1" "$d/log/events.jsonl" >"$d/written" 2>/dev/null
+	for i in $(seq 100); do
+		[ "$(wc -l <"$d/received.jsonl" 2>/dev/null)" = "$(wc -l <"$d/written")" ] && break
+		sleep 0.1
+	done
+	kill "$send" "$recv" 2>/dev/null
+	wait "$send" "$recv"
+	[ -z "$why" ] && [ "$rc" -ne 0 ] && why="tool exited $rc"
+	[ -z "$why" ] && [ ! -s "$d/log/events.jsonl.1" ] && why="nothing before the rotation"
+	[ -z "$why" ] && [ ! -s "$d/log/events.jsonl" ] && why="nothing after the rotation"
+	[ -z "$why" ] && ! cmp -s "$d/written" "$d/received.jsonl" &&
+		why="received $(wc -l <"$d/received.jsonl" 2>/dev/null || echo 0) lines, not the $(wc -l <"$d/written") written: $(cmp "$d/written" "$d/received.jsonl" 2>&1 | head -1)"
+	verdict "$name" "$why" "$(wc -l <"$d/written") lines through imfile and TCP, across a rotation, byte for byte"
+}
+
 service_tests() {
 	schema_test
 	roundtrip_test
 	privilege_test
 	rotation_test
 	output_full_test
+	pipeline_test
 	unit_test
 	deb_test
 }

@@ -44,7 +44,7 @@ boot() {
 		-serial "file:$OUT/$label.log" -no-reboot -kernel "$vmlinuz" \
 		-initrd "$OUT/initrd.cpio.gz" -append "console=ttyS0 quiet \
 panic=-1 iouringsnoop.backends=${BACKENDS// /,} \
-iouringsnoop.only=${ONLY:-} iouringsnoop.skip=${SKIP:-^(unit|fuzz|valgrind|stopped-reader|slow-reader|two-instances|schema|json-roundtrip|privileges|rotation|output-full|service-unit|deb)}" \
+iouringsnoop.only=${ONLY:-} iouringsnoop.skip=${SKIP:-^(unit|fuzz|valgrind|stopped-reader|slow-reader|two-instances|schema|json-roundtrip|privileges|rotation|output-full|log-pipeline|service-unit|deb)}" \
 		</dev/null >"$OUT/$label.qemu" 2>&1
 	rc=$?
 	echo "$rc" >"$OUT/$label.rc"
