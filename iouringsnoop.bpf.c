@@ -54,23 +54,6 @@ const volatile bool statx_user_name = false;
 /* 5.10's submit tracepoint fires before the SQE is read into the request */
 const volatile bool names_at_submit = true;
 
-/*
- * Opcodes whose fd names a file the request works on (the kernel's
- * needs_file). Other opcodes either take no file or treat the fd as a
- * directory or target that is not "the file" of the request.
- */
-#define NEEDS_FILE_LO (						\
-	(1ULL << 1) | (1ULL << 2) | (1ULL << 3) | (1ULL << 4) |	\
-	(1ULL << 5) | (1ULL << 6) | (1ULL << 8) | (1ULL << 9) |	\
-	(1ULL << 10) | (1ULL << 13) | (1ULL << 16) | (1ULL << 17) | \
-	(1ULL << 22) | (1ULL << 23) | (1ULL << 24) | (1ULL << 26) | \
-	(1ULL << 27) | (1ULL << 30) | (1ULL << 33) | (1ULL << 34) | \
-	(1ULL << 40) | (1ULL << 41) | (1ULL << 43) | (1ULL << 46) | \
-	(1ULL << 47) | (1ULL << 48) | (1ULL << 49) | (1ULL << 54) | \
-	(1ULL << 55) | (1ULL << 56) | (1ULL << 57) | (1ULL << 58) | \
-	(1ULL << 59) | (1ULL << 60) | (1ULL << 61))
-#define NEEDS_FILE_HI	(1ULL << (64 - 64))	/* 64 URING_CMD128 */
-
 struct owner {
 	__u64 cgroup;
 	__u32 pid;
@@ -400,26 +383,6 @@ static __always_inline bool still_owned(const struct slot *sl)
 static __always_inline __u64 req_id(const void *req)
 {
 	return ((__u64)req ^ req_key) * 0x9E3779B97F4A7C15ULL;
-}
-
-static __always_inline bool op_needs_file(__u8 op)
-{
-	if (op < 64)
-		return NEEDS_FILE_LO & (1ULL << op);
-	if (op < 128)
-		return NEEDS_FILE_HI & (1ULL << (op - 64));
-	return false;
-}
-
-static __always_inline bool op_is_write(__u8 op)
-{
-	return op == OP_WRITE || op == OP_WRITEV || op == OP_WRITE_FIXED ||
-	       op == OP_WRITEV_FIXED;
-}
-
-static __always_inline bool op_is_vectored(__u8 op)
-{
-	return op == OP_WRITEV || op == OP_WRITEV_FIXED;
 }
 
 static __always_inline bool op_wanted(__u8 op)
@@ -812,7 +775,7 @@ static __always_inline void track_write(struct io_kiocb *req,
 	in->buf = BPF_CORE_READ(rw, addr);
 	/* io_rw.len was a u64 up to 5.10; the low half is the same number */
 	in->len = BPF_CORE_READ(rw, len);
-	if (op_is_vectored(ri->op))
+	if (op_in_set(OPS_VECTORED, ri->op))
 		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
 	in->opcode = ri->op;
 	in->context = context;
@@ -848,7 +811,7 @@ static __always_inline int do_submit(void *ctx, struct io_kiocb *req,
 	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only)
 		reset_attempts(req);
 	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only;
-	write = (kinds & KIND_WRITE) && op_is_write(ri.op);
+	write = (kinds & KIND_WRITE) && op_in_set(OPS_WRITE, ri.op);
 	if (!issue && !write)
 		return 0;
 	if (!claim(sl))
@@ -985,7 +948,7 @@ static __always_inline int do_prep_failed(void *ctx,
 	struct event *e;
 
 	if (!(kinds & KIND_WRITE) || !req_wanted(req, &ri) ||
-	    !op_is_write(ri.op) || (failed_only && error >= 0))
+	    !op_in_set(OPS_WRITE, ri.op) || (failed_only && error >= 0))
 		return 0;
 	if (!claim(sl) || !file_wanted(req, &ri, sl, false))
 		return 0;
@@ -1004,7 +967,7 @@ static __always_inline int do_prep_failed(void *ctx,
 	e->pos = BPF_CORE_READ(sqe, off);
 	e->buf = BPF_CORE_READ(sqe, addr);
 	e->len = BPF_CORE_READ(sqe, len);
-	if (op_is_vectored(ri.op))
+	if (op_in_set(OPS_VECTORED, ri.op))
 		e->len = iov_total(e->buf, e->len, ring_compat(ri.ctx));
 	e->res = error;
 	emit(ctx, sl);

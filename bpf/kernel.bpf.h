@@ -219,7 +219,7 @@ static __always_inline struct file *req_file(struct io_kiocb *req,
 	struct file *f;
 	int fd;
 
-	if (!op_needs_file(op))
+	if (!op_in_set(OPS_FILE, op))
 		return NULL;
 	f = BPF_CORE_READ(req, file);
 	if (f || !bpf_core_field_exists(req->cqe))

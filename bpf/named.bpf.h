@@ -14,20 +14,20 @@
 static __always_inline int at_kind(__u8 op)
 {
 	switch (op) {
-	case OP_OPENAT:
-	case OP_OPENAT2:
+	case OPCODE_OPENAT:
+	case OPCODE_OPENAT2:
 		return AT_OPEN;
-	case OP_STATX:
+	case OPCODE_STATX:
 		return AT_STATX;
-	case OP_RENAMEAT:
+	case OPCODE_RENAMEAT:
 		return AT_RENAME;
-	case OP_UNLINKAT:
+	case OPCODE_UNLINKAT:
 		return AT_UNLINK;
-	case OP_MKDIRAT:
+	case OPCODE_MKDIRAT:
 		return AT_MKDIR;
-	case OP_SYMLINKAT:
+	case OPCODE_SYMLINKAT:
 		return AT_SYMLINK;
-	case OP_LINKAT:
+	case OPCODE_LINKAT:
 		return AT_LINK;
 	}
 	return -1;
