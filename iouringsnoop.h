@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Shared between the BPF programs and userspace: the event record,
- * filter limits and the codes that travel inside an event.
+ * filter limits, the opcodes and the codes that travel inside an event.
  */
 #ifndef __IOURINGSNOOP_H
 #define __IOURINGSNOOP_H
