@@ -202,7 +202,7 @@ static __always_inline bool fill_named(struct io_kiocb *req, __u8 op,
 	lay = at_layouts[k];
 	if (lay.name[0] < 0)
 		return false;
-	/* the header is zeroed: no file yet */
+	/* event_start() left the event without a file */
 	if (at_submit && !names_at_submit)
 		return true;
 	s->ev.file_kind = FILE_PATH;
