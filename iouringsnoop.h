@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Shared between the BPF programs and userspace: the event record,
- * filter limits and the codes that travel inside an event.
+ * filter limits, the opcodes and the codes that travel inside an event.
  */
 #ifndef __IOURINGSNOOP_H
 #define __IOURINGSNOOP_H
@@ -23,24 +23,111 @@
 #define MAX_COMMS		8
 #define MAX_PREFIXES		8
 #define PREFIX_MAX		256
-#define MAX_OPCODE		255	/* opcodes are a u8 */
-#define OPMASK_WORDS		4	/* 256 bits, one per opcode */
+#define OPMASK_WORDS		4	/* 256 bits, one per opcode (a u8) */
 
-/* Opcodes the BPF side needs by number. */
-#define OP_WRITEV		2
-#define OP_WRITE_FIXED		5
-#define OP_WRITE		23
-#define OP_WRITEV_FIXED		61
+/*
+ * Sets of opcodes, by what the BPF side must do with their requests. An
+ * opcode may be in several.
+ */
+#define OPS_FILE	0x1	/* its fd names the request's file (the
+				   kernel's needs_file); other ops take no
+				   file, or a directory or target fd */
+#define OPS_WRITE	0x2	/* a write: its completion is reported */
+#define OPS_VECTORED	0x4	/* addr and len are an iovec array */
 
-/* Ops whose SQE names files by path: the at-ops. */
-#define OP_OPENAT		18
-#define OP_STATX		21
-#define OP_OPENAT2		28
-#define OP_RENAMEAT		35
-#define OP_UNLINKAT		36
-#define OP_MKDIRAT		37
-#define OP_SYMLINKAT		38
-#define OP_LINKAT		39
+/*
+ * Every opcode this build knows, X(number, NAME, sets), NAME as in the
+ * kernel's IORING_OP_NAME. Numbers are the kernel's ABI, written here
+ * because neither vmlinux.h nor the distribution's <linux/io_uring.h> is
+ * new enough to have them all. Arguments after X are passed on to it.
+ */
+#define IO_URING_OPS(X, ...)						\
+	X(0, NOP, 0, __VA_ARGS__)					\
+	X(1, READV, OPS_FILE | OPS_VECTORED, __VA_ARGS__)		\
+	X(2, WRITEV, OPS_FILE | OPS_WRITE | OPS_VECTORED, __VA_ARGS__)	\
+	X(3, FSYNC, OPS_FILE, __VA_ARGS__)				\
+	X(4, READ_FIXED, OPS_FILE, __VA_ARGS__)				\
+	X(5, WRITE_FIXED, OPS_FILE | OPS_WRITE, __VA_ARGS__)		\
+	X(6, POLL_ADD, OPS_FILE, __VA_ARGS__)				\
+	X(7, POLL_REMOVE, 0, __VA_ARGS__)				\
+	X(8, SYNC_FILE_RANGE, OPS_FILE, __VA_ARGS__)			\
+	X(9, SENDMSG, OPS_FILE, __VA_ARGS__)				\
+	X(10, RECVMSG, OPS_FILE, __VA_ARGS__)				\
+	X(11, TIMEOUT, 0, __VA_ARGS__)					\
+	X(12, TIMEOUT_REMOVE, 0, __VA_ARGS__)				\
+	X(13, ACCEPT, OPS_FILE, __VA_ARGS__)				\
+	X(14, ASYNC_CANCEL, 0, __VA_ARGS__)				\
+	X(15, LINK_TIMEOUT, 0, __VA_ARGS__)				\
+	X(16, CONNECT, OPS_FILE, __VA_ARGS__)				\
+	X(17, FALLOCATE, OPS_FILE, __VA_ARGS__)				\
+	X(18, OPENAT, 0, __VA_ARGS__)					\
+	X(19, CLOSE, 0, __VA_ARGS__)					\
+	X(20, FILES_UPDATE, 0, __VA_ARGS__)				\
+	X(21, STATX, 0, __VA_ARGS__)					\
+	X(22, READ, OPS_FILE, __VA_ARGS__)				\
+	X(23, WRITE, OPS_FILE | OPS_WRITE, __VA_ARGS__)			\
+	X(24, FADVISE, OPS_FILE, __VA_ARGS__)				\
+	X(25, MADVISE, 0, __VA_ARGS__)					\
+	X(26, SEND, OPS_FILE, __VA_ARGS__)				\
+	X(27, RECV, OPS_FILE, __VA_ARGS__)				\
+	X(28, OPENAT2, 0, __VA_ARGS__)					\
+	X(29, EPOLL_CTL, 0, __VA_ARGS__)				\
+	X(30, SPLICE, OPS_FILE, __VA_ARGS__)				\
+	X(31, PROVIDE_BUFFERS, 0, __VA_ARGS__)				\
+	X(32, REMOVE_BUFFERS, 0, __VA_ARGS__)				\
+	X(33, TEE, OPS_FILE, __VA_ARGS__)				\
+	X(34, SHUTDOWN, OPS_FILE, __VA_ARGS__)				\
+	X(35, RENAMEAT, 0, __VA_ARGS__)					\
+	X(36, UNLINKAT, 0, __VA_ARGS__)					\
+	X(37, MKDIRAT, 0, __VA_ARGS__)					\
+	X(38, SYMLINKAT, 0, __VA_ARGS__)				\
+	X(39, LINKAT, 0, __VA_ARGS__)					\
+	X(40, MSG_RING, OPS_FILE, __VA_ARGS__)				\
+	X(41, FSETXATTR, OPS_FILE, __VA_ARGS__)				\
+	X(42, SETXATTR, 0, __VA_ARGS__)					\
+	X(43, FGETXATTR, OPS_FILE, __VA_ARGS__)				\
+	X(44, GETXATTR, 0, __VA_ARGS__)					\
+	X(45, SOCKET, 0, __VA_ARGS__)					\
+	X(46, URING_CMD, OPS_FILE, __VA_ARGS__)				\
+	X(47, SEND_ZC, OPS_FILE, __VA_ARGS__)				\
+	X(48, SENDMSG_ZC, OPS_FILE, __VA_ARGS__)			\
+	X(49, READ_MULTISHOT, OPS_FILE, __VA_ARGS__)			\
+	X(50, WAITID, 0, __VA_ARGS__)					\
+	X(51, FUTEX_WAIT, 0, __VA_ARGS__)				\
+	X(52, FUTEX_WAKE, 0, __VA_ARGS__)				\
+	X(53, FUTEX_WAITV, 0, __VA_ARGS__)				\
+	X(54, FIXED_FD_INSTALL, OPS_FILE, __VA_ARGS__)			\
+	X(55, FTRUNCATE, OPS_FILE, __VA_ARGS__)				\
+	X(56, BIND, OPS_FILE, __VA_ARGS__)				\
+	X(57, LISTEN, OPS_FILE, __VA_ARGS__)				\
+	X(58, RECV_ZC, OPS_FILE, __VA_ARGS__)				\
+	X(59, EPOLL_WAIT, OPS_FILE, __VA_ARGS__)			\
+	X(60, READV_FIXED, OPS_FILE | OPS_VECTORED, __VA_ARGS__)	\
+	X(61, WRITEV_FIXED, OPS_FILE | OPS_WRITE | OPS_VECTORED, __VA_ARGS__)	\
+	X(62, PIPE, 0, __VA_ARGS__)					\
+	X(63, NOP128, 0, __VA_ARGS__)					\
+	X(64, URING_CMD128, OPS_FILE, __VA_ARGS__)
+
+/* OPCODE_WRITE and so on: not OP_*, which vmlinux.h has for NFS. */
+#define OPCODE_ENUM(n, name, sets, ...)	OPCODE_##name = n,
+enum io_uring_opcode { IO_URING_OPS(OPCODE_ENUM) };
+
+/* The list has no gaps: the last number is the count less one. */
+#define OPCODE_ONE(n, name, sets, ...)	+ 1
+#define OPCODE_LAST_KNOWN	((0 IO_URING_OPS(OPCODE_ONE)) - 1)
+
+/* Word w of the bit mask of the opcodes in set: a constant. */
+#define OPCODE_BIT(n, name, sets, set, w)				\
+	| ((sets) & (set) && (n) / 64 == (w) ? 1ULL << (n) % 64 : 0)
+#define OPS_MASK(set, w)	(0 IO_URING_OPS(OPCODE_BIT, set, w))
+
+/*
+ * Whether op is in set (OPS_*): one shift of a constant, no table, so the
+ * BPF side can use it as freely as userspace. No known opcode is past 127.
+ */
+#define op_in_set(set, op)						\
+	((op) < 64 ? (OPS_MASK(set, 0) >> (op)) & 1 :			\
+	 (op) < 128 ? (OPS_MASK(set, 1) >> ((op) - 64)) & 1 : 0)
 
 /* The kernel structs that hold an at-op's names, one per layout. */
 enum at_kind {
@@ -118,9 +205,6 @@ enum loss_reason {
 
 /* Arguments kept of an exec, NUL-separated as in /proc/PID/cmdline. */
 #define ARGS_MAX		PATH_BUF
-
-/* The low bits of the request flags are the SQE's IOSQE_* flags. */
-#define SQE_FLAGS_MASK		0x7f
 
 /*
  * One record. For EV_CREATE: res is the ring's fd, pos and len its SQ and

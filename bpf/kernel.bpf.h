@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading io_uring's structures on every kernel from 5.10 to 7.x. The
+ * Reading the kernel's structures on every kernel from 5.10 to 7.x: a
+ * request's task, user_data, flags and file, and the fd tables. The
  * local types come from vmlinux.h (a recent kernel); older layouts are
  * described by ___flavor structs below, and CO-RE picks the one that
  * matches the running kernel at load time. No version numbers are used.
  */
 #ifndef __KERNEL_BPF_H
 #define __KERNEL_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "iouringsnoop.h"
 
 /* Kernel constants that are macros, so BTF does not carry them. */
 #define PF_IO_WORKER		0x00000010
@@ -92,76 +98,12 @@ static __always_inline bool ring_compat(struct io_ring_ctx *ctx)
 	return false;
 }
 
-/*
- * A task's pid and thread id inside its own PID namespace, when that is
- * not the tracer's: ids of the same level only mean the same namespace at
- * level 0, so deeper ones compare the namespace's inode too.
- */
-static __always_inline __u32 pid_at_level(struct pid *p, __u32 level)
+/* io-wq workers run requests for the process that owns the ring. */
+static __always_inline bool current_is_io_worker(void)
 {
-	struct upid up = {};
+	struct task_struct *cur = (void *)bpf_get_current_task();
 
-	bpf_probe_read_kernel(&up, sizeof(up), (void *)p +
-			      bpf_core_field_offset(p->numbers) +
-			      (level & 63) * sizeof(struct upid));
-	return up.nr;
-}
-
-static __always_inline void task_ns_ids(struct task_struct *t,
-					struct owner *o)
-{
-	struct pid *tp = BPF_CORE_READ(t, thread_pid);
-	__u32 level = BPF_CORE_READ(tp, level);
-	struct upid up = {};
-
-	o->ns_pid = 0;
-	o->ns_tid = 0;
-	if (level == tracer_pidns_level) {
-		if (!level)
-			return;
-		bpf_probe_read_kernel(&up, sizeof(up), (void *)tp +
-				      bpf_core_field_offset(tp->numbers) +
-				      (level & 63) * sizeof(struct upid));
-		if (BPF_CORE_READ(up.ns, ns.inum) == tracer_pidns_ino)
-			return;
-	}
-	o->ns_tid = pid_at_level(tp, level);
-	o->ns_pid = pid_at_level(BPF_CORE_READ(t, group_leader, thread_pid),
-				 level);
-}
-
-/* What every event says of its process beyond the ids. */
-static __always_inline void task_context(struct task_struct *t,
-					 struct owner *o)
-{
-	o->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	/* io-wq workers and SQPOLL threads share their process's cgroup */
-	o->cgroup = bpf_get_current_cgroup_id();
-	task_ns_ids(t, o);
-}
-
-static __always_inline void task_owner(struct task_struct *t, struct owner *o)
-{
-	o->pid = BPF_CORE_READ(t, tgid);
-	o->tid = BPF_CORE_READ(t, pid);
-	o->uid = BPF_CORE_READ(t, cred, uid.val);
-	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
-	task_context(t, o);
-}
-
-/* The same for the current task, through helpers rather than reads. */
-static __always_inline void current_owner(struct owner *o)
-{
-	__u64 id = bpf_get_current_pid_tgid();
-
-	struct task_struct *t = (void *)bpf_get_current_task();
-
-	o->pid = id >> 32;
-	o->tid = (__u32)id;
-	/* what bpf_get_current_uid_gid() returns, without its mapping call */
-	o->uid = BPF_CORE_READ(t, cred, uid.val);
-	bpf_get_current_comm(&o->comm, sizeof(o->comm));
-	task_context(t, o);
+	return BPF_CORE_READ(cur, flags) & PF_IO_WORKER;
 }
 
 /* A registered (fixed) file: the ring's table, not any task's fd table. */
@@ -192,7 +134,10 @@ static __always_inline struct file *fixed_file(struct io_ring_ctx *ctx,
 	return (struct file *)(ptr & ~FFS_FLAG_BITS);
 }
 
-/* An ordinary fd, in the current task's table (shared by its io threads). */
+/*
+ * An ordinary fd, in the current task's table: io-wq workers and SQPOLL
+ * threads share it with their process, so it is the submitter's too.
+ */
 static __always_inline struct file *fd_file(int fd)
 {
 	struct task_struct *cur = (void *)bpf_get_current_task();
@@ -219,7 +164,7 @@ static __always_inline struct file *req_file(struct io_kiocb *req,
 	struct file *f;
 	int fd;
 
-	if (!op_needs_file(op))
+	if (!op_in_set(OPS_FILE, op))
 		return NULL;
 	f = BPF_CORE_READ(req, file);
 	if (f || !bpf_core_field_exists(req->cqe))

@@ -9,43 +9,46 @@
 #ifndef __NAMED_BPF_H
 #define __NAMED_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "iouringsnoop.h"
+#include "bpf/kernel.bpf.h"
+#include "bpf/path.bpf.h"
+#include "bpf/slot.bpf.h"
+
 #define AT_FDCWD		-100
+
+/*
+ * Where each at-op keeps its names and their directory fds, in bytes from
+ * the start of the request; set from the kernel's BTF, -1 where absent.
+ */
+const volatile struct at_layout at_layouts[AT_KINDS] = {};
+/* up to 5.18 STATX kept the user's pointer, not a copy of the name */
+const volatile bool statx_user_name = false;
+/* 5.10's submit tracepoint fires before the SQE is read into the request */
+const volatile bool names_at_submit = true;
 
 static __always_inline int at_kind(__u8 op)
 {
 	switch (op) {
-	case OP_OPENAT:
-	case OP_OPENAT2:
+	case OPCODE_OPENAT:
+	case OPCODE_OPENAT2:
 		return AT_OPEN;
-	case OP_STATX:
+	case OPCODE_STATX:
 		return AT_STATX;
-	case OP_RENAMEAT:
+	case OPCODE_RENAMEAT:
 		return AT_RENAME;
-	case OP_UNLINKAT:
+	case OPCODE_UNLINKAT:
 		return AT_UNLINK;
-	case OP_MKDIRAT:
+	case OPCODE_MKDIRAT:
 		return AT_MKDIR;
-	case OP_SYMLINKAT:
+	case OPCODE_SYMLINKAT:
 		return AT_SYMLINK;
-	case OP_LINKAT:
+	case OPCODE_LINKAT:
 		return AT_LINK;
 	}
 	return -1;
-}
-
-/* The open file behind fd in the current task's table. */
-static __always_inline struct file *current_fd_file(__s32 fd)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds;
-	struct file *f = NULL;
-
-	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), fds + fd);
-	return f;
 }
 
 /*
@@ -63,9 +66,14 @@ static __always_inline bool dir_of(__s32 dfd, struct path *dir)
 		fs = BPF_CORE_READ(t, fs);
 		return fs && !bpf_core_read(dir, sizeof(*dir), &fs->pwd);
 	}
-	f = current_fd_file(dfd);
+	f = fd_file(dfd);
 	return f && !bpf_core_read(dir, sizeof(*dir), &f->f_path);
 }
+
+/* How join_name() takes a name. */
+#define NAME_KERNEL	0	/* a kernel string, made absolute */
+#define NAME_VERBATIM	1	/* a kernel string, as it is */
+#define NAME_USER	2	/* a user string (5.x STATX), made absolute */
 
 /*
  * Write one name as path (which == 0) or path2 (which == 1), right after
@@ -73,11 +81,6 @@ static __always_inline bool dir_of(__s32 dfd, struct path *dir)
  * than what is left is cut at its end and flagged. Global, so that the
  * verifier checks the walk once.
  */
-/* How join_name() takes a name. */
-#define NAME_KERNEL	0	/* a kernel string, made absolute */
-#define NAME_VERBATIM	1	/* a kernel string, as it is */
-#define NAME_USER	2	/* a user string (5.x STATX), made absolute */
-
 __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 			 __u32 how)
 {
@@ -183,6 +186,7 @@ static __always_inline __s32 layout_dfd(__u64 req, __s16 at)
 /*
  * Fill path (and path2) of an at-op's issue event. Returns false if the
  * op names no file, so that the caller falls back to the request's file.
+ * At 5.10's submission the request holds no names yet: then no file.
  */
 static __always_inline bool fill_named(struct io_kiocb *req, __u8 op,
 				       __u32 slot, bool at_submit)
@@ -198,13 +202,7 @@ static __always_inline bool fill_named(struct io_kiocb *req, __u8 op,
 	lay = at_layouts[k];
 	if (lay.name[0] < 0)
 		return false;
-	s->ev.file_kind = FILE_NONE;
-	s->ev.path_len = 0;
-	s->ev.path_flags = 0;
-	s->ev.path2_len = 0;
-	s->ev.path2_flags = 0;
-	s->ev.dev = 0;
-	s->ev.ino = 0;
+	/* event_start() left the event without a file */
 	if (at_submit && !names_at_submit)
 		return true;
 	s->ev.file_kind = FILE_PATH;

@@ -7,8 +7,18 @@
  * are printed. They go to their own perf buffer, which userspace drains
  * before printing any event newer than what it has drained.
  */
-#ifndef __PROC_BPF_H
-#define __PROC_BPF_H
+#ifndef __PROCREC_BPF_H
+#define __PROCREC_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "iouringsnoop.h"
+#include "bpf/path.bpf.h"
+#include "bpf/slot.bpf.h"
+
+/* exe, cmdline and ancestors wanted: send fork, exec and exit records */
+const volatile bool track_procs = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -21,13 +31,10 @@ static __always_inline struct event *proc_record(struct slot *sl,
 						 struct task_struct *t,
 						 __u8 type)
 {
-	struct event *e;
+	struct event *e = event_start(sl, type, NULL);
 
-	if (!claim(sl))
+	if (!e)
 		return NULL;
-	e = &sl->s->ev;
-	__builtin_memset(e, 0, EVENT_HDR_SIZE);
-	e->type = type;
 	e->ts = bpf_ktime_get_ns();
 	e->pid = BPF_CORE_READ(t, tgid);
 	e->tid = BPF_CORE_READ(t, pid);
@@ -41,33 +48,35 @@ static __always_inline void proc_emit(void *ctx, const struct slot *sl)
 	emit_to(ctx, sl, &proc_events, LOST_PROC);
 }
 
-/* A new process (not a thread): it runs what its parent runs. */
-SEC("raw_tp/sched_process_fork")
-int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
+/* A record of task t with nothing more to say than who it is. */
+static __always_inline void proc_plain(void *ctx, struct task_struct *t,
+				       __u8 type)
 {
-	struct slot sl = {};
+	struct slot sl __auto_release = {};
 
-	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
-		return 0;
-	if (proc_record(&sl, child, EV_FORK))
+	if (proc_record(&sl, t, type))
 		proc_emit(ctx, &sl);
-	release(&sl);
-	return 0;
+}
+
+/* A new process (not a thread): it runs what its parent runs. */
+static __always_inline void proc_fork(void *ctx, struct task_struct *child)
+{
+	if (BPF_CORE_READ(child, pid) == BPF_CORE_READ(child, tgid))
+		proc_plain(ctx, child, EV_FORK);
 }
 
 /* The executable's path, then the new argument vector from user memory. */
-SEC("raw_tp/sched_process_exec")
-int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
-	     struct linux_binprm *bprm)
+static __always_inline void proc_exec(void *ctx, struct task_struct *p,
+				      struct linux_binprm *bprm)
 {
-	struct slot sl = {};
+	struct slot sl __auto_release = {};
 	struct event *e = proc_record(&sl, p, EV_EXEC);
 	struct mm_struct *mm;
 	__u64 start, end, len;
 	__u32 base;
 
 	if (!e)
-		goto out;
+		return;
 	fill_file((__u64)BPF_CORE_READ(bprm, file), sl.idx);
 	mm = BPF_CORE_READ(p, mm);
 	start = BPF_CORE_READ(mm, arg_start);
@@ -79,28 +88,18 @@ int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
 	}
 	base = e->path_len;
 	if (base > PATH_BUF)
-		goto out;
+		return;
 	if (len && bpf_probe_read_user(&e->path[base], len, (void *)start))
 		len = 0;
 	e->path2_len = len;
 	proc_emit(ctx, &sl);
-out:
-	release(&sl);
-	return 0;
 }
 
 /* Only when the last thread goes: the process table can drop it then. */
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(tp_exit, struct task_struct *p)
+static __always_inline void proc_exit(void *ctx, struct task_struct *p)
 {
-	struct slot sl = {};
-
-	if (BPF_CORE_READ(p, signal, live.counter))
-		return 0;
-	if (proc_record(&sl, p, EV_EXIT))
-		proc_emit(ctx, &sl);
-	release(&sl);
-	return 0;
+	if (!BPF_CORE_READ(p, signal, live.counter))
+		proc_plain(ctx, p, EV_EXIT);
 }
 
-#endif /* __PROC_BPF_H */
+#endif /* __PROCREC_BPF_H */

@@ -2,11 +2,9 @@
 #ifndef __OPCODES_H
 #define __OPCODES_H
 
-#include <stdbool.h>
 #include <stdio.h>
-
-/* Highest opcode with a known name (IORING_OP_URING_CMD128). */
-#define OPCODE_LAST_KNOWN	64
+#include <linux/types.h>
+#include "iouringsnoop.h"	/* the list of opcodes, OPCODE_LAST_KNOWN */
 
 /* "WRITE" for 23; NULL for numbers this build has no name for. */
 const char *opcode_name(unsigned int op);
@@ -16,9 +14,6 @@ const char *opcode_name(unsigned int op);
  * number 0-255. Returns 0, or -1 when the text is neither.
  */
 int opcode_parse(const char *text, unsigned int *op);
-
-/* Whether the opcode is one that iouringsnoop reports write events for. */
-bool opcode_is_write(unsigned int op);
 
 /* Print every known name, comma-separated, for error messages. */
 void opcode_list(FILE *out);

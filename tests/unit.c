@@ -78,10 +78,10 @@ static void test_opcodes(void)
 		      "opcode_parse(\"%s\") %s", parse[i].text,
 		      parse[i].ok ? "parses" : "is rejected");
 	}
-	check(opcode_is_write(2) && opcode_is_write(5) && opcode_is_write(23) &&
-	      opcode_is_write(61) && !opcode_is_write(22) &&
-	      !opcode_is_write(60), "write family is WRITE, WRITEV, "
-	      "WRITE_FIXED, WRITEV_FIXED");
+	check(OPS_MASK(OPS_WRITE, 0) == (1ULL << 2 | 1ULL << 5 | 1ULL << 23 |
+					 1ULL << 61) && !OPS_MASK(OPS_WRITE, 1) &&
+	      op_in_set(OPS_WRITE, 61) && !op_in_set(OPS_WRITE, 60),
+	      "write set is WRITEV, WRITE_FIXED, WRITE, WRITEV_FIXED");
 }
 
 /*

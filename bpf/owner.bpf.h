@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Who a request belongs to: the process and thread that submitted it,
+ * with what every event says of them (uid, comm, parent, cgroup, ids in
+ * their own PID namespace). io-wq workers and SQPOLL threads run requests
+ * for others; this is where they are charged to the right owner.
+ */
+#ifndef __OWNER_BPF_H
+#define __OWNER_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "iouringsnoop.h"
+#include "bpf/kernel.bpf.h"
+
+struct owner {
+	__u64 cgroup;
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	__u32 sq_tid;
+	__u32 ppid;
+	__u32 ns_pid;
+	__u32 ns_tid;
+	__u32 pad;
+	/* 8-byte aligned: -c compares it as two words */
+	char comm[TASK_COMM_LEN];
+};
+
+/* The tracer's PID namespace: ns_pid and ns_tid are for other ones. */
+const volatile __u32 tracer_pidns_level = 0;
+const volatile __u32 tracer_pidns_ino = 0;
+
+/* Ring creators, so SQPOLL requests are charged to them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct owner);
+} rings SEC(".maps");
+
+/*
+ * A task's pid and thread id inside its own PID namespace, when that is
+ * not the tracer's: ids of the same level only mean the same namespace at
+ * level 0, so deeper ones compare the namespace's inode too.
+ */
+static __always_inline void upid_at(struct pid *p, __u32 level,
+				    struct upid *up)
+{
+	bpf_probe_read_kernel(up, sizeof(*up), (void *)p +
+			      bpf_core_field_offset(p->numbers) +
+			      (level & 63) * sizeof(struct upid));
+}
+
+static __always_inline __u32 pid_at_level(struct pid *p, __u32 level)
+{
+	struct upid up = {};
+
+	upid_at(p, level, &up);
+	return up.nr;
+}
+
+static __always_inline void task_ns_ids(struct task_struct *t,
+					struct owner *o)
+{
+	struct pid *tp = BPF_CORE_READ(t, thread_pid);
+	__u32 level = BPF_CORE_READ(tp, level);
+	struct upid up = {};
+
+	o->ns_pid = 0;
+	o->ns_tid = 0;
+	if (level == tracer_pidns_level) {
+		if (!level)
+			return;
+		upid_at(tp, level, &up);
+		if (BPF_CORE_READ(up.ns, ns.inum) == tracer_pidns_ino)
+			return;
+	}
+	o->ns_tid = pid_at_level(tp, level);
+	o->ns_pid = pid_at_level(BPF_CORE_READ(t, group_leader, thread_pid),
+				 level);
+}
+
+/* What every event says of its process beyond the ids. */
+static __always_inline void task_context(struct task_struct *t,
+					 struct owner *o)
+{
+	o->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	/* io-wq workers and SQPOLL threads share their process's cgroup */
+	o->cgroup = bpf_get_current_cgroup_id();
+	task_ns_ids(t, o);
+}
+
+static __always_inline void task_owner(struct task_struct *t, struct owner *o)
+{
+	o->pid = BPF_CORE_READ(t, tgid);
+	o->tid = BPF_CORE_READ(t, pid);
+	o->uid = BPF_CORE_READ(t, cred, uid.val);
+	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
+	task_context(t, o);
+}
+
+/* The same for the current task, through helpers rather than reads. */
+static __always_inline void current_owner(struct owner *o)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *t = (void *)bpf_get_current_task();
+
+	o->pid = id >> 32;
+	o->tid = (__u32)id;
+	/* what bpf_get_current_uid_gid() returns, without its mapping call */
+	o->uid = BPF_CORE_READ(t, cred, uid.val);
+	bpf_get_current_comm(&o->comm, sizeof(o->comm));
+	task_context(t, o);
+}
+
+/*
+ * Who submitted the request. SQPOLL rings are charged to the thread that
+ * created the ring: from the rings map when we saw the creation, otherwise
+ * from what the kernel kept in sq_data (the creator's tid and tgid).
+ */
+static __always_inline void req_owner(struct io_kiocb *req,
+				      struct io_ring_ctx *ctx,
+				      struct owner *o, bool *on_sq)
+{
+	struct task_struct *cur = (void *)bpf_get_current_task();
+	struct task_struct *sq;
+	struct owner *known;
+	__u64 key = (__u64)ctx;
+
+	*on_sq = false;
+	if (!(BPF_CORE_READ(ctx, flags) & IORING_SETUP_SQPOLL)) {
+		o->sq_tid = 0;
+		if (current_is_io_worker())
+			task_owner(req_task(req), o);
+		else
+			current_owner(o);
+		return;
+	}
+	sq = BPF_CORE_READ(ctx, sq_data, thread);
+	*on_sq = sq == cur;
+	known = bpf_map_lookup_elem(&rings, &key);
+	if (known) {
+		*o = *known;
+	} else {
+		o->pid = BPF_CORE_READ(ctx, sq_data, task_tgid);
+		o->tid = BPF_CORE_READ(ctx, sq_data, task_pid);
+		o->uid = BPF_CORE_READ(ctx, sq_creds, uid.val);
+		BPF_CORE_READ_STR_INTO(&o->comm, sq, group_leader, comm);
+		/* the SQPOLL thread is one of the creator's threads */
+		task_context(sq, o);
+	}
+	o->sq_tid = BPF_CORE_READ(sq, pid);
+}
+
+/* A SQPOLL ring's creator, for req_owner() to charge its requests to. */
+static __always_inline void remember_ring(void *ring, const struct owner *o)
+{
+	__u64 key = (__u64)ring;
+
+	bpf_map_update_elem(&rings, &key, o, BPF_ANY);
+}
+
+/* The owner's part of an event. */
+static __always_inline void fill_owner(struct event *e, const struct owner *o)
+{
+	e->pid = o->pid;
+	e->tid = o->tid;
+	e->uid = o->uid;
+	e->sq_tid = o->sq_tid;
+	e->ppid = o->ppid;
+	e->ns_pid = o->ns_pid;
+	e->ns_tid = o->ns_tid;
+	e->cgroup = o->cgroup;
+	__builtin_memcpy(e->comm, o->comm, TASK_COMM_LEN);
+}
+
+#endif /* __OWNER_BPF_H */

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Writes between submission and completion. A completion no longer says
+ * who submitted the write, where to and how much, so all of that is kept
+ * here, by request, from submission until the completion reports it.
+ */
+#ifndef __WRITES_BPF_H
+#define __WRITES_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "iouringsnoop.h"
+#include "bpf/lost.bpf.h"
+#include "bpf/owner.bpf.h"
+
+/* What a write needs at completion that the completion no longer has. */
+struct inflight {
+	__u64 ts;
+	__u64 user_data;
+	__s64 pos;
+	__u64 buf;
+	__u64 len;
+	__u8 opcode;
+	__u8 context;
+	struct owner owner;
+};
+
+/*
+ * Writes by request, in a table of 4-way buckets: a way is claimed with
+ * one compare-and-swap and found again with a few loads, where a hash map
+ * takes locks (the costliest part of tracking a write). A full bucket
+ * spills into the map below, which is also all that kernels without BPF
+ * atomics (5.10) use.
+ */
+#define TRACK_WAYS		4
+#define TRACK_BUCKETS		4096
+
+struct tracked {
+	__u64 req;		/* the request; 0 when the way is free */
+	struct inflight in;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TRACK_BUCKETS * TRACK_WAYS);
+	__type(key, __u32);
+	__type(value, struct tracked);
+} tracked SEC(".maps");
+
+/* Set once a write went to the map: completions look there too, then. */
+__u32 spilled;
+
+/*
+ * Writes the table had no way for. Not LRU: an eviction would drop a
+ * write unseen, where a failed insert is counted (LOST_UNTRACKED). A
+ * request whose completion went unseen leaves its entry until its
+ * memory is reused by another tracked request, which replaces it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+/*
+ * Where a completion finds its request on kernels whose completion
+ * tracepoint has none (5.10): by ring and user_data.
+ */
+struct ud_key {
+	__u64 ring;
+	__u64 user_data;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct ud_key);
+	__type(value, __u64);
+} inflight_ud SEC(".maps");
+
+static __always_inline struct tracked *track_way(__u64 req, __u32 w)
+{
+	__u32 idx = (__u32)((req * 0x9E3779B97F4A7C15ULL) >> 40) &
+		    (TRACK_BUCKETS - 1);
+
+	idx = idx * TRACK_WAYS + w;
+	return bpf_map_lookup_elem(&tracked, &idx);
+}
+
+/*
+ * A way for req's write: the one it already has (a request whose
+ * completion went unseen left it, and its memory is now this request),
+ * else a free one, claimed atomically; NULL when the bucket is full.
+ */
+static __always_inline struct tracked *claim_way(__u64 req)
+{
+	struct tracked *t;
+	__u32 w;
+
+	for (w = 0; w < TRACK_WAYS; w++) {
+		t = track_way(req, w);
+		if (t && t->req == req)
+			return t;
+	}
+	for (w = 0; w < TRACK_WAYS; w++) {
+		t = track_way(req, w);
+		if (t && !t->req &&
+		    !__sync_val_compare_and_swap(&t->req, 0, req))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * Keep a write built elsewhere, when the table had no way for it. Its
+ * write event will not come if this fails: count it now.
+ */
+static __always_inline void spill_write(__u64 req, const struct inflight *in)
+{
+	if (bpf_map_update_elem(&inflight, &req, in, BPF_ANY))
+		count_lost(LOST_UNTRACKED);
+	else if (!spilled)
+		spilled = 1;
+}
+
+/* The tracked write of req, and its way (NULL if in the map), or NULL. */
+static __always_inline struct inflight *find_write(__u64 req,
+						   struct tracked **way)
+{
+	struct tracked *t;
+	__u32 w;
+
+	for (w = 0; w < TRACK_WAYS; w++) {
+		t = track_way(req, w);
+		if (t && t->req == req) {
+			*way = t;
+			return &t->in;
+		}
+	}
+	*way = NULL;
+	return spilled ? bpf_map_lookup_elem(&inflight, &req) : NULL;
+}
+
+static __always_inline void forget_write(__u64 req, struct tracked *way)
+{
+	if (way)
+		way->req = 0;
+	else
+		bpf_map_delete_elem(&inflight, &req);
+}
+
+static __always_inline void remember_by_user_data(struct io_kiocb *req,
+						  void *ring, __u64 ud)
+{
+	struct ud_key uk = { .ring = (__u64)ring, .user_data = ud };
+	__u64 key = (__u64)req;
+
+	bpf_map_update_elem(&inflight_ud, &uk, &key, BPF_ANY);
+}
+
+/*
+ * The request remembered for (ring, user_data), forgotten as it is found;
+ * NULL if none. Requests in flight on one ring with the same user_data
+ * cannot be told apart here.
+ */
+static __always_inline struct io_kiocb *req_by_user_data(void *ring, __u64 ud)
+{
+	struct ud_key uk = { .ring = (__u64)ring, .user_data = ud };
+	__u64 *req = bpf_map_lookup_elem(&inflight_ud, &uk);
+	__u64 r;
+
+	if (!req)
+		return NULL;
+	r = *req;
+	bpf_map_delete_elem(&inflight_ud, &uk);
+	return (void *)r;
+}
+
+#endif /* __WRITES_BPF_H */
