@@ -542,17 +542,14 @@ enum parse_result parse_args(int argc, char **argv, struct env *env)
 
 bool env_writes_possible(const struct env *env)
 {
-	static const unsigned int ops[] = {
-		OP_WRITEV, OP_WRITE_FIXED, OP_WRITE, OP_WRITEV_FIXED,
-	};
-	unsigned int i;
+	unsigned int w;
 
 	if (!(env->kinds & KIND_WRITE))
 		return false;
 	if (!env->filter_ops)
 		return true;
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (env->opmask[ops[i] / 64] & (1ULL << (ops[i] % 64)))
+	for (w = 0; w < OPMASK_WORDS; w++)
+		if (env->opmask[w] & OPS_MASK(OPS_WRITE, w))
 			return true;
 	return false;
 }
