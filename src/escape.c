@@ -27,7 +27,12 @@ static bool plain_ascii(const char *s, size_t len, enum escape_mode mode)
 	return true;
 }
 
-size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most len bytes), or
+ * 0 for an overlong form, a surrogate, a value past U+10FFFF or a cut or
+ * invalid sequence; *cp gets the code point.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	size_t n, i;
 	uint32_t c;

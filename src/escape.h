@@ -37,13 +37,6 @@ enum escape_mode {
 size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
 		   enum escape_mode mode);
 
-/*
- * Length of the well-formed UTF-8 sequence at s (at most len bytes), or
- * 0 for an overlong form, a surrogate, a value past U+10FFFF or a cut or
- * invalid sequence; *cp gets the code point. A JSON checker can share it.
- */
-size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp);
-
 /* Whether len bytes at s are all well-formed UTF-8. */
 bool utf8_valid(const char *s, size_t len);
 
