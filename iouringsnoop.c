@@ -216,7 +216,7 @@ static int preflight(void)
  */
 static bool flush_output(void)
 {
-	unsigned long long failed;
+	unsigned long long failed, before;
 
 	if (!sink)
 		return fflush(stdout) == 0 && !ferror(stdout);
@@ -225,10 +225,18 @@ static bool flush_output(void)
 		reopen = 0;
 		sink_reopen(sink);
 	}
-	failed = sink_take_failed(sink);
+	/*
+	 * A lost line that cannot be written either is itself counted, and
+	 * its count goes into the next one: the counts of the lost lines in
+	 * the file add up to every line not written.
+	 */
+	failed = sink_unreported(sink);
 	if (failed) {
+		before = sink_failed(sink);
 		output_lost(out, stderr, &oo, -1, failed, "output_error");
 		fflush(out);
+		if (sink_failed(sink) == before)
+			sink_reported(sink, failed);
 	}
 	return true;
 }

@@ -198,12 +198,14 @@ void sink_reopen(struct sink *s)
 	s->fd = fd;
 }
 
-unsigned long long sink_take_failed(struct sink *s)
+unsigned long long sink_unreported(const struct sink *s)
 {
-	unsigned long long n = s->failed - s->taken;
+	return s->failed - s->taken;
+}
 
-	s->taken = s->failed;
-	return n;
+void sink_reported(struct sink *s, unsigned long long n)
+{
+	s->taken += n;
 }
 
 unsigned long long sink_failed(const struct sink *s)

@@ -22,8 +22,12 @@ FILE *sink_open(const char *path, struct sink **s);
 /* After fflush(): close the file and open the path again (SIGHUP). */
 void sink_reopen(struct sink *s);
 
-/* Lines that could not be written since the last call. */
-unsigned long long sink_take_failed(struct sink *s);
+/*
+ * Lines that could not be written and are not yet reported; a report is
+ * only made once the line that says it has been written (sink_reported).
+ */
+unsigned long long sink_unreported(const struct sink *s);
+void sink_reported(struct sink *s, unsigned long long n);
 
 /* Lines that could not be written in all. */
 unsigned long long sink_failed(const struct sink *s);
