@@ -27,8 +27,8 @@ static void put_escaped(struct line *l, const char *s, size_t len,
  * path the BPF side had to cut at the root end is shown as ".../rest",
  * one cut at the leaf as "rest...". second: path2 of a two-name at-op.
  */
-static size_t path_text(const struct event *e, bool second, char *buf,
-			size_t cap)
+static const char *path_text(const struct event *e, bool second,
+			     char *buf, size_t cap, size_t *n)
 {
 	unsigned int flags = second ? e->path2_flags : e->path_flags;
 	const char *name = second ? e->path + e->path_len : e->path;
@@ -38,11 +38,13 @@ static size_t path_text(const struct event *e, bool second, char *buf,
 
 	switch (kind) {
 	case FILE_SOCKET:
-		return snprintf(buf, cap, "socket:[%llu]",
-				(unsigned long long)e->ino);
+		*n = snprintf(buf, cap, "socket:[%llu]",
+			      (unsigned long long)e->ino);
+		return buf;
 	case FILE_PIPE:
-		return snprintf(buf, cap, "pipe:[%llu]",
-				(unsigned long long)e->ino);
+		*n = snprintf(buf, cap, "pipe:[%llu]",
+			      (unsigned long long)e->ino);
+		return buf;
 	case FILE_ANON:
 		pre = "anon_inode:";
 		break;
@@ -51,20 +53,30 @@ static size_t path_text(const struct event *e, bool second, char *buf,
 			pre = "...";
 		break;
 	case FILE_NONE:
-		return 0;
+		*n = 0;
+		return buf;
 	default:
 		break;
 	}
-	return snprintf(buf, cap, "%s%.*s%s", pre, (int)len, name,
-			flags & PATH_F_TAIL_CUT ? "..." : "");
+	/* the common case, once per event: the record's bytes, no copy */
+	if (!pre[0] && !(flags & PATH_F_TAIL_CUT)) {
+		*n = len;
+		return name;
+	}
+	*n = snprintf(buf, cap, "%s%.*s%s", pre, (int)len, name,
+		      flags & PATH_F_TAIL_CUT ? "..." : "");
+	return buf;
 }
 
 static void put_path(struct line *l, const struct event *e, bool second,
 		     enum escape_mode mode)
 {
 	static char text[PATH_BUF + 32];
+	const char *p;
+	size_t n;
 
-	put_escaped(l, text, path_text(e, second, text, sizeof(text)), mode);
+	p = path_text(e, second, text, sizeof(text), &n);
+	put_escaped(l, p, n, mode);
 }
 
 /*
@@ -263,9 +275,11 @@ static const char *file_type(const struct event *e)
 static void json_path(struct line *l, const struct event *e, bool second)
 {
 	static char text[PATH_BUF + 32];
+	const char *p;
+	size_t n;
 
-	json_name(l, second ? "path2" : "path", text,
-		  path_text(e, second, text, sizeof(text)));
+	p = path_text(e, second, text, sizeof(text), &n);
+	json_name(l, second ? "path2" : "path", p, n);
 }
 
 /* Written field by field with no printf: this runs once per event. */
