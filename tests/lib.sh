@@ -11,7 +11,7 @@ cleanup() {
 }
 
 pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+fail() { failed=$((failed + 1)); failures+=("$*"); echo "FAIL $*"; }
 
 # A test that cannot run here: a failure under CI, a note otherwise.
 cannot_run() {

@@ -25,6 +25,7 @@ TOOL_PID=
 TOOL_RC=	# exit status of the tool that traced (lib.sh) last stopped
 passed=0
 failed=0
+failures=()
 # the one documented gap: names of at-ops, 5.10's tracepoint backend
 case $(uname -r) in
 5.10.*) [ "$BACKEND" = tracepoint ] && export WL_NO_SUBMIT_NAMES=1 ;;
@@ -120,7 +121,8 @@ unit_tests() {
 	while IFS= read -r line; do
 		case $line in
 		"ok   "*) passed=$((passed + 1)) ;;
-		"FAIL "*) failed=$((failed + 1)); echo "$line" ;;
+		"FAIL "*) failed=$((failed + 1)); failures+=("unit: ${line#FAIL }")
+			echo "$line" ;;
 		esac
 	done < <(tests/unit "$d/sample.jsonl")
 	echo "unit tests done"
@@ -405,5 +407,7 @@ else
 	service_tests
 fi
 
+# a long log is often read from its end: name the failures again
+[ "$failed" -eq 0 ] || printf 'failed: %s\n' "${failures[@]}" | cut -c1-300
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -95,7 +95,8 @@ host_row() {
 	for b in $BACKENDS; do
 		if [ "$b" = tracepoint ]; then
 			CI=true BACKEND=$b tests/run.sh >"$OUT/host.$b" 2>&1
-			grep -v '^ok' "$OUT/host.$b" | sed "s/^/[host $b] /"
+			grep -v '^ok' "$OUT/host.$b" | sed "s/^/[host $b] /" |
+				tee -a "$OUT/report"
 			tally "$(tail -1 "$OUT/host.$b")"
 			cell=$CELL
 		elif ./iouringsnoop -B "$b" -d 1 >/dev/null 2>"$OUT/host.$b"; then
@@ -146,11 +147,18 @@ wait
 while read -r label vmlinuz; do
 	[ -n "$label" ] || continue
 	grep -a "^\[" "$OUT/$label.log" | grep -av "^\[[a-z]*\] ok " |
-		grep -av "^\[ *[0-9.]*\]" | sed "s/^/[$label] /"
+		grep -av "^\[ *[0-9.]*\]" | sed "s/^/[$label] /" |
+		tee -a "$OUT/report"
 	guest_row "$label"
 done <<<"$kernels"
 echo "guests done in $(( $(date +%s) - start )) s"
 host_row
 print_matrix
+# CI keeps only the end of a long log: name the failures again here.
+if grep -aq "\] FAIL " "$OUT/report" 2>/dev/null; then
+	echo "failures:"
+	grep -a -A3 "\] FAIL " "$OUT/report" | cut -c1-300
+	echo
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
