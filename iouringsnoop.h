@@ -34,6 +34,11 @@
 				   file, or a directory or target fd */
 #define OPS_WRITE	0x2	/* a write: its completion is reported */
 #define OPS_VECTORED	0x4	/* addr and len are an iovec array */
+#define OPS_BYTES	0x8	/* a positive result is a count of bytes
+				   read or written (summaries add them) */
+#define OPS_MULTI	0x10	/* may post several CQEs: the kernel posts
+				   all but the last without the request,
+				   so they are found by ring and user_data */
 
 /*
  * Every opcode this build knows, X(number, NAME, sets), NAME as in the
@@ -43,19 +48,19 @@
  */
 #define IO_URING_OPS(X, ...)						\
 	X(0, NOP, 0, __VA_ARGS__)					\
-	X(1, READV, OPS_FILE | OPS_VECTORED, __VA_ARGS__)		\
-	X(2, WRITEV, OPS_FILE | OPS_WRITE | OPS_VECTORED, __VA_ARGS__)	\
+	X(1, READV, OPS_FILE | OPS_VECTORED | OPS_BYTES, __VA_ARGS__)	\
+	X(2, WRITEV, OPS_FILE | OPS_WRITE | OPS_VECTORED | OPS_BYTES, __VA_ARGS__) \
 	X(3, FSYNC, OPS_FILE, __VA_ARGS__)				\
-	X(4, READ_FIXED, OPS_FILE, __VA_ARGS__)				\
-	X(5, WRITE_FIXED, OPS_FILE | OPS_WRITE, __VA_ARGS__)		\
-	X(6, POLL_ADD, OPS_FILE, __VA_ARGS__)				\
+	X(4, READ_FIXED, OPS_FILE | OPS_BYTES, __VA_ARGS__)		\
+	X(5, WRITE_FIXED, OPS_FILE | OPS_WRITE | OPS_BYTES, __VA_ARGS__) \
+	X(6, POLL_ADD, OPS_FILE | OPS_MULTI, __VA_ARGS__)		\
 	X(7, POLL_REMOVE, 0, __VA_ARGS__)				\
 	X(8, SYNC_FILE_RANGE, OPS_FILE, __VA_ARGS__)			\
-	X(9, SENDMSG, OPS_FILE, __VA_ARGS__)				\
-	X(10, RECVMSG, OPS_FILE, __VA_ARGS__)				\
-	X(11, TIMEOUT, 0, __VA_ARGS__)					\
+	X(9, SENDMSG, OPS_FILE | OPS_BYTES, __VA_ARGS__)		\
+	X(10, RECVMSG, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
+	X(11, TIMEOUT, OPS_MULTI, __VA_ARGS__)				\
 	X(12, TIMEOUT_REMOVE, 0, __VA_ARGS__)				\
-	X(13, ACCEPT, OPS_FILE, __VA_ARGS__)				\
+	X(13, ACCEPT, OPS_FILE | OPS_MULTI, __VA_ARGS__)		\
 	X(14, ASYNC_CANCEL, 0, __VA_ARGS__)				\
 	X(15, LINK_TIMEOUT, 0, __VA_ARGS__)				\
 	X(16, CONNECT, OPS_FILE, __VA_ARGS__)				\
@@ -64,18 +69,18 @@
 	X(19, CLOSE, 0, __VA_ARGS__)					\
 	X(20, FILES_UPDATE, 0, __VA_ARGS__)				\
 	X(21, STATX, 0, __VA_ARGS__)					\
-	X(22, READ, OPS_FILE, __VA_ARGS__)				\
-	X(23, WRITE, OPS_FILE | OPS_WRITE, __VA_ARGS__)			\
+	X(22, READ, OPS_FILE | OPS_BYTES, __VA_ARGS__)			\
+	X(23, WRITE, OPS_FILE | OPS_WRITE | OPS_BYTES, __VA_ARGS__)	\
 	X(24, FADVISE, OPS_FILE, __VA_ARGS__)				\
 	X(25, MADVISE, 0, __VA_ARGS__)					\
-	X(26, SEND, OPS_FILE, __VA_ARGS__)				\
-	X(27, RECV, OPS_FILE, __VA_ARGS__)				\
+	X(26, SEND, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
+	X(27, RECV, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
 	X(28, OPENAT2, 0, __VA_ARGS__)					\
 	X(29, EPOLL_CTL, 0, __VA_ARGS__)				\
-	X(30, SPLICE, OPS_FILE, __VA_ARGS__)				\
+	X(30, SPLICE, OPS_FILE | OPS_BYTES, __VA_ARGS__)		\
 	X(31, PROVIDE_BUFFERS, 0, __VA_ARGS__)				\
 	X(32, REMOVE_BUFFERS, 0, __VA_ARGS__)				\
-	X(33, TEE, OPS_FILE, __VA_ARGS__)				\
+	X(33, TEE, OPS_FILE | OPS_BYTES, __VA_ARGS__)			\
 	X(34, SHUTDOWN, OPS_FILE, __VA_ARGS__)				\
 	X(35, RENAMEAT, 0, __VA_ARGS__)					\
 	X(36, UNLINKAT, 0, __VA_ARGS__)					\
@@ -89,9 +94,9 @@
 	X(44, GETXATTR, 0, __VA_ARGS__)					\
 	X(45, SOCKET, 0, __VA_ARGS__)					\
 	X(46, URING_CMD, OPS_FILE, __VA_ARGS__)				\
-	X(47, SEND_ZC, OPS_FILE, __VA_ARGS__)				\
-	X(48, SENDMSG_ZC, OPS_FILE, __VA_ARGS__)			\
-	X(49, READ_MULTISHOT, OPS_FILE, __VA_ARGS__)			\
+	X(47, SEND_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
+	X(48, SENDMSG_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__) \
+	X(49, READ_MULTISHOT, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__) \
 	X(50, WAITID, 0, __VA_ARGS__)					\
 	X(51, FUTEX_WAIT, 0, __VA_ARGS__)				\
 	X(52, FUTEX_WAKE, 0, __VA_ARGS__)				\
@@ -100,10 +105,10 @@
 	X(55, FTRUNCATE, OPS_FILE, __VA_ARGS__)				\
 	X(56, BIND, OPS_FILE, __VA_ARGS__)				\
 	X(57, LISTEN, OPS_FILE, __VA_ARGS__)				\
-	X(58, RECV_ZC, OPS_FILE, __VA_ARGS__)				\
-	X(59, EPOLL_WAIT, OPS_FILE, __VA_ARGS__)			\
-	X(60, READV_FIXED, OPS_FILE | OPS_VECTORED, __VA_ARGS__)	\
-	X(61, WRITEV_FIXED, OPS_FILE | OPS_WRITE | OPS_VECTORED, __VA_ARGS__)	\
+	X(58, RECV_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
+	X(59, EPOLL_WAIT, OPS_FILE | OPS_MULTI, __VA_ARGS__)		\
+	X(60, READV_FIXED, OPS_FILE | OPS_VECTORED | OPS_BYTES, __VA_ARGS__) \
+	X(61, WRITEV_FIXED, OPS_FILE | OPS_WRITE | OPS_VECTORED | OPS_BYTES, __VA_ARGS__) \
 	X(62, PIPE, 0, __VA_ARGS__)					\
 	X(63, NOP128, 0, __VA_ARGS__)					\
 	X(64, URING_CMD128, OPS_FILE, __VA_ARGS__)
@@ -155,6 +160,7 @@ enum event_type {
 	EV_ISSUE = 1,
 	EV_WRITE = 2,
 	EV_CREATE = 3,		/* a new ring; see struct event */
+	EV_COMPLETE = 4,	/* a CQE of a tracked request */
 	/* process records, on their own buffer, never printed */
 	EV_FORK = 8,		/* pid forked from ppid */
 	EV_EXEC = 9,		/* pid ran path; path2 holds its arguments */
@@ -165,6 +171,7 @@ enum event_type {
 #define KIND_ISSUE		(1U << EV_ISSUE)
 #define KIND_WRITE		(1U << EV_WRITE)
 #define KIND_CREATE		(1U << EV_CREATE)
+#define KIND_COMPLETE		(1U << EV_COMPLETE)
 
 /* Where the request was issued from (issue) or last issued (write). */
 enum issue_context {
@@ -189,7 +196,8 @@ enum loss_reason {
 	LOST_BUFFER_FULL = 0,	/* no room in the perf buffer */
 	LOST_PREEMPTED = 1,	/* runs preempting each other: no slot */
 	LOST_PROC = 2,		/* no room for a process record */
-	LOST_UNTRACKED = 3,	/* no room to follow a write to its end */
+	LOST_UNTRACKED = 3,	/* no room to follow a request to its end */
+	LOST_SUMMARY = 4,	/* no room in the summary table (-s) */
 	LOST_REASONS,
 };
 
@@ -220,10 +228,10 @@ struct event {
 	__s64 pos;		/* write: file offset from the SQE */
 	__u64 buf;		/* write: buffer (or iovec array) address */
 	__u64 len;		/* write: bytes requested */
-	__u64 latency;		/* write: ns from submission to completion */
+	__u64 latency;		/* write, complete: ns since submission */
 	__u64 cgroup;		/* cgroup v2 id of the submitter */
 	__u32 dev;		/* kernel dev_t: major << 20 | minor */
-	__s32 res;		/* write: completion result */
+	__s32 res;		/* write, complete: the CQE's result */
 	__u32 pid;
 	__u32 tid;
 	__u32 uid;
@@ -241,11 +249,38 @@ struct event {
 	__u8 file_kind;		/* enum file_kind */
 	__u8 path_flags;	/* PATH_F_* */
 	__u8 path2_flags;	/* PATH_F_* of the second name */
-	__u8 pad[7];
+	__u8 pad[3];
+	__u32 cflags;		/* complete: the CQE's flags */
 	char comm[TASK_COMM_LEN];
 	char path[2 * PATH_BUF];	/* path_len + path2_len bytes sent */
 };
 
 #define EVENT_HDR_SIZE		__builtin_offsetof(struct event, path)
+
+/*
+ * -s and -H: completions counted in the kernel, by process, opcode and
+ * errno. Latencies go to log2 buckets: bucket k holds [2^k, 2^(k+1)) ns,
+ * bucket 0 also 0 ns, the last one everything above. The BPF side adds
+ * to the generation stats_gen names; userspace flips it to read and
+ * clear the other one, so an interval loses nothing.
+ */
+#define LAT_SLOTS		40
+#define STATS_MAX		10240
+
+struct stat_key {
+	__u32 pid;		/* the owner's process */
+	__u16 err;		/* errno of a failed completion, else 0 */
+	__u8 opcode;
+	__u8 gen;		/* stats_gen when counted */
+};
+
+struct stat_val {
+	__u64 count;		/* completions (a multishot request: each) */
+	__u64 bytes;		/* sum of positive results, OPS_BYTES ops */
+	__u64 lat_sum;		/* ns */
+	__u64 lat_max;		/* ns */
+	__u64 hist[LAT_SLOTS];
+	char comm[TASK_COMM_LEN];	/* the owner's, at its first count */
+};
 
 #endif /* __IOURINGSNOOP_H */

@@ -30,6 +30,7 @@ static const char *const reason_names[LOST_REASONS] = {
 	[LOST_PREEMPTED] = "preempted",
 	[LOST_PROC] = "process_record",
 	[LOST_UNTRACKED] = "untracked",
+	[LOST_SUMMARY] = "summary_full",
 };
 
 struct losses *losses_new(int drops_fd, struct bpf_object *obj)
