@@ -394,6 +394,8 @@ int main(int argc, char **argv)
 		{ "storm", case_storm },
 		{ "quiet", case_quiet },
 		{ "race", case_race },
+		{ "complete", case_complete },
+		{ "slow", case_slow },
 	};
 	unsigned int i;
 

@@ -120,6 +120,10 @@ void case_create(void);
 void case_storm(void);
 void case_quiet(void);
 
+/* cases in workload_complete.c */
+void case_complete(void);
+void case_slow(void);
+
 /* cases in workload_names.c */
 void case_names(void);
 void case_race(void);
