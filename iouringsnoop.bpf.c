@@ -473,17 +473,14 @@ static __always_inline int on_complete(void *ctx, void *ring,
 	struct tracked *way;
 	struct inflight *in;
 
+	if (req)
+		forget_attempts(req, cflags);
 	if (!track_requests || !pid_may_match())
 		return 0;
-	if (!req) {
-		if (!(kinds & KIND_COMPLETE) && !summary)
-			return 0;
+	if (!req && ((kinds & KIND_COMPLETE) || summary))
 		req = req_by_user_data(ring, user_data, more);
-		if (!req)
-			return 0;
-	} else {
-		forget_attempts(req, cflags);
-	}
+	if (!req)
+		return 0;
 	in = find_write((__u64)req, &way);
 	if (!in)
 		return 0;
