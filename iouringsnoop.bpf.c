@@ -176,13 +176,37 @@ static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 }
 
 /*
+ * The buffer, length and position of a read or write: from the request,
+ * or from sqe when its own fields were never set (a failed preparation).
+ */
+static __always_inline void track_rw(struct inflight *in, struct io_kiocb *req,
+				     const struct reqinfo *ri,
+				     const struct io_uring_sqe *sqe)
+{
+	struct io_rw *rw = (void *)req;
+
+	if (!op_in_set(OPS_RW, ri->op))
+		return;
+	if (sqe) {
+		in->pos = BPF_CORE_READ(sqe, off);
+		in->buf = BPF_CORE_READ(sqe, addr);
+		in->len = BPF_CORE_READ(sqe, len);
+	} else {
+		in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
+		in->buf = BPF_CORE_READ(rw, addr);
+		/* io_rw.len was a u64 up to 5.10; the low half is the same */
+		in->len = BPF_CORE_READ(rw, len);
+	}
+	if (op_in_set(OPS_VECTORED, ri->op))
+		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
+}
+
+/*
  * Remember a request so that its completion can be reported in full, and
  * when it was submitted: the same clock read as its issue event's. With
  * atomics (a constant: false in programs for kernels without them) it
- * goes to the table, built in place; else it is built in the slot. Only
- * the read and write families have a position, buffer and length: sqe
- * gives them when the request's own fields were never set (a failed
- * preparation).
+ * goes to the table, built in place; else it is built in the slot. A
+ * summary needs no more than when, what and whose.
  */
 static __always_inline void track_request(struct io_kiocb *req,
 					  const struct reqinfo *ri,
@@ -191,7 +215,10 @@ static __always_inline void track_request(struct io_kiocb *req,
 					  const bool atomics)
 {
 	struct tracked *way = atomics ? claim_way((__u64)req) : NULL;
-	struct io_rw *rw = (void *)req;
+	/* where later CQEs find it: 5.10's, and a multishot request's */
+	bool by_ud = complete_by_user_data ||
+		     ((kinds & KIND_COMPLETE || summary) &&
+		      op_in_set(OPS_MULTI, ri->op));
 	struct inflight *in;
 
 	/* a full bucket: build it in a slot, taken now (counted if none) */
@@ -200,28 +227,16 @@ static __always_inline void track_request(struct io_kiocb *req,
 	in = way ? &way->in : &sl->s->in;
 	__builtin_memset(in, 0, sizeof(*in));
 	in->ts = ri->now;
-	in->user_data = req_user_data(req);
-	if (sqe && op_in_set(OPS_RW, ri->op)) {
-		in->pos = BPF_CORE_READ(sqe, off);
-		in->buf = BPF_CORE_READ(sqe, addr);
-		in->len = BPF_CORE_READ(sqe, len);
-	} else if (op_in_set(OPS_RW, ri->op)) {
-		in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
-		in->buf = BPF_CORE_READ(rw, addr);
-		/* io_rw.len was a u64 up to 5.10; the low half is the same */
-		in->len = BPF_CORE_READ(rw, len);
-	}
-	if (op_in_set(OPS_VECTORED, ri->op))
-		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
 	in->opcode = ri->op;
 	in->context = context;
 	in->owner = ri->owner;
+	if (!summary || by_ud)
+		in->user_data = req_user_data(req);
+	if (!summary)
+		track_rw(in, req, ri, sqe);
 	if (!way)
 		spill_write((__u64)req, in);
-	/* where later CQEs find it: 5.10's, and a multishot request's */
-	if (complete_by_user_data ||
-	    ((kinds & KIND_COMPLETE || summary) &&
-	     op_in_set(OPS_MULTI, ri->op)))
+	if (by_ud)
 		remember_by_user_data(req, ri->ctx, in->user_data);
 }
 
@@ -284,7 +299,8 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	struct inflight *in;
 	struct reqinfo ri;
 
-	if (!pid_may_match())
+	/* a summary counts completions only, wherever they ran */
+	if (summary || !pid_may_match())
 		return 0;
 	in = track_requests ? find_write(key, &way) : NULL;
 	if (!(kinds & KIND_ISSUE) || failed_only || summary ||
