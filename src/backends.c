@@ -208,9 +208,12 @@ static const char *tracepoint_setup(struct iouringsnoop_bpf *obj)
 
 	if (why)
 		return why;
+	obj->rodata->issue_at_submit = true;
+	/* a summary counts completions: hand-offs to io-wq do not matter */
+	if (obj->rodata->summary)
+		return NULL;
 	if (!pick(obj, iowq_variants))
 		return no_variant(&iowq_variants[0]);
-	obj->rodata->issue_at_submit = true;
 	return NULL;
 }
 
@@ -246,6 +249,10 @@ static const char *in_task_setup(struct iouringsnoop_bpf *obj,
 	why = common_setup(obj);
 	if (why)
 		return why;
+	obj->rodata->issue_at_submit = false;
+	/* a summary counts completions: no issue is reported */
+	if (obj->rodata->summary)
+		return NULL;
 	for (i = 0; i < 2; i++)
 		if (p->issue[i])
 			enable(obj, p->issue[i]);
@@ -253,7 +260,6 @@ static const char *in_task_setup(struct iouringsnoop_bpf *obj,
 		enable(obj, p->poll[0]);
 		enable(obj, p->poll[1]);
 	}
-	obj->rodata->issue_at_submit = false;
 	return NULL;
 }
 
