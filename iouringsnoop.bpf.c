@@ -89,6 +89,37 @@ static __always_inline bool req_wanted(struct io_kiocb *req,
 }
 
 /*
+ * The same for a summary that no -c or -t needs a full owner for: the
+ * submitter is the current thread, unless that is an io thread (a SQPOLL
+ * thread: io-wq workers do not submit), whose requests are charged to
+ * the ring's creator by req_wanted(). Fewer kernel reads per request.
+ */
+static __always_inline bool summary_req_wanted(struct io_kiocb *req,
+					       struct reqinfo *ri)
+{
+	__u64 id;
+
+	if (nr_comms || nr_tids || current_is_io_worker())
+		return req_wanted(req, ri);
+	if (!pid_may_match())
+		return false;
+	ri->op = BPF_CORE_READ(req, opcode);
+	if (!op_wanted(ri->op))
+		return false;
+	/* the ring only to find later CQEs by user_data */
+	ri->ctx = complete_by_user_data || op_in_set(OPS_MULTI, ri->op) ?
+		  BPF_CORE_READ(req, ctx) : NULL;
+	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
+	id = bpf_get_current_pid_tgid();
+	ri->owner.pid = id >> 32;
+	ri->owner.tid = (__u32)id;
+	bpf_get_current_comm(&ri->owner.comm, sizeof(ri->owner.comm));
+	ri->on_sq = false;
+	return !filter_cgroup ||
+	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
+}
+
+/*
  * Resolve the request's file into the slot's event; false if -P drops
  * it, or if the slot was taken over meanwhile (then counted as lost).
  */
@@ -255,7 +286,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	bool issue, track;
 	__u8 context;
 
-	if (!req_wanted(req, &ri))
+	if (summary ? !summary_req_wanted(req, &ri) : !req_wanted(req, &ri))
 		return 0;
 	/* the request may reuse the memory of an earlier one */
 	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
@@ -615,8 +646,11 @@ SEC("raw_tp/io_uring_complete")
 int BPF_PROG(tp_complete, void *ring, struct io_kiocb *req,
 	     struct io_uring_cqe *cqe)
 {
-	return on_complete(ctx, ring, req, BPF_CORE_READ(cqe, user_data),
-			   BPF_CORE_READ(cqe, res), BPF_CORE_READ(cqe, flags));
+	struct io_uring_cqe c = {};
+
+	/* one read of the three fields, not three */
+	bpf_probe_read_kernel(&c, sizeof(c), cqe);
+	return on_complete(ctx, ring, req, c.user_data, c.res, c.flags);
 }
 
 /* 5.19 to 6.12 */
