@@ -109,11 +109,11 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 	/* the ring only to find later CQEs by user_data */
 	ri->ctx = complete_by_user_data || op_in_set(OPS_MULTI, ri->op) ?
 		  BPF_CORE_READ(req, ctx) : NULL;
-	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
 	id = bpf_get_current_pid_tgid();
 	ri->owner.pid = id >> 32;
 	ri->owner.tid = (__u32)id;
-	bpf_get_current_comm(&ri->owner.comm, sizeof(ri->owner.comm));
+	/* no comm: the count reads it once per process (count_completion) */
+	__builtin_memset(ri->owner.comm, 0, sizeof(ri->owner.comm));
 	ri->on_sq = false;
 	return !filter_cgroup ||
 	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
@@ -260,7 +260,13 @@ static __always_inline void track_request(struct io_kiocb *req,
 	in->ts = ri->now;
 	in->opcode = ri->op;
 	in->context = context;
-	in->owner = ri->owner;
+	if (summary) {
+		in->owner.pid = ri->owner.pid;
+		__builtin_memcpy(in->owner.comm, ri->owner.comm,
+				 sizeof(in->owner.comm));
+	} else {
+		in->owner = ri->owner;
+	}
 	if (!summary || by_ud)
 		in->user_data = req_user_data(req);
 	if (!summary)

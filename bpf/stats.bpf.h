@@ -10,6 +10,7 @@
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "iouringsnoop.h"
 #include "bpf/lost.bpf.h"
 #include "bpf/owner.bpf.h"
@@ -51,6 +52,27 @@ static __always_inline __u32 lat_slot(__u64 v)
 }
 
 /*
+ * The process's name, once per entry and CPU: the owner's comm when the
+ * submission kept one (a SQPOLL ring's creator), else the name of the
+ * process's main thread, read when the completion runs in the process
+ * (it almost always does: in the submitter, its io-wq workers or its
+ * SQPOLL thread); left empty for a later completion to fill otherwise.
+ */
+static __always_inline void stat_comm(struct stat_val *v, const struct owner *o)
+{
+	struct task_struct *t;
+
+	if (o->comm[0]) {
+		__builtin_memcpy(v->comm, o->comm, TASK_COMM_LEN);
+		return;
+	}
+	if (bpf_get_current_pid_tgid() >> 32 != o->pid)
+		return;
+	t = (void *)bpf_get_current_task();
+	BPF_CORE_READ_STR_INTO(&v->comm, t, group_leader, comm);
+}
+
+/*
  * This CPU's entry for the key, made on first use (another CPU may have
  * made the key: then this CPU's part is zero, comm included); NULL if
  * the map is full.
@@ -69,7 +91,7 @@ static __always_inline struct stat_val *stat_entry(const struct stat_key *k,
 		}
 	}
 	if (!v->comm[0])
-		__builtin_memcpy(v->comm, o->comm, TASK_COMM_LEN);
+		stat_comm(v, o);
 	return v;
 }
 
