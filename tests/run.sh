@@ -37,6 +37,8 @@ esac
 . tests/faults.sh
 # shellcheck source=tests/service.sh
 . tests/service.sh
+# shellcheck source=tests/command.sh
+. tests/command.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -404,6 +406,7 @@ else
 	exit_tests
 	error_tests
 	fault_tests
+	command_tests
 	service_tests
 fi
 
