@@ -57,15 +57,17 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, args);
 }
 
-static void sig_handler(int sig)
+/* --output: SIGHUP reopens the file. */
+static void hup_handler(int sig)
 {
-	if (sig == SIGHUP)
-		reopen = 1;
-	else
-		exiting = 1;
+	(void)sig;
+	reopen = 1;
 }
 
-/* With a command, the tool ends when it does: stop signals go to it. */
+/*
+ * SIGINT and SIGTERM stop the tool; with a command, the tool ends when
+ * it does, and they go to it.
+ */
 static void stop_handler(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
@@ -407,7 +409,7 @@ int main(int argc, char **argv)
 				"--output: %s\n", env.output, strerror(errno));
 			return 1;
 		}
-		signal(SIGHUP, sig_handler);
+		signal(SIGHUP, hup_handler);
 	}
 	if (!isatty(fileno(out)))
 		setvbuf(out, NULL, _IOFBF, 1 << 20);

@@ -107,6 +107,25 @@ command_signal_test() {
 	fi
 }
 
+# -d ends tracing before the command ends: the tool exits 0 and leaves
+# the command running.
+command_duration_test() {
+	local name=command-duration d=$WORK/command-duration rc pid
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	# shellcheck disable=SC2016 # expanded by that sh
+	"$TOOL" ${BACKEND:+-B "$BACKEND"} -d 1 -- \
+		sh -c 'echo $$ >"$1"; exec sleep 30' sh "$d/pid" \
+		>"$d/out" 2>"$d/out.err"
+	rc=$?
+	pid=$(cat "$d/pid" 2>/dev/null)
+	if [ $rc -eq 0 ] && [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+		pass "$name: -d 1 ends the trace with exit 0, the command runs on"
+	else
+		fail "$name: exit $rc, command ${pid:-never started} not left running"
+	fi
+}
+
 # command_error NAME WANT ARGS...: one line on stderr, nothing on
 # stdout, exit WANT
 command_error() {
@@ -131,6 +150,7 @@ command_tests() {
 	command_status command-exit-3 3 sh -c 'exit 3'
 	command_status command-sigkill 137 sh -c 'kill -KILL $$'
 	command_signal_test
+	command_duration_test
 	# -p -f: a child forked after the tool attached is traced
 	by_process follow-pid -fp threads "NOTHING"
 	mkdir -p "$d"
