@@ -146,6 +146,9 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->track_procs = env.json || env.extended;
 	obj->rodata->follow = env.follow;
+	/* the set is preallocated: no memory for it when nothing is followed */
+	if (!env.follow)
+		bpf_map__set_max_entries(obj->maps.followed, 1);
 	tracer_pidns(&level, &ino);
 	obj->rodata->tracer_pidns_level = level;
 	obj->rodata->tracer_pidns_ino = ino;
