@@ -17,6 +17,7 @@
 #include "bpf/owner.bpf.h"		/* who a request belongs to */
 #include "bpf/lost.bpf.h"		/* loss counts */
 #include "bpf/slot.bpf.h"		/* where events are built and sent */
+#include "bpf/follow.bpf.h"		/* a command and its descendants */
 #include "bpf/filter.bpf.h"		/* the user's filters */
 #include "bpf/namecache.bpf.h"		/* names already walked */
 #include "bpf/path.bpf.h"		/* a file's name */
@@ -675,11 +676,16 @@ int BPF_PROG(tp_complete_510, void *ring, __u64 user_data, int res,
 	return on_complete_ud(ctx, ring, user_data, res, cflags);
 }
 
-/* Every backend, with -j or -E: the process records. */
+/*
+ * Every backend, with -j or -E: the process records; fork and exit also
+ * when following a command or -p -f.
+ */
 SEC("raw_tp/sched_process_fork")
 int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
 {
-	proc_fork(ctx, child);
+	follow_fork(parent, child);
+	if (track_procs)
+		proc_fork(ctx, child);
 	return 0;
 }
 
@@ -694,7 +700,9 @@ int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(tp_exit, struct task_struct *p)
 {
-	proc_exit(ctx, p);
+	if (track_procs)
+		proc_exit(ctx, p);
+	follow_exit(p);
 	return 0;
 }
 

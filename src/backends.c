@@ -164,14 +164,18 @@ static void set_at_layouts(struct iouringsnoop_bpf *obj)
 	}
 }
 
-/* Process records, for exe, cmdline and ancestors. */
+/*
+ * Process records, for exe, cmdline and ancestors; forks and exits also
+ * keep the followed set of a command or of -p -f.
+ */
 static void proc_setup(struct iouringsnoop_bpf *obj)
 {
-	if (!obj->rodata->track_procs)
-		return;
-	enable(obj, PROG(tp_fork));
-	enable(obj, PROG(tp_exec));
-	enable(obj, PROG(tp_exit));
+	if (obj->rodata->track_procs || obj->rodata->follow) {
+		enable(obj, PROG(tp_fork));
+		enable(obj, PROG(tp_exit));
+	}
+	if (obj->rodata->track_procs)
+		enable(obj, PROG(tp_exec));
 }
 
 /* What every backend needs: submissions, completions, ring creation. */

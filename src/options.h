@@ -49,6 +49,8 @@ struct env {
 	unsigned int pages;	/* perf buffer pages per CPU; 0: automatic */
 	enum backend backend;
 	const char *output;	/* --output FILE, or NULL for stdout */
+	bool follow;		/* -f: descendants of -p too */
+	char **command;		/* after --, NULL-terminated; or NULL */
 };
 
 /* Where option errors go; tests point it at a memory stream. */

@@ -117,6 +117,18 @@ static int one_line(const char *s)
 	       s[len - 1] == '\n' && !memchr(s, '\n', len - 1);
 }
 
+/* parse() frees its argv: the command points into this one instead. */
+static void test_command_args(void)
+{
+	char *argv[] = { "iouringsnoop", "-j", "--", "ls", "-l", "--json",
+			 "--", "-p", NULL };
+	struct env env;
+
+	check(parse_args(8, argv, &env) == PARSE_OK && env.json &&
+	      env.follow && env.command == &argv[3] && !env.nr_pids,
+	      "after --, the command and its own options, followed");
+}
+
 static void test_options_good(void)
 {
 	char err[4096];
@@ -159,6 +171,9 @@ static void test_options_good(void)
 	      env.timestamp && env.failed_only, "grouped short options");
 	check(parse("-p77", &env, err, sizeof(err)) == 0 && env.pids[0] == 77,
 	      "-p77 attached value");
+	check(parse("-fp 7", &env, err, sizeof(err)) == 0 && env.follow &&
+	      env.pids[0] == 7 && !env.command, "-p -f follows");
+	test_command_args();
 }
 
 static void test_options_bad(void)
@@ -172,7 +187,8 @@ static void test_options_bad(void)
 		"-e", "-e nothing", "-e issue,", "-d 0", "-d -1", "-d x",
 		"-d 99999999999", "-b 3", "-b 0", "-b 100", "-b 131072",
 		"-B", "-B ebpf", "--bogus", "-z", "--pid", "--json=1",
-		"stray", "-x -e issue", "--ver",
+		"stray", "-x -e issue", "--ver", "-f", "--follow", "-f -t 5",
+		"-p 1 -- ls", "--", "-j --", "ls -- ls",
 	};
 	char err[8192], big[5200], line[5300];
 	struct env env;
