@@ -22,14 +22,14 @@
 #include "bpf/namecache.bpf.h"		/* names already walked */
 #include "bpf/path.bpf.h"		/* a file's name */
 #include "bpf/named.bpf.h"		/* the names an at-op gives */
-#include "bpf/writes.bpf.h"		/* requests until their completion */
+#include "bpf/inflight.bpf.h"		/* requests until their completion */
+#include "bpf/track.bpf.h"		/* what a completion will need */
 #include "bpf/stats.bpf.h"		/* -s: completions counted */
 #include "bpf/iovec.bpf.h"		/* a vectored write's length */
 #include "bpf/procrec.bpf.h"		/* fork, exec and exit records */
 
 /* Backend behaviour, set by userspace with the programs it loads. */
 const volatile bool issue_at_submit = true;	/* tracepoint backend */
-const volatile bool complete_by_user_data = false; /* 5.10 completions */
 /* Random per run: request ids must not reveal kernel addresses. */
 const volatile __u64 req_key = 0;
 
@@ -64,15 +64,6 @@ static __always_inline __u64 req_id(const void *req)
 {
 	return ((__u64)req ^ req_key) * 0x9E3779B97F4A7C15ULL;
 }
-
-/* What the filters need to know about a request before any output. */
-struct reqinfo {
-	struct io_ring_ctx *ctx;
-	struct owner owner;
-	__u64 now;		/* one clock read per run, for every use */
-	__u8 op;
-	bool on_sq;
-};
 
 /* Opcode and owner filters: the cheap ones, run before any path walk. */
 static __always_inline bool req_wanted(struct io_kiocb *req,
@@ -205,77 +196,6 @@ static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 		return;
 	ri->now = bpf_ktime_get_ns();
 	emit_issue(ctx, &sl, req, ri, context, attempt);
-}
-
-/*
- * The buffer, length and position of a read or write: from the request,
- * or from sqe when its own fields were never set (a failed preparation).
- */
-static __always_inline void track_rw(struct inflight *in, struct io_kiocb *req,
-				     const struct reqinfo *ri,
-				     const struct io_uring_sqe *sqe)
-{
-	struct io_rw *rw = (void *)req;
-
-	if (!op_in_set(OPS_RW, ri->op))
-		return;
-	if (sqe) {
-		in->pos = BPF_CORE_READ(sqe, off);
-		in->buf = BPF_CORE_READ(sqe, addr);
-		in->len = BPF_CORE_READ(sqe, len);
-	} else {
-		in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
-		in->buf = BPF_CORE_READ(rw, addr);
-		/* io_rw.len was a u64 up to 5.10; the low half is the same */
-		in->len = BPF_CORE_READ(rw, len);
-	}
-	if (op_in_set(OPS_VECTORED, ri->op))
-		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
-}
-
-/*
- * Remember a request so that its completion can be reported in full, and
- * when it was submitted: the same clock read as its issue event's. With
- * atomics (a constant: false in programs for kernels without them) it
- * goes to the table, built in place; else it is built in the slot. A
- * summary needs no more than when, what and whose.
- */
-static __always_inline void track_request(struct io_kiocb *req,
-					  const struct reqinfo *ri,
-					  __u8 context, struct slot *sl,
-					  const struct io_uring_sqe *sqe,
-					  const bool atomics)
-{
-	struct tracked *way = atomics ? claim_way((__u64)req) : NULL;
-	/* where later CQEs find it: 5.10's, and a multishot request's */
-	bool by_ud = complete_by_user_data ||
-		     ((kinds & KIND_COMPLETE || summary) &&
-		      op_in_set(OPS_MULTI, ri->op));
-	struct inflight *in;
-
-	/* a full bucket: build it in a slot, taken now (counted if none) */
-	if (!way && !sl->s && !event_start(sl, EV_ISSUE, NULL))
-		return;
-	in = way ? &way->in : &sl->s->in;
-	__builtin_memset(in, 0, sizeof(*in));
-	in->ts = ri->now;
-	in->opcode = ri->op;
-	in->context = context;
-	if (summary) {
-		in->owner.pid = ri->owner.pid;
-		__builtin_memcpy(in->owner.comm, ri->owner.comm,
-				 sizeof(in->owner.comm));
-	} else {
-		in->owner = ri->owner;
-	}
-	if (!summary || by_ud)
-		in->user_data = req_user_data(req);
-	if (!summary)
-		track_rw(in, req, ri, sqe);
-	if (!way)
-		spill_write((__u64)req, in);
-	if (by_ud)
-		remember_by_user_data(req, ri->ctx, in->user_data);
 }
 
 /*

@@ -50,6 +50,15 @@ struct {
 	__type(value, __u32);
 } cgroup_filter SEC(".maps");
 
+/* What the filters need to know about a request before any output. */
+struct reqinfo {
+	struct io_ring_ctx *ctx;
+	struct owner owner;
+	__u64 now;		/* one clock read per run, for every use */
+	__u8 op;
+	bool on_sq;
+};
+
 /* Whether id is one of the first n of a -p or -t list. */
 static __always_inline bool id_listed(const volatile __u32 *list, __u32 n,
 				      __u32 id)

@@ -16,7 +16,7 @@
 #include "bpf/lost.bpf.h"
 #include "bpf/namecache.bpf.h"
 #include "bpf/owner.bpf.h"
-#include "bpf/writes.bpf.h"
+#include "bpf/inflight.bpf.h"
 
 #define SLOTS			16
 

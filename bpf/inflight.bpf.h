@@ -5,8 +5,8 @@
  * the request, what it was and when, so all of that is kept here, by
  * request, from submission until the completion reports it.
  */
-#ifndef __WRITES_BPF_H
-#define __WRITES_BPF_H
+#ifndef __INFLIGHT_BPF_H
+#define __INFLIGHT_BPF_H
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -27,7 +27,7 @@ struct inflight {
 };
 
 /*
- * Writes by request, in a table of 4-way buckets: a way is claimed with
+ * Requests by request, in a table of 4-way buckets: a way is claimed with
  * one compare-and-swap and found again with a few loads, where a hash map
  * takes locks (the costliest part of tracking a write). A full bucket
  * spills into the map below, which is also all that kernels without BPF
@@ -181,4 +181,4 @@ static __always_inline struct io_kiocb *req_by_user_data(void *ring, __u64 ud,
 	return (void *)r;
 }
 
-#endif /* __WRITES_BPF_H */
+#endif /* __INFLIGHT_BPF_H */

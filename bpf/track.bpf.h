@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tracking a request at submission: what its completion will need (when,
+ * what, whose, and for reads and writes where and how much), kept in the
+ * table of bpf/inflight.bpf.h, and where CQEs posted without the request
+ * will find it.
+ */
+#ifndef __TRACK_BPF_H
+#define __TRACK_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "iouringsnoop.h"
+#include "bpf/kernel.bpf.h"
+#include "bpf/filter.bpf.h"
+#include "bpf/slot.bpf.h"
+#include "bpf/inflight.bpf.h"
+#include "bpf/iovec.bpf.h"
+
+/* 5.10's completion tracepoint has no request: set with its program */
+const volatile bool complete_by_user_data = false;
+
+/*
+ * The buffer, length and position of a read or write: from the request,
+ * or from sqe when its own fields were never set (a failed preparation).
+ */
+static __always_inline void track_rw(struct inflight *in, struct io_kiocb *req,
+				     const struct reqinfo *ri,
+				     const struct io_uring_sqe *sqe)
+{
+	struct io_rw *rw = (void *)req;
+
+	if (!op_in_set(OPS_RW, ri->op))
+		return;
+	if (sqe) {
+		in->pos = BPF_CORE_READ(sqe, off);
+		in->buf = BPF_CORE_READ(sqe, addr);
+		in->len = BPF_CORE_READ(sqe, len);
+	} else {
+		in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
+		in->buf = BPF_CORE_READ(rw, addr);
+		/* io_rw.len was a u64 up to 5.10; the low half is the same */
+		in->len = BPF_CORE_READ(rw, len);
+	}
+	if (op_in_set(OPS_VECTORED, ri->op))
+		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
+}
+
+/*
+ * Remember a request so that its completion can be reported in full, and
+ * when it was submitted: the same clock read as its issue event's. With
+ * atomics (a constant: false in programs for kernels without them) it
+ * goes to the table, built in place; else it is built in the slot. A
+ * summary needs no more than when, what and whose.
+ */
+static __always_inline void track_request(struct io_kiocb *req,
+					  const struct reqinfo *ri,
+					  __u8 context, struct slot *sl,
+					  const struct io_uring_sqe *sqe,
+					  const bool atomics)
+{
+	struct tracked *way = atomics ? claim_way((__u64)req) : NULL;
+	/* where later CQEs find it: 5.10's, and a multishot request's */
+	bool by_ud = complete_by_user_data ||
+		     ((kinds & KIND_COMPLETE || summary) &&
+		      op_in_set(OPS_MULTI, ri->op));
+	struct inflight *in;
+
+	/* a full bucket: build it in a slot, taken now (counted if none) */
+	if (!way && !sl->s && !event_start(sl, EV_ISSUE, NULL))
+		return;
+	in = way ? &way->in : &sl->s->in;
+	__builtin_memset(in, 0, sizeof(*in));
+	in->ts = ri->now;
+	in->opcode = ri->op;
+	in->context = context;
+	if (summary) {
+		in->owner.pid = ri->owner.pid;
+		__builtin_memcpy(in->owner.comm, ri->owner.comm,
+				 sizeof(in->owner.comm));
+	} else {
+		in->owner = ri->owner;
+	}
+	if (!summary || by_ud)
+		in->user_data = req_user_data(req);
+	if (!summary)
+		track_rw(in, req, ri, sqe);
+	if (!way)
+		spill_write((__u64)req, in);
+	if (by_ud)
+		remember_by_user_data(req, ri->ctx, in->user_data);
+}
+
+#endif /* __TRACK_BPF_H */
