@@ -37,8 +37,9 @@ for applet in $(/bin/busybox --list); do
 		ln -s busybox "$root/bin/$applet"
 done
 
-for f in iouringsnoop tests/run.sh tests/lib.sh tests/faults.sh \
-	 tests/service.sh tests/command.sh tests/workload tests/jsoncheck tests/unit bench/loadgen; do
+# every script the runner sources: a new one cannot be forgotten here
+for f in iouringsnoop tests/*.sh tests/workload tests/jsoncheck tests/unit \
+	 bench/loadgen; do
 	copy "$PWD/$f"
 	mkdir -p "$root/iouringsnoop/$(dirname "$f")"
 	mv "$root$PWD/$f" "$root/iouringsnoop/$f"
