@@ -9,7 +9,7 @@
 # io_uring_req_failed tracepoint (not in 5.10), as named in its BTF. The
 # workload tells then whether a refused multishot accept must be seen.
 req_failed_tp() {
-	if grep -qa btf_trace_io_uring_req_failed /sys/kernel/btf/vmlinux; then
+	if grep -q btf_trace_io_uring_req_failed /sys/kernel/btf/vmlinux; then
 		echo 1
 	else
 		echo 0
