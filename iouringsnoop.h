@@ -256,6 +256,9 @@ struct event {
 	__u8 path2_flags;	/* PATH_F_* of the second name */
 	__u8 pad[3];
 	__u32 cflags;		/* complete: the CQE's flags */
+	__u32 exec_id;		/* exec generation of the owner, or of a
+				   process record's task (after its exec) */
+	__u32 pad2;
 	char comm[TASK_COMM_LEN];
 	char path[2 * PATH_BUF];	/* path_len + path2_len bytes sent */
 };

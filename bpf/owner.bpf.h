@@ -23,7 +23,12 @@ struct owner {
 	__u32 ppid;
 	__u32 ns_pid;
 	__u32 ns_tid;
-	__u32 pad;
+	/*
+	 * The task's exec generation, which userspace checks against its
+	 * process table's; in what was padding, as struct reqinfo is on
+	 * stacks with no byte to spare.
+	 */
+	__u32 exec_id;
 	/* 8-byte aligned: -c compares it as two words */
 	char comm[TASK_COMM_LEN];
 };
@@ -88,6 +93,24 @@ static __always_inline void task_ns_ids(struct task_struct *t,
 				 level);
 }
 
+/*
+ * How many execs the task's lineage has done (self_exec_id): the kernel
+ * adds one at each exec, before the sched_process_exec tracepoint, and
+ * children and threads start with their creator's. An event carries it
+ * so that a process table that missed an exec record (a skipped or lost
+ * run) knows it and says nothing rather than something wrong.
+ * The field is a u64 since 5.7 and a u32 before: its first four bytes
+ * are the low half either way on a little-endian machine, and 32 bits
+ * tell generations apart. Read straight into place: no stack.
+ */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "task_exec_id() reads the low half of self_exec_id as its first bytes"
+#endif
+static __always_inline void task_exec_id(struct task_struct *t, __u32 *id)
+{
+	bpf_core_read(id, sizeof(*id), &t->self_exec_id);
+}
+
 /* What every event says of its process beyond the ids. */
 static __always_inline void task_context(struct task_struct *t,
 					 struct owner *o)
@@ -106,6 +129,7 @@ static __always_inline void task_owner(struct task_struct *t, struct owner *o)
 	if (owner_brief)
 		return;
 	o->uid = BPF_CORE_READ(t, cred, uid.val);
+	task_exec_id(t, &o->exec_id);
 	task_context(t, o);
 }
 
@@ -122,6 +146,7 @@ static __always_inline void current_owner(struct owner *o)
 		return;
 	/* what bpf_get_current_uid_gid() returns, without its mapping call */
 	o->uid = BPF_CORE_READ(t, cred, uid.val);
+	task_exec_id(t, &o->exec_id);
 	task_context(t, o);
 }
 
@@ -159,6 +184,8 @@ static __always_inline void req_owner(struct io_kiocb *req,
 		o->uid = BPF_CORE_READ(ctx, sq_creds, uid.val);
 		BPF_CORE_READ_STR_INTO(&o->comm, sq, group_leader, comm);
 		/* the SQPOLL thread is one of the creator's threads */
+		if (!owner_brief)
+			task_exec_id(sq, &o->exec_id);
 		task_context(sq, o);
 	}
 	o->sq_tid = BPF_CORE_READ(sq, pid);
@@ -182,6 +209,7 @@ static __always_inline void fill_owner(struct event *e, const struct owner *o)
 	e->ppid = o->ppid;
 	e->ns_pid = o->ns_pid;
 	e->ns_tid = o->ns_tid;
+	e->exec_id = o->exec_id;
 	e->cgroup = o->cgroup;
 	__builtin_memcpy(e->comm, o->comm, TASK_COMM_LEN);
 }

@@ -39,6 +39,8 @@ static __always_inline struct event *proc_record(struct slot *sl,
 	e->pid = BPF_CORE_READ(t, tgid);
 	e->tid = BPF_CORE_READ(t, pid);
 	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	/* a fork's is its parent's; an exec's the new one */
+	task_exec_id(t, &e->exec_id);
 	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
 	return e;
 }

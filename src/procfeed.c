@@ -130,7 +130,7 @@ const struct proc_view *procfeed_lookup(struct procfeed *f,
 {
 	if (e->ts > f->drained_at)
 		procfeed_drain(f);
-	return procs_lookup(f->procs, e->pid, event_submit_ts(e));
+	return procs_lookup(f->procs, e->pid, e->exec_id, event_submit_ts(e));
 }
 
 /*

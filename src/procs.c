@@ -4,6 +4,12 @@
  * newest first; a fork or an exec starts one, valid from its timestamp.
  * Ancestors are fixed when a process is created, from its parent's own
  * ancestors and executable, so they survive the parent's exit.
+ *
+ * A record the kernel skipped or could not send leaves a generation in
+ * place that is no longer true. The kernel's exec generation of the task
+ * (self_exec_id), in every record and event, tells: a generation holds
+ * the one it was created with, and an event that carries another one is
+ * shown with no process context rather than a wrong one.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -22,6 +28,9 @@
 struct gen {
 	struct gen *older;
 	__u64 since;		/* valid from this time on */
+	__u32 exec_id;		/* the task's exec generation, */
+	bool id_known;		/* unless read from /proc: matches any */
+	bool unknown;		/* what it runs is not known (on_fork) */
 	struct proc_view v;
 	char data[];		/* exe, args and anc, each NUL-terminated */
 };
@@ -96,6 +105,15 @@ static struct proc *find(struct procs *p, __u32 pid)
 	return *slot_of(p, pid);
 }
 
+/*
+ * Whether g is what a task with this exec generation runs: not when the
+ * table missed an exec (a skipped or lost record) since g was made.
+ */
+static bool runs_for(const struct gen *g, __u32 exec_id)
+{
+	return !g->unknown && (!g->id_known || g->exec_id == exec_id);
+}
+
 /* The generation a process had at ts, or NULL. */
 static struct gen *gen_at(struct procs *p, __u32 pid, __u64 ts)
 {
@@ -143,10 +161,14 @@ static char *ancestors_of(const struct gen *parent, struct list *out)
 	return buf;
 }
 
-/* Push a new generation onto pid's list, creating the process. */
+/*
+ * Push a new generation onto pid's list, creating the process; rec is
+ * the fork or exec record it comes from, NULL if read from /proc.
+ */
 static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 			const char *exe, size_t exe_len,
-			const struct list *args, const struct list *anc)
+			const struct list *args, const struct list *anc,
+			const struct event *rec)
 {
 	struct proc **slot = slot_of(p, pid), *q = *slot;
 	struct gen *g, **at;
@@ -183,6 +205,9 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 	g->v.json = NULL;
 	g->v.json_len = 0;
 	g->since = since;
+	g->exec_id = rec ? rec->exec_id : 0;
+	g->id_known = rec != NULL;
+	g->unknown = false;
 	for (at = &q->gens; *at && (*at)->since > since; at = &(*at)->older)
 		;
 	g->older = *at;
@@ -260,7 +285,7 @@ static struct gen *ensure(struct procs *p, __u32 pid, int depth)
 	al.len = n > ARGS_MAX ? ARGS_MAX : (n < 0 ? 0 : n);
 	al.cut = n > ARGS_MAX;
 	abuf = ancestors_of(parent, &anc);
-	g = push(p, pid, 0, exe, elen, &al, &anc);
+	g = push(p, pid, 0, exe, elen, &al, &anc, NULL);
 	free(abuf);
 	return g;
 }
@@ -320,26 +345,38 @@ static void on_exec(struct procs *p, const struct event *e)
 			parent = ensure(p, e->ppid, 1);
 		abuf = ancestors_of(parent, &anc);
 	}
-	push(p, e->pid, e->ts, exe, elen, &args, &anc);
+	push(p, e->pid, e->ts, exe, elen, &args, &anc, e);
 	free(abuf);
 }
 
+/*
+ * The child runs what its parent runs, unless the parent's generation is
+ * not what the child was copied from: then the child's program and
+ * lineage are unknown, until an exec gives it a program (its lineage
+ * stays unknown: empty).
+ */
 static void on_fork(struct procs *p, const struct event *e)
 {
-	struct gen *parent = gen_at(p, e->ppid, e->ts);
+	struct gen *parent = gen_at(p, e->ppid, e->ts), *g;
 	struct list args = { "", 0, false }, anc;
+	bool stale;
 	char *abuf;
 
 	if (!parent)
 		parent = ensure(p, e->ppid, 1);
+	stale = parent && !runs_for(parent, e->exec_id);
+	if (stale)
+		parent = NULL;
 	abuf = ancestors_of(parent, &anc);
 	if (parent) {
 		args.s = parent->v.args;
 		args.len = parent->v.args_len;
 		args.cut = parent->v.args_cut;
 	}
-	push(p, e->pid, e->ts, parent ? parent->v.exe : "",
-	     parent ? strlen(parent->v.exe) : 0, &args, &anc);
+	g = push(p, e->pid, e->ts, parent ? parent->v.exe : "",
+		 parent ? strlen(parent->v.exe) : 0, &args, &anc, e);
+	if (g)
+		g->unknown = stale;
 	free(abuf);
 }
 
@@ -368,13 +405,15 @@ int procs_record(struct procs *p, const void *data, size_t size)
 	}
 }
 
-const struct proc_view *procs_lookup(struct procs *p, __u32 pid, __u64 ts)
+const struct proc_view *procs_lookup(struct procs *p, __u32 pid,
+				     __u32 exec_id, __u64 ts)
 {
 	struct gen *g = gen_at(p, pid, ts);
 
 	if (!g && !find(p, pid))
 		g = ensure(p, pid, 0);
-	return g ? &g->v : NULL;
+	/* a record was missed: unknown, never another generation's */
+	return g && runs_for(g, exec_id) ? &g->v : NULL;
 }
 
 void procs_collect(struct procs *p, __u64 ts)

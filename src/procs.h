@@ -44,10 +44,14 @@ void procs_snapshot(struct procs *p);
 int procs_record(struct procs *p, const void *data, size_t size);
 
 /*
- * The process as it was at ts (CLOCK_MONOTONIC ns). A process never seen
- * is read from /proc now, if it still exists; NULL otherwise.
+ * The process as it was at ts (CLOCK_MONOTONIC ns), for an event whose
+ * task had done exec_id execs (self_exec_id). A process never seen is
+ * read from /proc now, if it still exists. NULL when it is gone, or when
+ * the generation at ts was created with another exec_id: the table
+ * missed a fork or exec record, and what it has would be wrong.
  */
-const struct proc_view *procs_lookup(struct procs *p, __u32 pid, __u64 ts);
+const struct proc_view *procs_lookup(struct procs *p, __u32 pid,
+				     __u32 exec_id, __u64 ts);
 
 /*
  * Free what no event older than ts can need: generations replaced by a
