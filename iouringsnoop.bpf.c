@@ -2,8 +2,9 @@
 /*
  * iouringsnoop: BPF side. Every program turns a kernel hook into the same
  * few steps: whose request it is and whether the filters keep it, a slot
- * to build the event in, the file it names, and emit; writes are tracked
- * from submission to completion. The modules in bpf/ hold those steps;
+ * to build the event in, the file it names, and emit; writes (and with
+ * -e complete or -s, every request) are tracked from submission to
+ * completion. The modules in bpf/ hold those steps;
  * this file holds what a request goes through, then the programs, grouped
  * by the backend that attaches them.
  */
@@ -20,7 +21,8 @@
 #include "bpf/namecache.bpf.h"		/* names already walked */
 #include "bpf/path.bpf.h"		/* a file's name */
 #include "bpf/named.bpf.h"		/* the names an at-op gives */
-#include "bpf/writes.bpf.h"		/* writes until their completion */
+#include "bpf/writes.bpf.h"		/* requests until their completion */
+#include "bpf/stats.bpf.h"		/* -s: completions counted */
 #include "bpf/iovec.bpf.h"		/* a vectored write's length */
 #include "bpf/procrec.bpf.h"		/* fork, exec and exit records */
 
@@ -174,26 +176,41 @@ static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 }
 
 /*
- * Remember a write so that its completion can be reported in full, and
+ * Remember a request so that its completion can be reported in full, and
  * when it was submitted: the same clock read as its issue event's. With
  * atomics (a constant: false in programs for kernels without them) it
- * goes to the table, built in place; else it is built in the slot.
+ * goes to the table, built in place; else it is built in the slot. Only
+ * the read and write families have a position, buffer and length: sqe
+ * gives them when the request's own fields were never set (a failed
+ * preparation).
  */
-static __always_inline void track_write(struct io_kiocb *req,
-					const struct reqinfo *ri, __u8 context,
-					const struct slot *sl, const bool atomics)
+static __always_inline void track_request(struct io_kiocb *req,
+					  const struct reqinfo *ri,
+					  __u8 context, struct slot *sl,
+					  const struct io_uring_sqe *sqe,
+					  const bool atomics)
 {
 	struct tracked *way = atomics ? claim_way((__u64)req) : NULL;
-	struct inflight *in = way ? &way->in : &sl->s->in;
 	struct io_rw *rw = (void *)req;
+	struct inflight *in;
 
+	/* a full bucket: build it in a slot, taken now (counted if none) */
+	if (!way && !sl->s && !event_start(sl, EV_ISSUE, NULL))
+		return;
+	in = way ? &way->in : &sl->s->in;
 	__builtin_memset(in, 0, sizeof(*in));
 	in->ts = ri->now;
 	in->user_data = req_user_data(req);
-	in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
-	in->buf = BPF_CORE_READ(rw, addr);
-	/* io_rw.len was a u64 up to 5.10; the low half is the same number */
-	in->len = BPF_CORE_READ(rw, len);
+	if (sqe && op_in_set(OPS_RW, ri->op)) {
+		in->pos = BPF_CORE_READ(sqe, off);
+		in->buf = BPF_CORE_READ(sqe, addr);
+		in->len = BPF_CORE_READ(sqe, len);
+	} else if (op_in_set(OPS_RW, ri->op)) {
+		in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
+		in->buf = BPF_CORE_READ(rw, addr);
+		/* io_rw.len was a u64 up to 5.10; the low half is the same */
+		in->len = BPF_CORE_READ(rw, len);
+	}
 	if (op_in_set(OPS_VECTORED, ri->op))
 		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
 	in->opcode = ri->op;
@@ -201,7 +218,10 @@ static __always_inline void track_write(struct io_kiocb *req,
 	in->owner = ri->owner;
 	if (!way)
 		spill_write((__u64)req, in);
-	if (complete_by_user_data)
+	/* where later CQEs find it: 5.10's, and a multishot request's */
+	if (complete_by_user_data ||
+	    ((kinds & KIND_COMPLETE || summary) &&
+	     op_in_set(OPS_MULTI, ri->op)))
 		remember_by_user_data(req, ri->ctx, in->user_data);
 }
 
@@ -217,23 +237,26 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 {
 	struct slot sl __auto_release = {};
 	struct reqinfo ri;
-	bool issue, write;
+	bool issue, track;
 	__u8 context;
 
 	if (!req_wanted(req, &ri))
 		return 0;
 	/* the request may reuse the memory of an earlier one */
-	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only)
+	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
+	    !summary)
 		reset_attempts(req);
-	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only;
-	write = (kinds & KIND_WRITE) && op_in_set(OPS_WRITE, ri.op);
-	if (!issue && !write)
+	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
+		!summary;
+	track = track_requests && completion_wanted(ri.op);
+	if (!issue && !track)
 		return 0;
 	/*
-	 * A write that is only tracked needs the slot too: -P reads its
-	 * file there, and it is built there when the table is full.
+	 * A request that is only tracked needs the slot too when -P reads
+	 * its file there, or when it is built there (no atomics).
 	 */
-	if (!event_start(&sl, EV_ISSUE, &ri.owner))
+	if ((issue || nr_prefixes || !atomics) &&
+	    !event_start(&sl, EV_ISSUE, &ri.owner))
 		return 0;
 	if ((issue || nr_prefixes) && !file_wanted(req, &ri, &sl, true))
 		return 0;
@@ -244,8 +267,8 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	ri.now = bpf_ktime_get_ns();
 	if (issue)
 		emit_issue(ctx, &sl, req, &ri, context, 1);
-	if (write)
-		track_write(req, &ri, context, &sl, atomics);
+	if (track)
+		track_request(req, &ri, context, &sl, NULL, atomics);
 	return 0;
 }
 
@@ -263,8 +286,8 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 
 	if (!pid_may_match())
 		return 0;
-	in = track_writes ? find_write(key, &way) : NULL;
-	if (!(kinds & KIND_ISSUE) || failed_only ||
+	in = track_requests ? find_write(key, &way) : NULL;
+	if (!(kinds & KIND_ISSUE) || failed_only || summary ||
 	    (req_flags(req) & REQ_F_FORCE_ASYNC)) {
 		if (in)
 			in->context = CTX_IOWQ;
@@ -307,19 +330,20 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 		context = CTX_SQPOLL;
 	else if (current_is_io_worker())
 		context = CTX_IOWQ;
-	in = track_writes ? find_write(key, &way) : NULL;
+	in = track_requests ? find_write(key, &way) : NULL;
 	if (in)
 		in->context = context;
-	if (!(kinds & KIND_ISSUE) || failed_only)
+	if (!(kinds & KIND_ISSUE) || failed_only || summary)
 		return 0;
 	report_issue(ctx, req, &ri, context, 0);
 	return 0;
 }
 
 /*
- * A write whose preparation failed never reaches submission: the kernel
- * completes it at once with this error. Report it now, from the SQE,
- * while its fd still names the file.
+ * A request whose preparation failed never reaches submission: the kernel
+ * completes it at once with this error. A write is reported now, from
+ * the SQE, while its fd still names the file (-m drops it: it took no
+ * time); for complete events and summaries it is tracked to its CQE.
  */
 static __always_inline int on_prep_failed(void *ctx,
 					  const struct io_uring_sqe *sqe,
@@ -328,15 +352,26 @@ static __always_inline int on_prep_failed(void *ctx,
 	struct slot sl __auto_release = {};
 	struct reqinfo ri;
 	struct event *e;
+	bool write;
 
-	if (!(kinds & KIND_WRITE) || !req_wanted(req, &ri) ||
-	    !op_in_set(OPS_WRITE, ri.op) || (failed_only && error >= 0))
+	if (!track_requests || !req_wanted(req, &ri))
+		return 0;
+	write = (kinds & KIND_WRITE) && op_in_set(OPS_WRITE, ri.op) &&
+		!summary && !min_latency && (!failed_only || error < 0);
+	if (!write && !(kinds & KIND_COMPLETE) && !summary)
 		return 0;
 	e = event_start(&sl, EV_WRITE, &ri.owner);
 	if (!e || !file_wanted(req, &ri, &sl, false))
 		return 0;
+	ri.now = bpf_ktime_get_ns();
+	/* the tracepoint came after 5.10: BPF atomics are there */
+	if ((kinds & KIND_COMPLETE) || summary)
+		track_request(req, &ri, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT,
+			      &sl, sqe, true);
+	if (!write)
+		return 0;
 	fill_request(e, req, ri.op, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT);
-	e->ts = bpf_ktime_get_ns();
+	e->ts = ri.now;
 	e->user_data = req_user_data(req);
 	e->pos = BPF_CORE_READ(sqe, off);
 	e->buf = BPF_CORE_READ(sqe, addr);
@@ -348,24 +383,42 @@ static __always_inline int on_prep_failed(void *ctx,
 	return 0;
 }
 
-/* A tracked write is done: report it with its result and latency. */
-static __always_inline void emit_write(void *ctx, struct io_kiocb *req,
-				       const struct inflight *in, __s32 res)
+/*
+ * The file a completion names: the request's, or for an open the file
+ * it has just installed, which the fd table of the submitter (shared
+ * with its io-wq workers and SQPOLL thread) now holds.
+ */
+static __always_inline __u64 done_file(struct io_kiocb *req, __u8 op,
+				       __s32 res)
+{
+	if ((op == OPCODE_OPENAT || op == OPCODE_OPENAT2) && res >= 0)
+		return (__u64)fd_file(res);
+	return (__u64)BPF_CORE_READ(req, file);
+}
+
+/*
+ * A tracked request posted a CQE: a write event for a write, a complete
+ * event with -e complete, each with its result and latency.
+ */
+static __always_inline void emit_done(void *ctx, struct io_kiocb *req,
+				      const struct inflight *in, __u8 type,
+				      __s32 res, __u32 cflags, __u64 now)
 {
 	struct slot sl __auto_release = {};
-	struct event *e = event_start(&sl, EV_WRITE, &in->owner);
+	struct event *e = event_start(&sl, type, &in->owner);
 
 	if (!e)
 		return;
-	fill_file((__u64)BPF_CORE_READ(req, file), sl.idx);
+	fill_file(done_file(req, in->opcode, res), sl.idx);
 	fill_request(e, req, in->opcode, in->context);
-	e->ts = bpf_ktime_get_ns();
-	e->latency = e->ts - in->ts;
+	e->ts = now;
+	e->latency = now - in->ts;
 	e->user_data = in->user_data;
 	e->pos = in->pos;
 	e->buf = in->buf;
 	e->len = in->len;
 	e->res = res;
+	e->cflags = cflags;
 	emit(ctx, &sl);
 }
 
@@ -377,45 +430,82 @@ static __always_inline void emit_write(void *ctx, struct io_kiocb *req,
 static __always_inline void forget_attempts(struct io_kiocb *req,
 					    __u32 cflags)
 {
-	if (issue_at_submit || !(kinds & KIND_ISSUE) || failed_only)
+	if (issue_at_submit || !(kinds & KIND_ISSUE) || failed_only ||
+	    summary)
 		return;
 	if (!(cflags & IORING_CQE_F_MORE) && pid_may_match())
 		reset_attempts(req);
 }
 
-/* A completion: report tracked writes, once, with their result. */
-static __always_inline int on_complete(void *ctx, struct io_kiocb *req,
+/*
+ * What a tracked request's CQE gives: a count (-s), or the events asked
+ * for, if slow enough (-m) and, with -x, failed.
+ */
+static __always_inline void report_done(void *ctx, struct io_kiocb *req,
+					const struct inflight *in, __s32 res,
+					__u32 cflags)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	if (summary) {
+		count_completion(&in->owner, in->opcode, res, now - in->ts);
+		return;
+	}
+	if (now - in->ts < min_latency || (failed_only && res >= 0))
+		return;
+	if ((kinds & KIND_WRITE) && op_in_set(OPS_WRITE, in->opcode))
+		emit_done(ctx, req, in, EV_WRITE, res, cflags, now);
+	if (kinds & KIND_COMPLETE)
+		emit_done(ctx, req, in, EV_COMPLETE, res, cflags, now);
+}
+
+/*
+ * A completion: report tracked requests with their result; forget them
+ * at their last CQE. req is NULL for a CQE posted without its request
+ * (all but the last of a multishot request's): then ring and user_data
+ * find it.
+ */
+static __always_inline int on_complete(void *ctx, void *ring,
+				       struct io_kiocb *req, __u64 user_data,
 				       __s32 res, __u32 cflags)
 {
-	__u64 key = (__u64)req;
+	bool more = cflags & IORING_CQE_F_MORE;
 	struct tracked *way;
 	struct inflight *in;
 
-	forget_attempts(req, cflags);
-	if (!track_writes || !pid_may_match())
+	if (!track_requests || !pid_may_match())
 		return 0;
-	in = find_write(key, &way);
+	if (!req) {
+		if (!(kinds & KIND_COMPLETE) && !summary)
+			return 0;
+		req = req_by_user_data(ring, user_data, more);
+		if (!req)
+			return 0;
+	} else {
+		forget_attempts(req, cflags);
+	}
+	in = find_write((__u64)req, &way);
 	if (!in)
 		return 0;
-	if (!failed_only || res < 0)
-		emit_write(ctx, req, in, res);
-	if (!(cflags & IORING_CQE_F_MORE))
-		forget_write(key, way);
+	report_done(ctx, req, in, res, cflags);
+	if (!more)
+		forget_write((__u64)req, way);
 	return 0;
 }
 
 /*
  * Kernels of the 5.10 series pass no request to io_uring_complete: find
- * the request (a write, or one whose issues are counted) by its ring and
- * user_data.
+ * the request (a tracked one, or one whose issues are counted) by its
+ * ring and user_data.
  */
 static __always_inline int on_complete_ud(void *ctx, void *ring,
 					  __u64 user_data, __s32 res,
 					  __u32 cflags)
 {
-	struct io_kiocb *req = req_by_user_data(ring, user_data);
+	bool more = cflags & IORING_CQE_F_MORE;
+	struct io_kiocb *req = req_by_user_data(ring, user_data, more);
 
-	return req ? on_complete(ctx, req, res, cflags) : 0;
+	return req ? on_complete(ctx, ring, req, user_data, res, cflags) : 0;
 }
 
 /* -e create: report the new ring, with the filters on its creator. */
@@ -512,10 +602,8 @@ SEC("raw_tp/io_uring_complete")
 int BPF_PROG(tp_complete, void *ring, struct io_kiocb *req,
 	     struct io_uring_cqe *cqe)
 {
-	if (!req)
-		return 0;
-	return on_complete(ctx, req, BPF_CORE_READ(cqe, res),
-			BPF_CORE_READ(cqe, flags));
+	return on_complete(ctx, ring, req, BPF_CORE_READ(cqe, user_data),
+			   BPF_CORE_READ(cqe, res), BPF_CORE_READ(cqe, flags));
 }
 
 /* 5.19 to 6.12 */
@@ -523,9 +611,7 @@ SEC("raw_tp/io_uring_complete")
 int BPF_PROG(tp_complete_61, void *ring, struct io_kiocb *req,
 	     __u64 user_data, int res, unsigned int cflags)
 {
-	if (!req)
-		return 0;
-	return on_complete(ctx, req, res, cflags);
+	return on_complete(ctx, ring, req, user_data, res, cflags);
 }
 
 /* the 5.10 series */

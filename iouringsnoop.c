@@ -90,8 +90,9 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 
 	(void)ctx;
 	obj->rodata->kinds = env.kinds;
-	obj->rodata->track_writes = env_writes_possible(&env);
+	obj->rodata->track_requests = env_completions_possible(&env);
 	obj->rodata->failed_only = env.failed_only;
+	obj->rodata->min_latency = env.min_latency_ns;
 	obj->rodata->nr_pids = env.nr_pids;
 	for (i = 0; i < env.nr_pids; i++)
 		obj->rodata->pids[i] = env.pids[i];
@@ -358,6 +359,7 @@ int main(int argc, char **argv)
 	oo.json = env.json;
 	oo.timestamp = env.timestamp;
 	oo.extended = env.extended;
+	oo.completions = env.kinds & KIND_COMPLETE;
 	oo.mono_to_real = monotonic_to_realtime();
 	hooks.verbose = env.verbose;
 	libbpf_set_print(libbpf_print_fn);

@@ -39,6 +39,9 @@
 #define OPS_MULTI	0x10	/* may post several CQEs: the kernel posts
 				   all but the last without the request,
 				   so they are found by ring and user_data */
+#define OPS_RW		0x20	/* the request is a struct io_rw: its addr,
+				   len and pos are the buffer, length and
+				   file position */
 
 /*
  * Every opcode this build knows, X(number, NAME, sets), NAME as in the
@@ -48,11 +51,11 @@
  */
 #define IO_URING_OPS(X, ...)						\
 	X(0, NOP, 0, __VA_ARGS__)					\
-	X(1, READV, OPS_FILE | OPS_VECTORED | OPS_BYTES, __VA_ARGS__)	\
-	X(2, WRITEV, OPS_FILE | OPS_WRITE | OPS_VECTORED | OPS_BYTES, __VA_ARGS__) \
+	X(1, READV, OPS_FILE | OPS_VECTORED | OPS_BYTES | OPS_RW, __VA_ARGS__) \
+	X(2, WRITEV, OPS_FILE | OPS_WRITE | OPS_VECTORED | OPS_BYTES | OPS_RW, __VA_ARGS__) \
 	X(3, FSYNC, OPS_FILE, __VA_ARGS__)				\
-	X(4, READ_FIXED, OPS_FILE | OPS_BYTES, __VA_ARGS__)		\
-	X(5, WRITE_FIXED, OPS_FILE | OPS_WRITE | OPS_BYTES, __VA_ARGS__) \
+	X(4, READ_FIXED, OPS_FILE | OPS_BYTES | OPS_RW, __VA_ARGS__)	\
+	X(5, WRITE_FIXED, OPS_FILE | OPS_WRITE | OPS_BYTES | OPS_RW, __VA_ARGS__) \
 	X(6, POLL_ADD, OPS_FILE | OPS_MULTI, __VA_ARGS__)		\
 	X(7, POLL_REMOVE, 0, __VA_ARGS__)				\
 	X(8, SYNC_FILE_RANGE, OPS_FILE, __VA_ARGS__)			\
@@ -69,8 +72,8 @@
 	X(19, CLOSE, 0, __VA_ARGS__)					\
 	X(20, FILES_UPDATE, 0, __VA_ARGS__)				\
 	X(21, STATX, 0, __VA_ARGS__)					\
-	X(22, READ, OPS_FILE | OPS_BYTES, __VA_ARGS__)			\
-	X(23, WRITE, OPS_FILE | OPS_WRITE | OPS_BYTES, __VA_ARGS__)	\
+	X(22, READ, OPS_FILE | OPS_BYTES | OPS_RW, __VA_ARGS__)		\
+	X(23, WRITE, OPS_FILE | OPS_WRITE | OPS_BYTES | OPS_RW, __VA_ARGS__) \
 	X(24, FADVISE, OPS_FILE, __VA_ARGS__)				\
 	X(25, MADVISE, 0, __VA_ARGS__)					\
 	X(26, SEND, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
@@ -96,7 +99,7 @@
 	X(46, URING_CMD, OPS_FILE, __VA_ARGS__)				\
 	X(47, SEND_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
 	X(48, SENDMSG_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__) \
-	X(49, READ_MULTISHOT, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__) \
+	X(49, READ_MULTISHOT, OPS_FILE | OPS_BYTES | OPS_MULTI | OPS_RW, __VA_ARGS__) \
 	X(50, WAITID, 0, __VA_ARGS__)					\
 	X(51, FUTEX_WAIT, 0, __VA_ARGS__)				\
 	X(52, FUTEX_WAKE, 0, __VA_ARGS__)				\
@@ -107,8 +110,8 @@
 	X(57, LISTEN, OPS_FILE, __VA_ARGS__)				\
 	X(58, RECV_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
 	X(59, EPOLL_WAIT, OPS_FILE | OPS_MULTI, __VA_ARGS__)		\
-	X(60, READV_FIXED, OPS_FILE | OPS_VECTORED | OPS_BYTES, __VA_ARGS__) \
-	X(61, WRITEV_FIXED, OPS_FILE | OPS_WRITE | OPS_VECTORED | OPS_BYTES, __VA_ARGS__) \
+	X(60, READV_FIXED, OPS_FILE | OPS_VECTORED | OPS_BYTES | OPS_RW, __VA_ARGS__) \
+	X(61, WRITEV_FIXED, OPS_FILE | OPS_WRITE | OPS_VECTORED | OPS_BYTES | OPS_RW, __VA_ARGS__) \
 	X(62, PIPE, 0, __VA_ARGS__)					\
 	X(63, NOP128, 0, __VA_ARGS__)					\
 	X(64, URING_CMD128, OPS_FILE, __VA_ARGS__)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The filters the user asked for (-e, -p, -t, -c, -o, -P, -x, --cgroup),
+ * The filters the user asked for (-e, -p, -t, -c, -o, -P, -x, -m, --cgroup),
  * run in the kernel so that what they drop costs no output. They are
  * constants, set by userspace before load: the verifier prunes the code
  * of every filter not in use. Empty lists match everything.
@@ -28,8 +28,15 @@ const volatile __u32 nr_prefixes = 0;
 const volatile __u32 prefix_lens[MAX_PREFIXES] = {};
 const volatile char prefixes[MAX_PREFIXES][PREFIX_MAX] = {};
 const volatile bool failed_only = false;
-/* Whether any write can pass the filters: if not, completions are skipped. */
-const volatile bool track_writes = true;
+/*
+ * Whether any request's completion can be reported (a write, -e complete,
+ * -s): if not, nothing is tracked and completions are skipped.
+ */
+const volatile bool track_requests = true;
+/* -s, -H: count completions in the kernel, print no event */
+const volatile bool summary = false;
+/* -m: write and complete events at least this slow (ns) */
+const volatile __u64 min_latency = 0;
 /* --cgroup: only tasks under the cgroup in cgroup_filter[0] */
 const volatile bool filter_cgroup = false;
 
@@ -89,6 +96,16 @@ static __always_inline bool owner_wanted(const struct owner *o)
 	/* workers and SQPOLL threads are in their process's cgroup */
 	return !filter_cgroup ||
 	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
+}
+
+/*
+ * Whether a request of this op is followed to its completion: writes for
+ * write events, every op for complete events and summaries.
+ */
+static __always_inline bool completion_wanted(__u8 op)
+{
+	return summary || (kinds & KIND_COMPLETE) ||
+	       ((kinds & KIND_WRITE) && op_in_set(OPS_WRITE, op));
 }
 
 static __always_inline bool op_wanted(__u8 op)

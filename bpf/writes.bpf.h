@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Writes between submission and completion. A completion no longer says
- * who submitted the write, where to and how much, so all of that is kept
- * here, by request, from submission until the completion reports it.
+ * Requests between submission and completion: writes, and with -e
+ * complete or -s every request. A completion no longer says who submitted
+ * the request, what it was and when, so all of that is kept here, by
+ * request, from submission until the completion reports it.
  */
 #ifndef __WRITES_BPF_H
 #define __WRITES_BPF_H
@@ -13,7 +14,7 @@
 #include "bpf/lost.bpf.h"
 #include "bpf/owner.bpf.h"
 
-/* What a write needs at completion that the completion no longer has. */
+/* What a completion needs that it no longer has. */
 struct inflight {
 	__u64 ts;
 	__u64 user_data;
@@ -64,8 +65,9 @@ struct {
 } inflight SEC(".maps");
 
 /*
- * Where a completion finds its request on kernels whose completion
- * tracepoint has none (5.10): by ring and user_data.
+ * Where a completion finds its request when the tracepoint gives none:
+ * on 5.10 always, and on later kernels for every CQE of a multishot
+ * request but the last. By ring and user_data.
  */
 struct ud_key {
 	__u64 ring;
@@ -160,11 +162,12 @@ static __always_inline void remember_by_user_data(struct io_kiocb *req,
 }
 
 /*
- * The request remembered for (ring, user_data), forgotten as it is found;
- * NULL if none. Requests in flight on one ring with the same user_data
- * cannot be told apart here.
+ * The request remembered for (ring, user_data), forgotten as it is found
+ * unless more CQEs follow; NULL if none. Requests in flight on one ring
+ * with the same user_data cannot be told apart here.
  */
-static __always_inline struct io_kiocb *req_by_user_data(void *ring, __u64 ud)
+static __always_inline struct io_kiocb *req_by_user_data(void *ring, __u64 ud,
+							 bool more)
 {
 	struct ud_key uk = { .ring = (__u64)ring, .user_data = ud };
 	__u64 *req = bpf_map_lookup_elem(&inflight_ud, &uk);
@@ -173,7 +176,8 @@ static __always_inline struct io_kiocb *req_by_user_data(void *ring, __u64 ud)
 	if (!req)
 		return NULL;
 	r = *req;
-	bpf_map_delete_elem(&inflight_ud, &uk);
+	if (!more)
+		bpf_map_delete_elem(&inflight_ud, &uk);
 	return (void *)r;
 }
 

@@ -12,6 +12,7 @@ static int known_type(__u8 type)
 	case EV_ISSUE:
 	case EV_WRITE:
 	case EV_CREATE:
+	case EV_COMPLETE:
 	case EV_FORK:
 	case EV_EXEC:
 	case EV_EXIT:
@@ -38,7 +39,8 @@ int event_decode(struct event *e, const void *data, size_t size)
 
 __u64 event_submit_ts(const struct event *e)
 {
-	if (e->type == EV_WRITE && e->latency <= e->ts)
+	if ((e->type == EV_WRITE || e->type == EV_COMPLETE) &&
+	    e->latency <= e->ts)
 		return e->ts - e->latency;
 	return e->ts;
 }

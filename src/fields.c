@@ -62,6 +62,54 @@ void put_sqe_flags(struct line *l, unsigned long long flags)
 	}
 }
 
+/* IORING_CQE_F_* names by bit; the upper half is a buffer id. */
+static const char *const cqe_names[16] = {
+	"BUFFER", "MORE", "SOCK_NONEMPTY", "NOTIF", "BUF_MORE", "SKIP",
+	[15] = "32",
+};
+
+unsigned int put_cqe_flags(struct line *l, unsigned int cflags)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < 16; i++) {
+		if (!(cflags & (1U << i)))
+			continue;
+		if (n++)
+			put(l, "|", 1);
+		if (cqe_names[i])
+			puts_(l, cqe_names[i]);
+		else
+			put_hex(l, 1U << i);
+	}
+	return n;
+}
+
+/*
+ * A duration in the unit that keeps it short: 950ns, 12.34us, 5.67ms,
+ * 1.23s. Cut, not rounded: a printed value is never more than the truth.
+ */
+void put_duration(struct line *l, unsigned long long ns)
+{
+	static const struct {
+		unsigned long long div;
+		const char *unit;
+	} units[] = { { 1000000000, "s" }, { 1000000, "ms" }, { 1000, "us" } };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ns < units[i].div)
+			continue;
+		put_u64(l, ns / units[i].div);
+		put(l, ".", 1);
+		put_digits(l, ns % units[i].div * 100 / units[i].div, 2);
+		puts_(l, units[i].unit);
+		return;
+	}
+	put_u64(l, ns);
+	puts_(l, "ns");
+}
+
 /* IORING_SETUP_* names, by bit; unknown bits are shown as a number. */
 static const char *const setup_names[] = {
 	"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP", "ATTACH_WQ",

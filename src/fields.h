@@ -20,6 +20,15 @@ void put_sqe_flags(struct line *l, unsigned long long flags);
 void put_setup_flags(struct line *l, unsigned long long flags);
 
 /*
+ * IORING_CQE_F_* flags of the lower half as NAME|NAME (unknown bits as
+ * hex); returns how many were set.
+ */
+unsigned int put_cqe_flags(struct line *l, unsigned int cflags);
+
+/* A duration in ns as 950ns, 12.34us, 5.67ms or 1.23s. */
+void put_duration(struct line *l, unsigned long long ns);
+
+/*
  * An event's time (CLOCK_MONOTONIC ns; mono_to_real is added for the
  * epoch): RFC 3339 in UTC for JSON, local HH:MM:SS.us and a space for
  * the TIME column.

@@ -28,8 +28,9 @@ static const char doc[] =
 "Trace io_uring: every SQE the kernel issues and every write it completes.\n"
 "\n"
 "USAGE: iouringsnoop [-j] [-T] [-E] [-p PID] [-t TID] [-c COMM] [-o OPS]\n"
-"                    [-P PREFIX] [--cgroup PATH] [-x]\n"
-"                    [-e issue,write,create] [-d SECONDS] [-b PAGES]\n"
+"                    [-P PREFIX] [--cgroup PATH] [-x] [-m DURATION]\n"
+"                    [-e issue,write,complete,create] [-d SECONDS]\n"
+"                    [-b PAGES]\n"
 "                    [-B BACKEND] [--output FILE] [-v]\n"
 "                    [-s [-H] [-i SECONDS] [--sort KEY]]\n"
 "\n"
@@ -47,6 +48,8 @@ static const char doc[] =
 "    iouringsnoop -E              # columns with ppid, exe, cmdline...\n"
 "    iouringsnoop --cgroup /sys/fs/cgroup/system.slice  # one cgroup\n"
 "    iouringsnoop -e create       # only new rings\n"
+"    iouringsnoop -e complete     # every completion: res, cflags, latency\n"
+"    iouringsnoop -m 10ms -e complete -p 1234  # requests of 10 ms or more\n"
 "    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n"
 "    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n"
 "    iouringsnoop -s -c fio       # a table per process and opcode at exit\n"
@@ -71,10 +74,14 @@ static const struct argp_option opts[] = {
 	  "Only files whose path starts with PREFIX (repeatable)", 0 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0,
 	  "Only processes in this cgroup v2 directory or below it", 0 },
-	{ "failed", 'x', NULL, 0, "Only writes that failed (res < 0)", 0 },
+	{ "failed", 'x', NULL, 0,
+	  "Only writes and completions that failed (res < 0)", 0 },
+	{ "min-latency", 'm', "DURATION", 0,
+	  "Only writes and completions at least this slow: a number with "
+	  "ns, us, ms or s (default unit: ms)", 0 },
 	{ "event", 'e', "KINDS", 0,
-	  "Only these event kinds: issue, write, create (comma-separated; "
-	  "default issue,write)", 0 },
+	  "Only these event kinds: issue, write, complete, create "
+	  "(comma-separated; default issue,write)", 0 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines instead of columns", 0 },
 	{ "output", OPT_OUTPUT, "FILE", 0,
 	  "Append to FILE (mode 0640 when created) instead of stdout; "
@@ -246,11 +253,13 @@ static int add_kind(struct env *env, const char *name)
 		env->kinds |= KIND_ISSUE;
 	else if (!strcasecmp(name, "write"))
 		env->kinds |= KIND_WRITE;
+	else if (!strcasecmp(name, "complete"))
+		env->kinds |= KIND_COMPLETE;
 	else if (!strcasecmp(name, "create"))
 		env->kinds |= KIND_CREATE;
 	else
-		return fail("unknown event kind '%s' for -e: use issue, write "
-			    "or create", name);
+		return fail("unknown event kind '%s' for -e: use issue, write, "
+			    "complete or create", name);
 	return 0;
 }
 
@@ -308,6 +317,42 @@ static int set_pages(struct env *env, const char *arg)
 			    "two from 1 to %d", arg, MAX_PAGES);
 	env->pages = v;
 	return 0;
+}
+
+/*
+ * -m: a decimal number and a unit, ns, us, ms or s; a bare number is in
+ * milliseconds, as in fsslower. At most a day.
+ */
+static int set_min_latency(struct env *env, const char *arg)
+{
+	static const struct {
+		const char *name;
+		double ns;
+	} units[] = {
+		{ "", 1e6 }, { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 },
+		{ "s", 1e9 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	v = strtod(arg, &end);
+	/* digits and a point only: no sign, exponent, hex or inf */
+	if (isdigit((unsigned char)arg[0]) &&
+	    strspn(arg, "0123456789.") == (size_t)(end - arg)) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			if (strcmp(end, units[i].name))
+				continue;
+			v *= units[i].ns;
+			if (v > 86400e9)
+				break;
+			env->min_latency_ns = (__u64)(v + 0.5);
+			return 0;
+		}
+	}
+	return fail("invalid DURATION '%s' for -m: expected a number with "
+		    "ns, us, ms or s (a bare number is in ms), at most 1 day "
+		    "(e.g. 250us, 2ms, 1s)", arg);
 }
 
 static int set_duration(struct env *env, const char *arg)
@@ -421,8 +466,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return set_cgroup(env, arg);
 	case 'e':
 		return add_list(env, arg, 'e', "event kind",
-				"use issue, write, create, or several with "
-				"commas", add_kind);
+				"use issue, write, complete, create, or "
+				"several with commas", add_kind);
+	case 'm':
+		return set_min_latency(env, arg);
 	case OPT_OUTPUT:
 		if (!arg[0])
 			return fail("empty FILE for --output");
@@ -609,17 +656,26 @@ enum parse_result parse_args(int argc, char **argv, struct env *env)
 		return PARSE_ERROR;
 	if (!env->kinds)
 		env->kinds = KIND_ISSUE | KIND_WRITE;
-	if (env->failed_only && !(env->kinds & KIND_WRITE)) {
-		fail("-x selects failed writes, but -e excludes writes");
+	if (env->failed_only && !(env->kinds & (KIND_WRITE | KIND_COMPLETE))) {
+		fail("-x selects failed writes and completions, but -e "
+		     "excludes both");
+		return PARSE_ERROR;
+	}
+	if (env->min_latency_ns &&
+	    !(env->kinds & (KIND_WRITE | KIND_COMPLETE))) {
+		fail("-m selects slow writes and completions, but -e excludes "
+		     "both");
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;
 }
 
-bool env_writes_possible(const struct env *env)
+bool env_completions_possible(const struct env *env)
 {
 	unsigned int w;
 
+	if (env->kinds & KIND_COMPLETE)
+		return true;
 	if (!(env->kinds & KIND_WRITE))
 		return false;
 	if (!env->filter_ops)

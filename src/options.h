@@ -46,6 +46,7 @@ struct env {
 	char prefixes[MAX_PREFIXES][PREFIX_MAX];
 	unsigned int nr_prefixes;
 	bool failed_only;
+	__u64 min_latency_ns;	/* -m: 0 keeps every write and completion */
 	unsigned int kinds;	/* KIND_* mask; 0 until -e is given */
 	int cgroup_fd;		/* --cgroup directory, or 0 */
 	bool json;
@@ -75,7 +76,10 @@ enum parse_result {
 /* Parse argv into env. */
 enum parse_result parse_args(int argc, char **argv, struct env *env);
 
-/* Whether any write can pass -e and -o: if not, writes are not tracked. */
-bool env_writes_possible(const struct env *env);
+/*
+ * Whether any completion can be reported (-e write or complete, and -o):
+ * if not, requests are not tracked.
+ */
+bool env_completions_possible(const struct env *env);
 
 #endif /* __OPTIONS_H */

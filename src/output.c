@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/io_uring.h>
 #include "escape.h"
 #include "fields.h"
 #include "iouringsnoop.h"
@@ -278,13 +279,36 @@ static void json_path(struct line *l, const struct event *e, bool second)
 	json_name(l, second ? "path2" : "path", p, n);
 }
 
+static const char *event_name(__u8 type)
+{
+	switch (type) {
+	case EV_WRITE:
+		return "write";
+	case EV_COMPLETE:
+		return "complete";
+	default:
+		return "issue";
+	}
+}
+
+/* A CQE's flags: the number, their names, and a buffer's id. */
+static void json_cflags(struct line *l, unsigned int cflags)
+{
+	KEY_U64(l, ",\"cflags\":", cflags);
+	KEY(l, ",\"cqe_flags\":\"");
+	put_cqe_flags(l, cflags & 0xffff);
+	KEY(l, "\"");
+	if (cflags & IORING_CQE_F_BUFFER)
+		KEY_U64(l, ",\"buffer_id\":", cflags >> IORING_CQE_BUFFER_SHIFT);
+}
+
 /* Written field by field with no printf: this runs once per event. */
 static void json_event(struct line *l, const struct output_opts *o,
 		       const struct event *e, const struct proc_view *pv)
 {
-	bool write = e->type == EV_WRITE;
+	bool write = e->type == EV_WRITE, done = write || e->type == EV_COMPLETE;
 
-	json_head(l, o, e, write ? "write" : "issue");
+	json_head(l, o, e, event_name(e->type));
 	KEY_U64(l, ",\"req\":", e->req);
 	KEY_U64(l, ",\"opcode\":", e->opcode);
 	KEY(l, ",\"op\":");
@@ -297,7 +321,7 @@ static void json_event(struct line *l, const struct output_opts *o,
 	puts_(l, context_name(e->context));
 	KEY_BOOL(l, "\",\"sq_thread\":", e->sq_thread);
 	KEY_U64(l, ",\"sq_thread_id\":", e->sq_tid);
-	if (!write)
+	if (!done)
 		KEY_U64(l, ",\"attempt\":", e->attempt);
 	json_path(l, e, false);
 	KEY(l, ",\"file_type\":\"");
@@ -316,15 +340,20 @@ static void json_event(struct line *l, const struct output_opts *o,
 	}
 	KEY_U64(l, ",\"device\":", kernel_dev_to_user(e->dev));
 	KEY_U64(l, ",\"inode\":", e->ino);
-	if (write) {
+	/* only the read and write families have a buffer and a position */
+	if (write || (done && op_in_set(OPS_RW, e->opcode))) {
 		KEY_S64(l, ",\"pos\":", e->pos);
 		KEY(l, ",\"buf\":\"");
 		put_hex(l, e->buf);
 		KEY_U64(l, "\",\"len\":", e->len);
+	}
+	if (done) {
 		KEY_S64(l, ",\"res\":", e->res);
 		KEY_U64(l, ",\"worker_host_tid\":", e->tid);
 		KEY_U64(l, ",\"latency_ns\":", e->latency);
 	}
+	if (e->type == EV_COMPLETE)
+		json_cflags(l, e->cflags);
 	json_process(l, pv);
 	KEY(l, "}\n");
 }
@@ -334,6 +363,8 @@ static const char *column_event(const struct event *e)
 {
 	if (e->type == EV_WRITE)
 		return "write";
+	if (e->type == EV_COMPLETE)
+		return "cqe";
 	if (e->type == EV_CREATE)
 		return "create";
 	if (e->context == CTX_IOWQ)
@@ -343,6 +374,38 @@ static const char *column_event(const struct event *e)
 	if (e->context == CTX_POLL)
 		return "poll";
 	return "issue";
+}
+
+/* LAT fits 999.99ms; CFLAGS fits BUFFER|MORE=65535 */
+#define LAT_WIDTH	9
+#define CFLAGS_WIDTH	17
+
+/* Spaces up to column end of the line, and at least one. */
+static void pad_to(struct line *l, size_t end)
+{
+	do
+		put(l, " ", 1);
+	while (l->len < end);
+}
+
+/* -e complete: LAT and CFLAGS (BUFFER=id for a buffer), '-' if none. */
+static void column_done(struct line *l, const struct event *e)
+{
+	size_t start = l->len;
+
+	if (e->type == EV_WRITE || e->type == EV_COMPLETE)
+		put_duration(l, e->latency);
+	else
+		puts_(l, "-");
+	pad_to(l, start + LAT_WIDTH + 1);
+	start = l->len;
+	if (e->type != EV_COMPLETE || !put_cqe_flags(l, e->cflags & 0xffff))
+		puts_(l, "-");
+	if (e->type == EV_COMPLETE && (e->cflags & IORING_CQE_F_BUFFER)) {
+		puts_(l, "=");
+		put_u64(l, e->cflags >> IORING_CQE_BUFFER_SHIFT);
+	}
+	pad_to(l, start + CFLAGS_WIDTH + 1);
 }
 
 /* -E: PPID and CGROUP before the path. */
@@ -393,13 +456,18 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		putf(l, "%-*s ", op_width(), "-");
 	else
 		put_op_column(l, e->opcode);
-	if (e->type == EV_WRITE)
+	if (e->type == EV_WRITE ||
+	    (e->type == EV_COMPLETE && op_in_set(OPS_RW, e->opcode)))
 		putf(l, "%-9lld %-7llu %-6d ", (long long)e->pos,
 		     (unsigned long long)e->len, e->res);
+	else if (e->type == EV_COMPLETE)
+		putf(l, "%-9s %-7s %-6d ", "-", "-", e->res);
 	else if (e->type == EV_CREATE)
 		putf(l, "%-9s %-7s %-6d ", "-", "-", e->res);
 	else
 		putf(l, "%-9s %-7s %-6s ", "-", "-", "-");
+	if (o->completions)
+		column_done(l, e);
 	if (o->extended)
 		column_ids(l, e);
 	if (e->file_kind == FILE_NONE)
@@ -428,6 +496,9 @@ void output_header(FILE *out, const struct output_opts *o)
 		fprintf(out, "%-16s", "TIME");
 	fprintf(out, "%-6s %-7s %-7s %-15s %-*s %-9s %-7s %-6s ", "EVENT",
 		"PID", "TID", "COMM", op_width(), "OP", "POS", "LEN", "RES");
+	if (o->completions)
+		fprintf(out, "%-*s %-*s ", LAT_WIDTH, "LAT", CFLAGS_WIDTH,
+			"CFLAGS");
 	if (o->extended)
 		fprintf(out, "%-7s %-8s PATH EXE ANCESTORS CMDLINE\n", "PPID",
 			"CGROUP");
@@ -440,7 +511,8 @@ int output_event(FILE *out, const struct output_opts *o,
 {
 	static struct line l;
 
-	if (e->type != EV_ISSUE && e->type != EV_WRITE && e->type != EV_CREATE)
+	if (e->type != EV_ISSUE && e->type != EV_WRITE &&
+	    e->type != EV_COMPLETE && e->type != EV_CREATE)
 		return -1;
 	l.len = 0;
 	if (o->json && e->type == EV_CREATE)

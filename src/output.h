@@ -14,6 +14,7 @@ struct output_opts {
 	bool json;		/* -j: JSON Lines */
 	bool timestamp;		/* -T: time column (columns mode) */
 	bool extended;		/* -E: process columns (columns mode) */
+	bool completions;	/* -e complete: LAT and CFLAGS columns */
 	long long mono_to_real;	/* ns to add to CLOCK_MONOTONIC for UTC */
 };
 
