@@ -615,8 +615,8 @@ static int check_unknown(int argc, char **argv)
 
 /*
  * -H implies -s. A summary counts every completion that passes the
- * filters: -e and -x select event lines, which it does not print, so
- * they are refused rather than quietly ignored.
+ * filters: -e, -x and -m select event lines, which it does not print,
+ * so they are refused rather than quietly ignored.
  */
 static int check_summary(struct env *env)
 {
@@ -628,6 +628,9 @@ static int check_summary(struct env *env)
 	if (env->summary && env->failed_only)
 		return fail("-x selects event lines, which -s and -H do not "
 			    "print: the table has an ERRORS column");
+	if (env->summary && env->min_latency_ns)
+		return fail("-m selects event lines, which -s and -H do not "
+			    "print: the table has P99 and MAX");
 	if (!env->summary && env->interval)
 		return fail("-i sets the interval of summaries: add -s or -H");
 	if (!env->summary && env->sort_given)
@@ -674,7 +677,7 @@ bool env_completions_possible(const struct env *env)
 {
 	unsigned int w;
 
-	if (env->kinds & KIND_COMPLETE)
+	if (env->summary || env->kinds & KIND_COMPLETE)
 		return true;
 	if (!(env->kinds & KIND_WRITE))
 		return false;

@@ -77,7 +77,8 @@ enum parse_result {
 enum parse_result parse_args(int argc, char **argv, struct env *env);
 
 /*
- * Whether any completion can be reported (-e write or complete, and -o):
+ * Whether any completion can be reported or counted (-s, -e write or
+ * complete, and -o):
  * if not, requests are not tracked.
  */
 bool env_completions_possible(const struct env *env);
