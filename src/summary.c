@@ -34,8 +34,11 @@ void stat_sum(struct stat_val *sum, const struct stat_val *percpu, int ncpus)
 	memset(sum, 0, sizeof(*sum));
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		v = &percpu[cpu];
-		/* the comm of the CPU that counted first; any will do */
-		if (!sum->count && v->count)
+		/*
+		 * Only the CPU that made the entry names it: another that
+		 * found it made already counts with no comm of its own.
+		 */
+		if (!sum->comm[0] && v->comm[0])
 			memcpy(sum->comm, v->comm, sizeof(sum->comm));
 		sum->count += v->count;
 		sum->bytes += v->bytes;

@@ -116,6 +116,21 @@ static const struct summary_row *row_of(const struct summary *s, __u32 pid,
 	return NULL;
 }
 
+/* The comm comes from the CPU that made the entry, whichever it is. */
+static void test_stat_sum(void)
+{
+	struct stat_val cpus[3], sum;
+
+	cpus[0] = val(2, 0, 100, "");
+	cpus[1] = val(0, 0, 0, "");
+	cpus[2] = val(1, 0, 5000, "maker");
+	stat_sum(&sum, cpus, 3);
+	check(sum.count == 3 && sum.lat_max == 5000 && sum.lat_sum == 5200 &&
+	      sum.hist[6] == 2 && sum.hist[12] == 1 &&
+	      !strcmp(sum.comm, "maker"),
+	      "sum: CPUs added; the comm of the one that named the entry");
+}
+
 static void test_merge_sort(void)
 {
 	const struct summary_row *r;
@@ -269,6 +284,7 @@ static void test_map(void)
 void test_summary(const char *jsonl)
 {
 	test_percentiles();
+	test_stat_sum();
 	test_merge_sort();
 	test_table();
 	test_json(jsonl);
