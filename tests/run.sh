@@ -37,6 +37,8 @@ esac
 . tests/faults.sh
 # shellcheck source=tests/service.sh
 . tests/service.sh
+# shellcheck source=tests/summary.sh
+. tests/summary.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -401,6 +403,7 @@ else
 	by_process filter-tid -t threads "comm\twl-(thread2|child)"
 
 	lost_test
+	summary_tests
 	exit_tests
 	error_tests
 	fault_tests

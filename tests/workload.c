@@ -394,6 +394,7 @@ int main(int argc, char **argv)
 		{ "storm", case_storm },
 		{ "quiet", case_quiet },
 		{ "race", case_race },
+		{ "summary", case_summary },
 	};
 	unsigned int i;
 

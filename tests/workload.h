@@ -124,4 +124,7 @@ void case_quiet(void);
 void case_names(void);
 void case_race(void);
 
+/* the case of workload_summary.c: a table, not events */
+void case_summary(void);
+
 #endif /* __TESTS_WORKLOAD_H */
