@@ -185,7 +185,7 @@ static void test_options_bad(void)
 		"-B", "-B ebpf", "--bogus", "-z", "--pid", "--json=1",
 		"stray", "-x -e issue", "--ver",
 		"-i 2", "--sort count", "-s --sort size", "-s --sort",
-		"-s -e write", "-H -x", "-s -i 0", "-s -i 1.5", "-s -i x",
+		"-s -e write", "-H -x", "-s -i 0", "-s -i 1.5", "-s -i x", "-s -m 1ms",
 	};
 	char err[8192], big[5200], line[5300];
 	struct env env;
