@@ -98,6 +98,35 @@ summary_columns_test() {
 	verdict "$name" "$bad" "$tables tables, one per interval, adding up to 17"
 }
 
+# A full table: NOPs with STATS_MAX + 200 injected errnos, one key each.
+# The table holds 10240 keys; the other 200 completions are "lost" lines
+# (summary_full), and counted plus lost is every completion.
+summary_full_test() {
+	local name=summary-full d=$WORK/summary-full bad="" n got lost
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	started "$name" "$d" -s -j -c wl-sumfull || return 0
+	"$WL" summaryfull "$d" >"$d/truth" 2>"$d/wl.err"
+	case $? in
+	0) ;;
+	3) stop_tool; cannot_run "$name: $(cat "$d/wl.err")"; return ;;
+	*) stop_tool; fail "$name: workload failed: $(head -3 "$d/wl.err")"; return ;;
+	esac
+	stop_tool
+	TOOL_RC=$?
+	n=$(sed -n 's/^nops\t//p' "$d/truth")
+	got=$(jq -s 'map(select(.type == "summary" and .op == "IORING_OP_NOP" and .errors == .count and (.errnos | length) == .count) | .count) | add // 0' "$d/out")
+	lost=$(jq -s 'map(select(.type == "lost" and .reason == "summary_full") | .count) | add // 0' "$d/out")
+	[ "$TOOL_RC" -eq 0 ] || bad="tool exited $TOOL_RC"
+	[ -n "$bad" ] || tests/schema.py validate "$d/out" >"$d/schema.err" 2>&1 ||
+		bad="not as the schema says: $(head -2 "$d/schema.err")"
+	[ -n "$bad" ] || [ "$got" -eq 10240 ] && [ "$lost" -eq $((n - 10240)) ] ||
+		bad="${bad:-$got counted, $lost lost (summary_full) of $n}"
+	[ -n "$bad" ] || grep -q "^10240 events, $lost lost" "$d/out.err" ||
+		bad="at exit: $(tail -1 "$d/out.err")"
+	verdict "$name" "$bad" "$n completions: 10240 counted, one errno each, $lost lost as summary_full"
+}
+
 summary_errors_test() {
 	local d=$WORK/summary-errors bad="" args
 	wanted summary-errors || return 0
@@ -117,5 +146,6 @@ summary_tests() {
 	summary_pid_test
 	summary_json summary-interval "-s -j -H -i 1" 3 "--intervals 3"
 	summary_columns_test
+	summary_full_test
 	summary_errors_test
 }

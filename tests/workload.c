@@ -395,6 +395,7 @@ int main(int argc, char **argv)
 		{ "quiet", case_quiet },
 		{ "race", case_race },
 		{ "summary", case_summary },
+		{ "summaryfull", case_summaryfull },
 	};
 	unsigned int i;
 

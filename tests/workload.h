@@ -124,7 +124,8 @@ void case_quiet(void);
 void case_names(void);
 void case_race(void);
 
-/* the case of workload_summary.c: a table, not events */
+/* the cases of workload_summary.c: tables, not events */
 void case_summary(void);
+void case_summaryfull(void);
 
 #endif /* __TESTS_WORKLOAD_H */

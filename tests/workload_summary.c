@@ -9,7 +9,9 @@
  *   slow OP BUCKET                     (one request of OP in BUCKET)
  *
  * "workload summary DIR SECONDS" spreads the same requests over about
- * SECONDS, for -i.
+ * SECONDS, for -i. The summaryfull case fills the kernel's table: NOPs
+ * whose results are injected errors, one errno each, STATS_OVER more
+ * keys than the table holds (truth: "nops N").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +31,9 @@
 #define SUM_REQUESTS	(SUM_WRITES + SUM_READS + 1 + SUM_MISSING + SUM_NOPS)
 #define PIPE_DELAY_US	200000	/* 2^27..2^28 ns: bucket 27 */
 #define PIPE_LEN	8
+#define STATS_OVER	200
+/* the kernel's NOP flag that makes sqe->len its result (6.10 and later) */
+#define NOP_INJECT_RESULT	(1U << 0)
 
 static useconds_t gap;		/* between requests, with SECONDS */
 
@@ -123,4 +128,28 @@ void case_summary(void)
 	       SUM_MISSING, SUM_MISSING);
 	printf("row\tNOP\t%d\t0\t0\t-\n", SUM_NOPS);
 	printf("slow\tREAD\t27\n");
+}
+
+void case_summaryfull(void)
+{
+	struct io_uring_sqe *sqe;
+	int i, n = STATS_MAX + STATS_OVER, res;
+	struct wcase c;
+
+	case_begin(&c, "wl-sumfull", NULL, 0, 0);
+	for (i = 1; i <= n; i++) {
+		sqe = sqe_get(&c.ring);
+		io_uring_prep_nop(sqe);
+		sqe->rw_flags = NOP_INJECT_RESULT;	/* nop_flags */
+		sqe->len = -i;
+		res = run_one(&c.ring, sqe, ud(i));
+		if (i == 1 && res == 0) {
+			fprintf(stderr, "workload: NOP cannot inject results "
+				"here (before 6.10)\n");
+			exit(3);
+		}
+		expect(res == -i, "nop with an injected result");
+	}
+	case_end(&c);
+	printf("pid\t%d\ncomm\t%s\nnops\t%d\n", c.w.pid, c.w.comm, n);
 }
