@@ -18,7 +18,7 @@ struct summary_opts {
 	bool json;
 	bool histogram;		/* -H */
 	enum summary_sort sort;
-	long long mono_to_real;	/* ns to add to CLOCK_MONOTONIC for UTC */
+	long long mono_to_real;	/* ns from CLOCK_MONOTONIC to UTC */
 };
 
 /* One key of the map, its values summed over the CPUs. */

@@ -230,7 +230,8 @@ static void test_json(const char *jsonl)
 		     "\"p99_ns\":200000000,\"max_ns\":200000000,\"hist\":["
 		     "{\"low_ns\":512,\"high_ns\":1024,\"count\":5},") != NULL,
 	      "JSON: a summary row, exact");
-	check(strstr(t, "\"errnos\":{}") && strstr(t, "\"errnos\":{\"ENOENT\":4}"),
+	check(strstr(t, "\"errnos\":{}") &&
+	      strstr(t, "\"errnos\":{\"ENOENT\":4}"),
 	      "JSON: errnos an object, empty when none");
 	if (out) {
 		fputs(t, out);
@@ -262,7 +263,7 @@ static void test_map(void)
 	k.err = ENOENT;
 	bpf_map_update_elem(fd, &k, v, BPF_ANY);
 	k.err = 0;
-	k.gen = 1;		/* counted after the flip: the next interval */
+	k.gen = 1;		/* counted after the flip: next interval */
 	bpf_map_update_elem(fd, &k, v, BPF_ANY);
 	n = summary_close(&s, fd, &gen);
 	check(n == 2 && gen == 1 && s.nr_ents == 2,

@@ -28,7 +28,9 @@
 #define SUM_READ_LEN	500
 #define SUM_MISSING	2	/* opens of a missing file: ENOENT */
 #define SUM_NOPS	6
-#define SUM_REQUESTS	(SUM_WRITES + SUM_READS + 1 + SUM_MISSING + SUM_NOPS)
+/* the pipe read is the 1 */
+#define SUM_REQUESTS	(SUM_WRITES + SUM_READS + 1 + SUM_MISSING + \
+			 SUM_NOPS)
 #define PIPE_DELAY_US	200000	/* 2^27..2^28 ns: bucket 27 */
 #define PIPE_LEN	8
 #define STATS_OVER	200
