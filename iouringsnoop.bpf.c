@@ -17,6 +17,7 @@
 #include "bpf/owner.bpf.h"		/* who a request belongs to */
 #include "bpf/lost.bpf.h"		/* loss counts */
 #include "bpf/slot.bpf.h"		/* where events are built and sent */
+#include "bpf/follow.bpf.h"		/* a command and its descendants */
 #include "bpf/filter.bpf.h"		/* the user's filters */
 #include "bpf/namecache.bpf.h"		/* names already walked */
 #include "bpf/path.bpf.h"		/* a file's name */
@@ -86,6 +87,37 @@ static __always_inline bool req_wanted(struct io_kiocb *req,
 	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
 	req_owner(req, ri->ctx, &ri->owner, &ri->on_sq);
 	return owner_wanted(&ri->owner);
+}
+
+/*
+ * The same for a summary that no -c or -t needs a full owner for: the
+ * submitter is the current thread, unless that is an io thread (a SQPOLL
+ * thread: io-wq workers do not submit), whose requests are charged to
+ * the ring's creator by req_wanted(). Fewer kernel reads per request.
+ */
+static __always_inline bool summary_req_wanted(struct io_kiocb *req,
+					       struct reqinfo *ri)
+{
+	__u64 id;
+
+	if (nr_comms || nr_tids || current_is_io_worker())
+		return req_wanted(req, ri);
+	if (!pid_may_match())
+		return false;
+	ri->op = BPF_CORE_READ(req, opcode);
+	if (!op_wanted(ri->op))
+		return false;
+	/* the ring only to find later CQEs by user_data */
+	ri->ctx = complete_by_user_data || op_in_set(OPS_MULTI, ri->op) ?
+		  BPF_CORE_READ(req, ctx) : NULL;
+	id = bpf_get_current_pid_tgid();
+	ri->owner.pid = id >> 32;
+	ri->owner.tid = (__u32)id;
+	/* no comm: the count reads it once per process (count_completion) */
+	__builtin_memset(ri->owner.comm, 0, sizeof(ri->owner.comm));
+	ri->on_sq = false;
+	return !filter_cgroup ||
+	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
 }
 
 /*
@@ -176,13 +208,37 @@ static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 }
 
 /*
+ * The buffer, length and position of a read or write: from the request,
+ * or from sqe when its own fields were never set (a failed preparation).
+ */
+static __always_inline void track_rw(struct inflight *in, struct io_kiocb *req,
+				     const struct reqinfo *ri,
+				     const struct io_uring_sqe *sqe)
+{
+	struct io_rw *rw = (void *)req;
+
+	if (!op_in_set(OPS_RW, ri->op))
+		return;
+	if (sqe) {
+		in->pos = BPF_CORE_READ(sqe, off);
+		in->buf = BPF_CORE_READ(sqe, addr);
+		in->len = BPF_CORE_READ(sqe, len);
+	} else {
+		in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
+		in->buf = BPF_CORE_READ(rw, addr);
+		/* io_rw.len was a u64 up to 5.10; the low half is the same */
+		in->len = BPF_CORE_READ(rw, len);
+	}
+	if (op_in_set(OPS_VECTORED, ri->op))
+		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
+}
+
+/*
  * Remember a request so that its completion can be reported in full, and
  * when it was submitted: the same clock read as its issue event's. With
  * atomics (a constant: false in programs for kernels without them) it
- * goes to the table, built in place; else it is built in the slot. Only
- * the read and write families have a position, buffer and length: sqe
- * gives them when the request's own fields were never set (a failed
- * preparation).
+ * goes to the table, built in place; else it is built in the slot. A
+ * summary needs no more than when, what and whose.
  */
 static __always_inline void track_request(struct io_kiocb *req,
 					  const struct reqinfo *ri,
@@ -191,7 +247,10 @@ static __always_inline void track_request(struct io_kiocb *req,
 					  const bool atomics)
 {
 	struct tracked *way = atomics ? claim_way((__u64)req) : NULL;
-	struct io_rw *rw = (void *)req;
+	/* where later CQEs find it: 5.10's, and a multishot request's */
+	bool by_ud = complete_by_user_data ||
+		     ((kinds & KIND_COMPLETE || summary) &&
+		      op_in_set(OPS_MULTI, ri->op));
 	struct inflight *in;
 
 	/* a full bucket: build it in a slot, taken now (counted if none) */
@@ -200,28 +259,22 @@ static __always_inline void track_request(struct io_kiocb *req,
 	in = way ? &way->in : &sl->s->in;
 	__builtin_memset(in, 0, sizeof(*in));
 	in->ts = ri->now;
-	in->user_data = req_user_data(req);
-	if (sqe && op_in_set(OPS_RW, ri->op)) {
-		in->pos = BPF_CORE_READ(sqe, off);
-		in->buf = BPF_CORE_READ(sqe, addr);
-		in->len = BPF_CORE_READ(sqe, len);
-	} else if (op_in_set(OPS_RW, ri->op)) {
-		in->pos = BPF_CORE_READ(rw, kiocb.ki_pos);
-		in->buf = BPF_CORE_READ(rw, addr);
-		/* io_rw.len was a u64 up to 5.10; the low half is the same */
-		in->len = BPF_CORE_READ(rw, len);
-	}
-	if (op_in_set(OPS_VECTORED, ri->op))
-		in->len = iov_total(in->buf, in->len, ring_compat(ri->ctx));
 	in->opcode = ri->op;
 	in->context = context;
-	in->owner = ri->owner;
+	if (summary) {
+		in->owner.pid = ri->owner.pid;
+		__builtin_memcpy(in->owner.comm, ri->owner.comm,
+				 sizeof(in->owner.comm));
+	} else {
+		in->owner = ri->owner;
+	}
+	if (!summary || by_ud)
+		in->user_data = req_user_data(req);
+	if (!summary)
+		track_rw(in, req, ri, sqe);
 	if (!way)
 		spill_write((__u64)req, in);
-	/* where later CQEs find it: 5.10's, and a multishot request's */
-	if (complete_by_user_data ||
-	    ((kinds & KIND_COMPLETE || summary) &&
-	     op_in_set(OPS_MULTI, ri->op)))
+	if (by_ud)
 		remember_by_user_data(req, ri->ctx, in->user_data);
 }
 
@@ -240,7 +293,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	bool issue, track;
 	__u8 context;
 
-	if (!req_wanted(req, &ri))
+	if (summary ? !summary_req_wanted(req, &ri) : !req_wanted(req, &ri))
 		return 0;
 	/* the request may reuse the memory of an earlier one */
 	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
@@ -284,7 +337,8 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	struct inflight *in;
 	struct reqinfo ri;
 
-	if (!pid_may_match())
+	/* a summary counts completions only, wherever they ran */
+	if (summary || !pid_may_match())
 		return 0;
 	in = track_requests ? find_write(key, &way) : NULL;
 	if (!(kinds & KIND_ISSUE) || failed_only || summary ||
@@ -473,17 +527,14 @@ static __always_inline int on_complete(void *ctx, void *ring,
 	struct tracked *way;
 	struct inflight *in;
 
+	if (req)
+		forget_attempts(req, cflags);
 	if (!track_requests || !pid_may_match())
 		return 0;
-	if (!req) {
-		if (!(kinds & KIND_COMPLETE) && !summary)
-			return 0;
+	if (!req && ((kinds & KIND_COMPLETE) || summary))
 		req = req_by_user_data(ring, user_data, more);
-		if (!req)
-			return 0;
-	} else {
-		forget_attempts(req, cflags);
-	}
+	if (!req)
+		return 0;
 	in = find_write((__u64)req, &way);
 	if (!in)
 		return 0;
@@ -602,8 +653,11 @@ SEC("raw_tp/io_uring_complete")
 int BPF_PROG(tp_complete, void *ring, struct io_kiocb *req,
 	     struct io_uring_cqe *cqe)
 {
-	return on_complete(ctx, ring, req, BPF_CORE_READ(cqe, user_data),
-			   BPF_CORE_READ(cqe, res), BPF_CORE_READ(cqe, flags));
+	struct io_uring_cqe c = {};
+
+	/* one read of the three fields, not three */
+	bpf_probe_read_kernel(&c, sizeof(c), cqe);
+	return on_complete(ctx, ring, req, c.user_data, c.res, c.flags);
 }
 
 /* 5.19 to 6.12 */
@@ -622,11 +676,16 @@ int BPF_PROG(tp_complete_510, void *ring, __u64 user_data, int res,
 	return on_complete_ud(ctx, ring, user_data, res, cflags);
 }
 
-/* Every backend, with -j or -E: the process records. */
+/*
+ * Every backend, with -j or -E: the process records; fork and exit also
+ * when following a command or -p -f.
+ */
 SEC("raw_tp/sched_process_fork")
 int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
 {
-	proc_fork(ctx, child);
+	follow_fork(parent, child);
+	if (track_procs)
+		proc_fork(ctx, child);
 	return 0;
 }
 
@@ -641,7 +700,9 @@ int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(tp_exit, struct task_struct *p)
 {
-	proc_exit(ctx, p);
+	if (track_procs)
+		proc_exit(ctx, p);
+	follow_exit(p);
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "backends.h"
+#include "command.h"
 #include "event.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
@@ -44,6 +45,7 @@ static volatile sig_atomic_t exiting, reopen;
 static struct env env;
 static struct output_opts oo;
 static unsigned long long n_events, n_lost, n_skipped, n_malformed;
+static int cmd_status;		/* the command's, as a shell's $? */
 
 static struct perfbuf events;
 static struct procfeed *procfeed;
@@ -61,12 +63,42 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, args);
 }
 
-static void sig_handler(int sig)
+/* --output: SIGHUP reopens the file. */
+static void hup_handler(int sig)
 {
-	if (sig == SIGHUP)
-		reopen = 1;
+	(void)sig;
+	reopen = 1;
+}
+
+/*
+ * SIGINT and SIGTERM stop the tool; with a command, the tool ends when
+ * it does, and they go to it.
+ */
+static void stop_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (command_pid() > 0)
+		command_signal(sig, si);
 	else
 		exiting = 1;
+}
+
+/* Nothing to do: the signal only cuts poll() short. */
+static void child_handler(int sig)
+{
+	(void)sig;
+}
+
+static void set_signals(void)
+{
+	struct sigaction sa = { .sa_sigaction = stop_handler,
+				.sa_flags = SA_SIGINFO };
+
+	command_save_signals();
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGCHLD, child_handler);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* One event: decoded, matched with its process, printed. */
@@ -121,7 +153,12 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->summary = env.summary;
 	/* a summary names processes by pid and comm only */
-	obj->rodata->track_procs = (env.json || env.extended) && !env.summary;
+	obj->rodata->track_procs = (env.json || env.extended) &&
+				   !env.summary;
+	obj->rodata->follow = env.follow;
+	/* the set is preallocated: no memory for it when nothing is followed */
+	if (!env.follow)
+		bpf_map__set_max_entries(obj->maps.followed, 1);
 	tracer_pidns(&level, &ino);
 	obj->rodata->tracer_pidns_level = level;
 	obj->rodata->tracer_pidns_ino = ino;
@@ -173,7 +210,20 @@ static int open_buffers(struct iouringsnoop_bpf *obj)
 	return 0;
 }
 
-/* Before attach: the cgroup filter set, and the buffers ready. */
+/* The command, or the -p processes, before their first traced event. */
+static int set_followed(struct iouringsnoop_bpf *obj)
+{
+	pid_t pid = command_pid();
+	int fd = bpf_map__fd(obj->maps.followed);
+
+	if (!env.follow)
+		return 0;
+	if (env.command)
+		return follow_seed(fd, &pid, 1);
+	return follow_seed(fd, env.pids, env.nr_pids);
+}
+
+/* Before attach: the cgroup filter and followed set, the buffers ready. */
 static int prepare(struct iouringsnoop_bpf *obj, void *ctx, char *why,
 		   size_t n, bool *fatal)
 {
@@ -182,6 +232,12 @@ static int prepare(struct iouringsnoop_bpf *obj, void *ctx, char *why,
 	(void)ctx;
 	if (err) {
 		snprintf(why, n, "cannot set the --cgroup filter: %s",
+			 strerror(-err));
+		return err;
+	}
+	err = set_followed(obj);
+	if (err) {
+		snprintf(why, n, "cannot fill the followed processes: %s",
 			 strerror(-err));
 		return err;
 	}
@@ -327,6 +383,8 @@ static int trace(struct iouringsnoop_bpf *obj)
 		output_header(out, &oo);
 	if (!flush_output())
 		goto out;
+	/* attached, and the header out before anything the command prints */
+	command_release();
 	while (!exiting) {
 		err = read_buffers(100);
 		if (err < 0) {
@@ -349,6 +407,9 @@ static int trace(struct iouringsnoop_bpf *obj)
 		}
 		if (!flush_output())
 			goto out;
+		/* all it did is in the buffers now: drained below */
+		if (command_ended(&cmd_status))
+			break;
 	}
 	/* drain what is already in the buffers before leaving */
 	read_buffers(0);
@@ -373,9 +434,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* first: a signal during the slow load must still stop us */
-	signal(SIGINT, sig_handler);
-	signal(SIGTERM, sig_handler);
-	signal(SIGPIPE, SIG_IGN);
+	set_signals();
 	switch (parse_args(argc, argv, &env)) {
 	case PARSE_EXIT_OK:
 		return 0;
@@ -386,6 +445,9 @@ int main(int argc, char **argv)
 	}
 	if (!std_fds_ready())
 		return 0;
+	/* early, while the tool is small; it waits for attach to exec */
+	if (env.command && (err = command_start(env.command)))
+		return err;
 	/*
 	 * A file or a pipe gets large writes (1 MiB: a write costs the
 	 * same for 64 KiB or more); a terminal, whole lines. Everything is
@@ -399,7 +461,7 @@ int main(int argc, char **argv)
 				"--output: %s\n", env.output, strerror(errno));
 			return 1;
 		}
-		signal(SIGHUP, sig_handler);
+		signal(SIGHUP, hup_handler);
 	}
 	if (!isatty(fileno(out)))
 		setvbuf(out, NULL, _IOFBF, 1 << 20);
@@ -439,5 +501,5 @@ int main(int argc, char **argv)
 				failed, env.output);
 	}
 	fputc('\n', stderr);
-	return err;
+	return err ? err : cmd_status;
 }

@@ -201,6 +201,8 @@ enum loss_reason {
 	LOST_PROC = 2,		/* no room for a process record */
 	LOST_UNTRACKED = 3,	/* no room to follow a request to its end */
 	LOST_SUMMARY = 4,	/* no room in the summary table (-s) */
+	LOST_FOLLOW = 5,	/* a process not followed: no room (counts
+				   processes, whose events are all missed) */
 	LOST_REASONS,
 };
 

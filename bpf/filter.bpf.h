@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The filters the user asked for (-e, -p, -t, -c, -o, -P, -x, -m, --cgroup),
- * run in the kernel so that what they drop costs no output. They are
- * constants, set by userspace before load: the verifier prunes the code
- * of every filter not in use. Empty lists match everything.
+ * The filters the user asked for (-e, -p, -t, -c, -o, -P, -x, -m,
+ * --cgroup, a command or -f), run in the kernel so that what they drop
+ * costs no output. They are constants, set by userspace before load: the
+ * verifier prunes the code of every filter not in use. Empty lists match
+ * everything.
  */
 #ifndef __FILTER_BPF_H
 #define __FILTER_BPF_H
@@ -11,6 +12,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "iouringsnoop.h"
+#include "bpf/follow.bpf.h"
 #include "bpf/owner.bpf.h"
 #include "bpf/slot.bpf.h"
 
@@ -62,6 +64,14 @@ static __always_inline bool id_listed(const volatile __u32 *list, __u32 n,
 
 _Static_assert(MAX_PIDS == MAX_TIDS, "id_listed() bounds both lists");
 
+/* -p, or the followed set that grows from it (a command, -p -f). */
+static __always_inline bool tgid_wanted(__u32 tgid)
+{
+	if (follow)
+		return is_followed(tgid);
+	return !nr_pids || id_listed(pids, nr_pids, tgid);
+}
+
 /*
  * -p before anything else: io-wq workers and SQPOLL threads belong to the
  * process that owns the ring, so the current process is the owner's, and
@@ -69,8 +79,7 @@ _Static_assert(MAX_PIDS == MAX_TIDS, "id_listed() bounds both lists");
  */
 static __always_inline bool pid_may_match(void)
 {
-	return !nr_pids ||
-	       id_listed(pids, nr_pids, bpf_get_current_pid_tgid() >> 32);
+	return tgid_wanted(bpf_get_current_pid_tgid() >> 32);
 }
 
 /* Comms are compared as two words: both sides are zero-padded. */
@@ -87,7 +96,7 @@ static __always_inline bool comm_wanted(const struct owner *o)
 
 static __always_inline bool owner_wanted(const struct owner *o)
 {
-	if (nr_pids && !id_listed(pids, nr_pids, o->pid))
+	if (!tgid_wanted(o->pid))
 		return false;
 	if (nr_tids && !id_listed(tids, nr_tids, o->tid))
 		return false;

@@ -41,6 +41,12 @@ struct {
 } rings SEC(".maps");
 
 /*
+ * -s: a summary keys on the process and names it by comm; the rest of an
+ * owner (uid, parent, cgroup, namespace ids) is not read at all.
+ */
+const volatile bool owner_brief = false;
+
+/*
  * A task's pid and thread id inside its own PID namespace, when that is
  * not the tracer's: ids of the same level only mean the same namespace at
  * level 0, so deeper ones compare the namespace's inode too.
@@ -96,8 +102,10 @@ static __always_inline void task_owner(struct task_struct *t, struct owner *o)
 {
 	o->pid = BPF_CORE_READ(t, tgid);
 	o->tid = BPF_CORE_READ(t, pid);
-	o->uid = BPF_CORE_READ(t, cred, uid.val);
 	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
+	if (owner_brief)
+		return;
+	o->uid = BPF_CORE_READ(t, cred, uid.val);
 	task_context(t, o);
 }
 
@@ -109,9 +117,11 @@ static __always_inline void current_owner(struct owner *o)
 
 	o->pid = id >> 32;
 	o->tid = (__u32)id;
+	bpf_get_current_comm(&o->comm, sizeof(o->comm));
+	if (owner_brief)
+		return;
 	/* what bpf_get_current_uid_gid() returns, without its mapping call */
 	o->uid = BPF_CORE_READ(t, cred, uid.val);
-	bpf_get_current_comm(&o->comm, sizeof(o->comm));
 	task_context(t, o);
 }
 

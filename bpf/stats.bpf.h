@@ -10,6 +10,7 @@
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "iouringsnoop.h"
 #include "bpf/lost.bpf.h"
 #include "bpf/owner.bpf.h"
@@ -50,30 +51,55 @@ static __always_inline __u32 lat_slot(__u64 v)
 	return r < LAT_SLOTS ? r : LAT_SLOTS - 1;
 }
 
-/* This CPU's entry for the key, made on first use; NULL if the map is full. */
+/*
+ * The process's name, once per entry and CPU: the owner's comm when the
+ * submission kept one (a SQPOLL ring's creator), else the name of the
+ * process's main thread, read when the completion runs in the process
+ * (it almost always does: in the submitter, its io-wq workers or its
+ * SQPOLL thread); left empty for a later completion to fill otherwise.
+ */
+static __always_inline void stat_comm(struct stat_val *v, const struct owner *o)
+{
+	struct task_struct *t;
+
+	if (o->comm[0]) {
+		__builtin_memcpy(v->comm, o->comm, TASK_COMM_LEN);
+		return;
+	}
+	if (bpf_get_current_pid_tgid() >> 32 != o->pid)
+		return;
+	t = (void *)bpf_get_current_task();
+	BPF_CORE_READ_STR_INTO(&v->comm, t, group_leader, comm);
+}
+
+/*
+ * This CPU's entry for the key, made on first use (another CPU may have
+ * made the key: then this CPU's part is zero, comm included); NULL if
+ * the map is full.
+ */
 static __always_inline struct stat_val *stat_entry(const struct stat_key *k,
 						   const struct owner *o)
 {
 	struct stat_val *v = bpf_map_lookup_elem(&stats, k);
 
-	if (v)
-		return v;
-	/* another CPU, or a run that preempted us, may have made it */
-	if (bpf_map_update_elem(&stats, k, &stat_zero, BPF_NOEXIST) &&
-	    !bpf_map_lookup_elem(&stats, k)) {
-		count_lost(LOST_SUMMARY);
-		return NULL;
+	if (!v) {
+		bpf_map_update_elem(&stats, k, &stat_zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&stats, k);
+		if (!v) {
+			count_lost(LOST_SUMMARY);
+			return NULL;
+		}
 	}
-	v = bpf_map_lookup_elem(&stats, k);
-	if (v && !v->comm[0])
-		__builtin_memcpy(v->comm, o->comm, TASK_COMM_LEN);
+	if (!v->comm[0])
+		stat_comm(v, o);
 	return v;
 }
 
 /*
- * Count one CQE. Counts are atomic adds, which even 5.10 has, so a run
- * that preempts another on this CPU loses nothing; only the maximum is
- * a plain compare and store.
+ * Count one CQE, with plain adds: only the completion programs write
+ * here, this CPU's part of the entry, and the kernel never runs a
+ * program on a CPU where it is already running (the run is skipped, and
+ * counted as such), so no other run can be in the middle of an add.
  */
 static __always_inline void count_completion(const struct owner *o, __u8 op,
 					     __s32 res, __u64 lat)
@@ -89,12 +115,12 @@ static __always_inline void count_completion(const struct owner *o, __u8 op,
 
 	if (!v)
 		return;
-	__sync_fetch_and_add(&v->count, 1);
-	__sync_fetch_and_add(&v->lat_sum, lat);
+	v->count++;
+	v->lat_sum += lat;
 	if (slot < LAT_SLOTS)
-		__sync_fetch_and_add(&v->hist[slot], 1);
+		v->hist[slot]++;
 	if (res > 0 && op_in_set(OPS_BYTES, op))
-		__sync_fetch_and_add(&v->bytes, res);
+		v->bytes += res;
 	if (lat > v->lat_max)
 		v->lat_max = lat;
 }

@@ -164,14 +164,18 @@ static void set_at_layouts(struct iouringsnoop_bpf *obj)
 	}
 }
 
-/* Process records, for exe, cmdline and ancestors. */
+/*
+ * Process records, for exe, cmdline and ancestors; forks and exits also
+ * keep the followed set of a command or of -p -f.
+ */
 static void proc_setup(struct iouringsnoop_bpf *obj)
 {
-	if (!obj->rodata->track_procs)
-		return;
-	enable(obj, PROG(tp_fork));
-	enable(obj, PROG(tp_exec));
-	enable(obj, PROG(tp_exit));
+	if (obj->rodata->track_procs || obj->rodata->follow) {
+		enable(obj, PROG(tp_fork));
+		enable(obj, PROG(tp_exit));
+	}
+	if (obj->rodata->track_procs)
+		enable(obj, PROG(tp_exec));
 }
 
 /* What every backend needs: submissions, completions, ring creation. */
@@ -208,9 +212,12 @@ static const char *tracepoint_setup(struct iouringsnoop_bpf *obj)
 
 	if (why)
 		return why;
+	obj->rodata->issue_at_submit = true;
+	/* a summary counts completions: hand-offs to io-wq do not matter */
+	if (obj->rodata->summary)
+		return NULL;
 	if (!pick(obj, iowq_variants))
 		return no_variant(&iowq_variants[0]);
-	obj->rodata->issue_at_submit = true;
 	return NULL;
 }
 
@@ -246,6 +253,10 @@ static const char *in_task_setup(struct iouringsnoop_bpf *obj,
 	why = common_setup(obj);
 	if (why)
 		return why;
+	obj->rodata->issue_at_submit = false;
+	/* a summary counts completions: no issue is reported */
+	if (obj->rodata->summary)
+		return NULL;
 	for (i = 0; i < 2; i++)
 		if (p->issue[i])
 			enable(obj, p->issue[i]);
@@ -253,7 +264,6 @@ static const char *in_task_setup(struct iouringsnoop_bpf *obj,
 		enable(obj, p->poll[0]);
 		enable(obj, p->poll[1]);
 	}
-	obj->rodata->issue_at_submit = false;
 	return NULL;
 }
 

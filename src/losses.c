@@ -31,6 +31,7 @@ static const char *const reason_names[LOST_REASONS] = {
 	[LOST_PROC] = "process_record",
 	[LOST_UNTRACKED] = "untracked",
 	[LOST_SUMMARY] = "summary_full",
+	[LOST_FOLLOW] = "follow_full",
 };
 
 struct losses *losses_new(int drops_fd, struct bpf_object *obj)

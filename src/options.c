@@ -30,12 +30,16 @@ static const char doc[] =
 "USAGE: iouringsnoop [-j] [-T] [-E] [-p PID] [-t TID] [-c COMM] [-o OPS]\n"
 "                    [-P PREFIX] [--cgroup PATH] [-x] [-m DURATION]\n"
 "                    [-e issue,write,complete,create] [-d SECONDS]\n"
-"                    [-b PAGES]\n"
-"                    [-B BACKEND] [--output FILE] [-v]\n"
+"                    [-b PAGES] [-B BACKEND] [--output FILE] [-v] [-f]\n"
 "                    [-s [-H] [-i SECONDS] [--sort KEY]]\n"
+"                    [-- COMMAND [ARGS...]]\n"
 "\n"
 "Filters run in the kernel. Different filters must all match; a filter\n"
 "given several times matches any of its values.\n"
+"\n"
+"With a COMMAND, it is started and only it and its descendants are\n"
+"traced, from its first instruction; the tool exits when it does, with\n"
+"its exit status. SIGINT and SIGTERM are passed on to it.\n"
 "\n"
 "EXAMPLES:\n"
 "    iouringsnoop                 # every issue and write, in columns\n"
@@ -51,8 +55,10 @@ static const char doc[] =
 "    iouringsnoop -e complete     # every completion: res, cflags, latency\n"
 "    iouringsnoop -m 10ms -e complete -p 1234  # requests of 10 ms or more\n"
 "    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n"
+"    iouringsnoop -j --output t.jsonl -- fio job.fio  # fio and children\n"
+"    iouringsnoop -p 181 -f       # 181 and what it forks from now on\n"
 "    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n"
-"    iouringsnoop -s -c fio       # a table per process and opcode at exit\n"
+"    iouringsnoop -s -H -- fio job.fio  # per process and opcode, at exit\n"
 "    iouringsnoop -H -i 5         # and latency histograms, every 5 s\n";
 
 enum {
@@ -64,6 +70,8 @@ enum {
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "PID", 0, "Only this process (repeatable)", 0 },
+	{ "follow", 'f', NULL, 0,
+	  "With -p: also the processes they fork from now on, and theirs", 0 },
 	{ "tid", 't', "TID", 0, "Only this thread (repeatable)", 0 },
 	{ "comm", 'c', "COMM", 0,
 	  "Only threads with this exact name (repeatable)", 0 },
@@ -420,6 +428,7 @@ static const struct {
 	size_t offset;
 } flags[] = {
 	{ 'E', offsetof(struct env, extended) },
+	{ 'f', offsetof(struct env, follow) },
 	{ 'x', offsetof(struct env, failed_only) },
 	{ 'j', offsetof(struct env, json) },
 	{ 'T', offsetof(struct env, timestamp) },
@@ -498,8 +507,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		printf("%s\n", argp_program_version);
 		return printed(state);
 	case ARGP_KEY_ARG:
-		return fail("unexpected argument '%s': iouringsnoop takes "
-			    "options only (see --help)", arg);
+		return fail("unexpected argument '%s': put a command to "
+			    "trace after -- (see --help)", arg);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -508,6 +517,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = opts,
 	.parser = parse_opt,
+	.args_doc = "[-- COMMAND [ARGS...]]",
 	.doc = doc,
 };
 
@@ -638,6 +648,39 @@ static int check_summary(struct env *env)
 	return 0;
 }
 
+/*
+ * Everything after the first "--" is the command, never options: argp
+ * sees only what comes before it. The new argc, or -1.
+ */
+static int split_command(int argc, char **argv, struct env *env)
+{
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--"))
+			continue;
+		if (a + 1 == argc) {
+			fail("-- must be followed by a command to trace");
+			return -1;
+		}
+		env->command = &argv[a + 1];
+		return a;
+	}
+	return argc;
+}
+
+/* -f and a command both follow descendants, from -p or from the command. */
+static int check_follow(const struct env *env)
+{
+	if (env->command && env->nr_pids)
+		return fail("-p cannot be combined with a command: the command "
+			    "and its descendants are what is traced");
+	if (env->follow && !env->nr_pids && !env->command)
+		return fail("-f follows the descendants of -p processes: give "
+			    "-p PID, or a command after --");
+	return 0;
+}
+
 enum parse_result parse_args(int argc, char **argv, struct env *env)
 {
 	struct parse_input in = { .env = env };
@@ -646,7 +689,8 @@ enum parse_result parse_args(int argc, char **argv, struct env *env)
 	if (!opt_err)
 		opt_err = stderr;
 	memset(env, 0, sizeof(*env));
-	if (check_unknown(argc, argv))
+	argc = split_command(argc, argv, env);
+	if (argc < 0 || check_unknown(argc, argv))
 		return PARSE_ERROR;
 	err = argp_parse(&argp, argc, argv,
 			 ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL,
@@ -670,6 +714,10 @@ enum parse_result parse_args(int argc, char **argv, struct env *env)
 		     "both");
 		return PARSE_ERROR;
 	}
+	if (check_follow(env))
+		return PARSE_ERROR;
+	/* a command is followed as -p -f follows */
+	env->follow |= env->command != NULL;
 	return PARSE_OK;
 }
 

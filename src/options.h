@@ -62,6 +62,8 @@ struct env {
 	long interval;		/* -i: seconds per summary; 0: at exit */
 	enum summary_sort sort;
 	bool sort_given;
+	bool follow;		/* -f: descendants of -p too */
+	char **command;		/* after --, NULL-terminated; or NULL */
 };
 
 /* Where option errors go; tests point it at a memory stream. */

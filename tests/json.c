@@ -353,6 +353,9 @@ static const char *const issue_keys[] = { "attempt", NULL };
 static const char *const write_keys[] = {
 	"pos", "buf", "len", "res", "worker_host_tid", "latency_ns", NULL,
 };
+static const char *const complete_keys[] = {
+	"res", "worker_host_tid", "latency_ns", "cflags", "cqe_flags", NULL,
+};
 static const char *const create_keys[] = {
 	"fd", "sq_entries", "cq_entries", "setup_flags", "setup",
 	"sq_thread_id", NULL,
@@ -405,13 +408,16 @@ bool record_keys_ok(const struct object *o, FILE *why)
 	}
 	if (!strcmp(t->val, "create"))
 		return !(m + missing_keys(o, create_keys, why));
-	if (strcmp(t->val, "issue") && strcmp(t->val, "write")) {
+	if (strcmp(t->val, "issue") && strcmp(t->val, "write") &&
+	    strcmp(t->val, "complete")) {
 		fprintf(why, "unknown type \"%s\"\n", t->val);
 		return false;
 	}
 	m += missing_keys(o, common_keys, why);
 	if (!strcmp(t->val, "write"))
 		m += missing_keys(o, write_keys, why);
+	else if (!strcmp(t->val, "complete"))
+		m += missing_keys(o, complete_keys, why);
 	else
 		m += missing_keys(o, issue_keys, why);
 	return !m;

@@ -27,18 +27,24 @@ wanted() {
 	{ [ -z "$SKIP" ] || ! [[ $1 =~ $SKIP ]]; }
 }
 
-# start_tool OUT [OPTIONS...]: trace in the background, return once attached
-start_tool() {
-	local out=$1 i
-	shift
-	"$TOOL" ${BACKEND:+-B "$BACKEND"} "$@" >"$out" 2>"$out.err" &
-	TOOL_PID=$!
-	for i in $(seq 400); do
-		grep -q "^Tracing" "$out.err" 2>/dev/null && return 0
+# attached ERR: true once the tool in TOOL_PID says in ERR that it traces
+attached() {
+	local _
+	for _ in $(seq 400); do
+		grep -q "^Tracing" "$1" 2>/dev/null && return 0
 		kill -0 "$TOOL_PID" 2>/dev/null || break
 		sleep 0.05
 	done
 	return 1
+}
+
+# start_tool OUT [OPTIONS...]: trace in the background, return once attached
+start_tool() {
+	local out=$1
+	shift
+	"$TOOL" ${BACKEND:+-B "$BACKEND"} "$@" >"$out" 2>"$out.err" &
+	TOOL_PID=$!
+	attached "$out.err"
 }
 
 # stop_tool: SIGINT, and the tool's exit status

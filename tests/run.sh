@@ -39,6 +39,10 @@ esac
 . tests/service.sh
 # shellcheck source=tests/summary.sh
 . tests/summary.sh
+# shellcheck source=tests/complete.sh
+. tests/complete.sh
+# shellcheck source=tests/command.sh
+. tests/command.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -407,6 +411,8 @@ else
 	exit_tests
 	error_tests
 	fault_tests
+	complete_tests
+	command_tests
 	service_tests
 fi
 

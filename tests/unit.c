@@ -118,6 +118,18 @@ static int one_line(const char *s)
 	       s[len - 1] == '\n' && !memchr(s, '\n', len - 1);
 }
 
+/* parse() frees its argv: the command points into this one instead. */
+static void test_command_args(void)
+{
+	char *argv[] = { "iouringsnoop", "-j", "--", "ls", "-l", "--json",
+			 "--", "-p", NULL };
+	struct env env;
+
+	check(parse_args(8, argv, &env) == PARSE_OK && env.json &&
+	      env.follow && env.command == &argv[3] && !env.nr_pids,
+	      "after --, the command and its own options, followed");
+}
+
 static void test_options_good(void)
 {
 	char err[4096];
@@ -170,6 +182,9 @@ static void test_options_good(void)
 		    sizeof(err)) == 0 && env.summary && env.interval == 3 &&
 	      env.sort == SORT_ERRORS && env.nr_pids == 1,
 	      "long summary options, with filters");
+	check(parse("-fp 7", &env, err, sizeof(err)) == 0 && env.follow &&
+	      env.pids[0] == 7 && !env.command, "-p -f follows");
+	test_command_args();
 }
 
 static void test_options_bad(void)
@@ -183,9 +198,11 @@ static void test_options_bad(void)
 		"-e", "-e nothing", "-e issue,", "-d 0", "-d -1", "-d x",
 		"-d 99999999999", "-b 3", "-b 0", "-b 100", "-b 131072",
 		"-B", "-B ebpf", "--bogus", "-z", "--pid", "--json=1",
-		"stray", "-x -e issue", "--ver",
 		"-i 2", "--sort count", "-s --sort size", "-s --sort",
-		"-s -e write", "-H -x", "-s -i 0", "-s -i 1.5", "-s -i x", "-s -m 1ms",
+		"-s -e write", "-H -x", "-s -i 0", "-s -i 1.5", "-s -i x",
+		"-s -m 1ms",
+		"stray", "-x -e issue", "--ver", "-f", "--follow", "-f -t 5",
+		"-p 1 -- ls", "--", "-j --", "ls -- ls",
 	};
 	char err[8192], big[5200], line[5300];
 	struct env env;

@@ -12,8 +12,9 @@
  * shares (truth records, the expected events of a request, ring helpers).
  * The cases are in workload_writes.c (write opcodes, failures, load,
  * threads), workload_files.c (how files are named), workload_context.c
- * (process context, at-ops, creation) and workload_names.c (names that
- * change under an open file).
+ * (process context, at-ops, creation), workload_names.c (names that
+ * change under an open file) and workload_command.c (run as the traced
+ * command).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -396,6 +397,11 @@ int main(int argc, char **argv)
 		{ "race", case_race },
 		{ "summary", case_summary },
 		{ "summaryfull", case_summaryfull },
+		{ "complete", case_complete },
+		{ "slow", case_slow },
+		{ "cmdtree", case_cmdtree },
+		{ "cmdleaf", case_cmdleaf },
+		{ "cmdfirst", case_cmdfirst },
 	};
 	unsigned int i;
 

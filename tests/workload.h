@@ -120,6 +120,14 @@ void case_create(void);
 void case_storm(void);
 void case_quiet(void);
 
+/* cases in workload_complete.c */
+void case_complete(void);
+void case_slow(void);
+/* cases in workload_command.c */
+void case_cmdtree(void);
+void case_cmdleaf(void);
+void case_cmdfirst(void);
+
 /* cases in workload_names.c */
 void case_names(void);
 void case_race(void);

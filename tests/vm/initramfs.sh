@@ -38,7 +38,7 @@ for applet in $(/bin/busybox --list); do
 done
 
 for f in iouringsnoop tests/run.sh tests/lib.sh tests/faults.sh \
-	 tests/service.sh tests/workload tests/jsoncheck tests/unit bench/loadgen; do
+	 tests/service.sh tests/command.sh tests/workload tests/jsoncheck tests/unit bench/loadgen; do
 	copy "$PWD/$f"
 	mkdir -p "$root/iouringsnoop/$(dirname "$f")"
 	mv "$root$PWD/$f" "$root/iouringsnoop/$f"
