@@ -12,6 +12,9 @@
  *   (src/event.c) -> its process, as it was then (src/procfeed.c over
  *   src/procs.c) -> output_event() (src/output.c) -> stdout, or the
  *   --output file (src/sink.c)
+ *
+ * With -s or -H no event is sent: the programs count completions in the
+ * stats map, which src/summary.c reads at every interval and at exit.
  */
 #include <errno.h>
 #include <poll.h>
@@ -35,6 +38,7 @@
 #include "perfbuf.h"
 #include "procfeed.h"
 #include "sink.h"
+#include "summary.h"
 #include "trace_helpers.h"
 
 static volatile sig_atomic_t exiting, reopen;
@@ -47,6 +51,8 @@ static struct perfbuf events;
 static struct procfeed *procfeed;
 static FILE *out;
 static struct sink *sink;	/* --output */
+static struct summary sum;	/* -s: the interval being counted */
+static struct summary_opts so;
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -145,7 +151,10 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 		key = (__u64)time(NULL) * 0x9E3779B97F4A7C15ULL ^ getpid();
 	obj->rodata->req_key = key | 1;
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
-	obj->rodata->track_procs = env.json || env.extended;
+	obj->rodata->summary = env.summary;
+	/* a summary names processes by pid and comm only */
+	obj->rodata->track_procs = (env.json || env.extended) &&
+				   !env.summary;
 	obj->rodata->follow = env.follow;
 	/* the set is preallocated: no memory for it when nothing is followed */
 	if (!env.follow)
@@ -323,10 +332,37 @@ static int read_buffers(int timeout_ms)
 	return err == -EINTR ? 0 : err;
 }
 
+/* -s: close the interval and print its table; the next one starts. */
+static int print_summary(struct iouringsnoop_bpf *obj)
+{
+	int n = summary_close(&sum, bpf_map__fd(obj->maps.stats),
+			      &obj->bss->stats_gen);
+
+	if (n < 0) {
+		fprintf(stderr, "iouringsnoop: reading the summary failed: "
+			"%s\n", strerror(-n));
+		return -1;
+	}
+	summary_print(out, &so, &sum);
+	n_events = sum.total;
+	return 0;
+}
+
+/* -s -i: whether an interval ends at now, and when the next one will. */
+static bool interval_due(__u64 now, __u64 *next)
+{
+	if (!env.interval || now < *next)
+		return false;
+	*next += env.interval * 1000000000ULL;
+	if (*next <= now)	/* a stall: skip what was missed */
+		*next = now + env.interval * 1000000000ULL;
+	return true;
+}
+
 static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct losses *losses;
-	__u64 end = 0;
+	__u64 end = 0, tick, now;
 	int err = 0;
 
 	/* the programs run already: what /proc says now, then records */
@@ -337,11 +373,14 @@ static int trace(struct iouringsnoop_bpf *obj)
 		fprintf(stderr, "iouringsnoop: out of memory\n");
 		return 1;
 	}
+	sum.start = monotonic_ns();
+	tick = sum.start + env.interval * 1000000000ULL;
 	if (env.duration)
-		end = monotonic_ns() + env.duration * 1000000000ULL;
+		end = sum.start + env.duration * 1000000000ULL;
 	/* as libbpf-tools do: the banner, then the column header */
 	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
-	output_header(out, &oo);
+	if (!env.summary)
+		output_header(out, &oo);
 	if (!flush_output())
 		goto out;
 	/* attached, and the header out before anything the command prints */
@@ -357,16 +396,25 @@ static int trace(struct iouringsnoop_bpf *obj)
 		err = 0;
 		n_lost = losses_report(losses, out, stderr, &oo);
 		n_skipped = losses_skipped(losses);
+		now = monotonic_ns();
+		/* the last interval is printed below, once drained */
+		if (end && now >= end)
+			break;
+		if (env.summary && interval_due(now, &tick) &&
+		    print_summary(obj)) {
+			err = 1;
+			goto out;
+		}
 		if (!flush_output())
 			goto out;
-		if (end && monotonic_ns() >= end)
-			break;
 		/* all it did is in the buffers now: drained below */
 		if (command_ended(&cmd_status))
 			break;
 	}
 	/* drain what is already in the buffers before leaving */
 	read_buffers(0);
+	if (env.summary && print_summary(obj))
+		err = 1;
 	n_lost = losses_report(losses, out, stderr, &oo);
 	n_skipped = losses_skipped(losses);
 	flush_output();
@@ -422,6 +470,10 @@ int main(int argc, char **argv)
 	oo.extended = env.extended;
 	oo.completions = env.kinds & KIND_COMPLETE;
 	oo.mono_to_real = monotonic_to_realtime();
+	so.json = env.json;
+	so.histogram = env.histogram;
+	so.sort = env.sort;
+	so.mono_to_real = oo.mono_to_real;
 	hooks.verbose = env.verbose;
 	libbpf_set_print(libbpf_print_fn);
 	if (preflight())
@@ -431,6 +483,7 @@ int main(int argc, char **argv)
 	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
 	close_buffers(NULL);
+	summary_free(&sum);
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_skipped)
 		fprintf(stderr, ", %llu program runs skipped by the kernel",

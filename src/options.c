@@ -31,6 +31,7 @@ static const char doc[] =
 "                    [-P PREFIX] [--cgroup PATH] [-x] [-m DURATION]\n"
 "                    [-e issue,write,complete,create] [-d SECONDS]\n"
 "                    [-b PAGES] [-B BACKEND] [--output FILE] [-v] [-f]\n"
+"                    [-s [-H] [-i SECONDS] [--sort KEY]]\n"
 "                    [-- COMMAND [ARGS...]]\n"
 "\n"
 "Filters run in the kernel. Different filters must all match; a filter\n"
@@ -56,12 +57,15 @@ static const char doc[] =
 "    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n"
 "    iouringsnoop -j --output t.jsonl -- fio job.fio  # fio and children\n"
 "    iouringsnoop -p 181 -f       # 181 and what it forks from now on\n"
-"    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n";
+"    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n"
+"    iouringsnoop -s -H -- fio job.fio  # per process and opcode, at exit\n"
+"    iouringsnoop -H -i 5         # and latency histograms, every 5 s\n";
 
 enum {
 	OPT_USAGE = 0x100,
 	OPT_CGROUP,
 	OPT_OUTPUT,
+	OPT_SORT,
 };
 
 static const struct argp_option opts[] = {
@@ -100,6 +104,18 @@ static const struct argp_option opts[] = {
 	  "by the CPUs, 64 to 4096 pages each)", 0 },
 	{ "backend", 'B', "BACKEND", 0,
 	  "auto (default), tracepoint, fentry or kprobe", 0 },
+	{ "summary", 's', NULL, 0,
+	  "No event lines: count completions in the kernel and print a table "
+	  "per process and opcode (count, errors, bytes, latency) at exit", 0 },
+	{ "histogram", 'H', NULL, 0,
+	  "With the table, a log2 latency histogram per opcode (implies -s)",
+	  0 },
+	{ "interval", 'i', "SECONDS", 0,
+	  "With -s or -H: a table every SECONDS, each of its interval only",
+	  0 },
+	{ "sort", OPT_SORT, "KEY", 0,
+	  "Order of the table: latency (total, the default), count, bytes or "
+	  "errors", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and backend probing details",
 	  0 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
@@ -358,6 +374,36 @@ static int set_duration(struct env *env, const char *arg)
 	return 0;
 }
 
+static int set_interval(struct env *env, const char *arg)
+{
+	long v = parse_long(arg, 1, MAX_DURATION);
+
+	if (v < 0)
+		return fail("invalid SECONDS '%s' for -i: expected a whole "
+			    "number from 1 to %ld", arg, MAX_DURATION);
+	env->interval = v;
+	return 0;
+}
+
+static int set_sort(struct env *env, const char *arg)
+{
+	static const char *const names[] = {
+		[SORT_LATENCY] = "latency", [SORT_COUNT] = "count",
+		[SORT_BYTES] = "bytes", [SORT_ERRORS] = "errors",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcasecmp(arg, names[i])) {
+			env->sort = i;
+			env->sort_given = true;
+			return 0;
+		}
+	}
+	return fail("unknown KEY '%s' for --sort: use latency, count, bytes "
+		    "or errors", arg);
+}
+
 /* What argp hands parse_opt: the result, and whether help was printed. */
 struct parse_input {
 	struct env *env;
@@ -387,6 +433,8 @@ static const struct {
 	{ 'j', offsetof(struct env, json) },
 	{ 'T', offsetof(struct env, timestamp) },
 	{ 'v', offsetof(struct env, verbose) },
+	{ 's', offsetof(struct env, summary) },
+	{ 'H', offsetof(struct env, histogram) },
 };
 
 static bool *flag_of(struct env *env, int key)
@@ -442,6 +490,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return set_pages(env, arg);
 	case 'B':
 		return set_backend(env, arg);
+	case 'i':
+		return set_interval(env, arg);
+	case OPT_SORT:
+		return set_sort(env, arg);
 	/* argp_state_help() prints nothing under ARGP_NO_ERRS */
 	case 'h':
 		argp_help(state->root_argp, stdout, ARGP_HELP_SHORT_USAGE |
@@ -572,6 +624,31 @@ static int check_unknown(int argc, char **argv)
 }
 
 /*
+ * -H implies -s. A summary counts every completion that passes the
+ * filters: -e, -x and -m select event lines, which it does not print,
+ * so they are refused rather than quietly ignored.
+ */
+static int check_summary(struct env *env)
+{
+	if (env->histogram)
+		env->summary = true;
+	if (env->summary && env->kinds)
+		return fail("-e selects event lines, which -s and -H do not "
+			    "print: they count every completion");
+	if (env->summary && env->failed_only)
+		return fail("-x selects event lines, which -s and -H do not "
+			    "print: the table has an ERRORS column");
+	if (env->summary && env->min_latency_ns)
+		return fail("-m selects event lines, which -s and -H do not "
+			    "print: the table has P99 and MAX");
+	if (!env->summary && env->interval)
+		return fail("-i sets the interval of summaries: add -s or -H");
+	if (!env->summary && env->sort_given)
+		return fail("--sort orders the summary table: add -s or -H");
+	return 0;
+}
+
+/*
  * Everything after the first "--" is the command, never options: argp
  * sees only what comes before it. The new argc, or -1.
  */
@@ -622,6 +699,8 @@ enum parse_result parse_args(int argc, char **argv, struct env *env)
 		return PARSE_EXIT_OK;
 	if (err)
 		return PARSE_ERROR;
+	if (check_summary(env))
+		return PARSE_ERROR;
 	if (!env->kinds)
 		env->kinds = KIND_ISSUE | KIND_WRITE;
 	if (env->failed_only && !(env->kinds & (KIND_WRITE | KIND_COMPLETE))) {
@@ -646,7 +725,7 @@ bool env_completions_possible(const struct env *env)
 {
 	unsigned int w;
 
-	if (env->kinds & KIND_COMPLETE)
+	if (env->summary || env->kinds & KIND_COMPLETE)
 		return true;
 	if (!(env->kinds & KIND_WRITE))
 		return false;

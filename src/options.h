@@ -26,6 +26,14 @@
 #define MAX_PAGES		(1 << 16)
 #define MAX_DURATION		(366L * 24 * 3600)
 
+/* The order of summary rows (--sort), largest first. */
+enum summary_sort {
+	SORT_LATENCY,		/* total latency: where the time went */
+	SORT_COUNT,
+	SORT_BYTES,
+	SORT_ERRORS,
+};
+
 struct env {
 	pid_t pids[MAX_PIDS];
 	unsigned int nr_pids;
@@ -49,6 +57,11 @@ struct env {
 	unsigned int pages;	/* perf buffer pages per CPU; 0: automatic */
 	enum backend backend;
 	const char *output;	/* --output FILE, or NULL for stdout */
+	bool summary;		/* -s, or -H: counted in the kernel */
+	bool histogram;		/* -H: latency histograms too */
+	long interval;		/* -i: seconds per summary; 0: at exit */
+	enum summary_sort sort;
+	bool sort_given;
 	bool follow;		/* -f: descendants of -p too */
 	char **command;		/* after --, NULL-terminated; or NULL */
 };
@@ -66,7 +79,8 @@ enum parse_result {
 enum parse_result parse_args(int argc, char **argv, struct env *env);
 
 /*
- * Whether any completion can be reported (-e write or complete, and -o):
+ * Whether any completion can be reported or counted (-s, -e write or
+ * complete, and -o):
  * if not, requests are not tracked.
  */
 bool env_completions_possible(const struct env *env);

@@ -135,11 +135,7 @@ static void json_key(struct line *l, const char *key, const char *suffix)
 	KEY(l, "\":");
 }
 
-/*
- * A name as a JSON string, which decodes to its exact bytes when they
- * are UTF-8; when they are not, key_hex gives them exactly.
- */
-static void json_name(struct line *l, const char *key, const char *s,
+void json_name(struct line *l, const char *key, const char *s,
 		      size_t len)
 {
 	json_key(l, key, "");

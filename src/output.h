@@ -32,6 +32,14 @@ struct proc_view;
 int output_event(FILE *out, const struct output_opts *o,
 		 const struct event *e, const struct proc_view *pv);
 
+/*
+ * ,"key":"name": a name as a JSON string, which decodes to its exact
+ * bytes when they are UTF-8; when they are not, ,"key_hex":"..." gives
+ * them exactly.
+ */
+struct line;
+void json_name(struct line *l, const char *key, const char *s, size_t len);
+
 /* Report program runs the kernel skipped, each perhaps an event. */
 void output_skipped(FILE *out, FILE *err, const struct output_opts *o,
 		    unsigned long long count);

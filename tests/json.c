@@ -361,6 +361,11 @@ static const char *const create_keys[] = {
 	"sq_thread_id", NULL,
 };
 static const char *const skipped_keys[] = { "type", "count", NULL };
+static const char *const summary_keys[] = {
+	"type", "interval_start", "interval_end", "pid", "comm", "opcode",
+	"op", "count", "errors", "errnos", "bytes", "latency_sum_ns",
+	"p50_ns", "p99_ns", "max_ns", NULL,
+};
 static const char *const lost_keys[] = {
 	"type", "cpu", "count", "reason", NULL,
 };
@@ -393,6 +398,8 @@ bool record_keys_ok(const struct object *o, FILE *why)
 		return !missing_keys(o, lost_keys, why);
 	if (!strcmp(t->val, "skipped"))
 		return !missing_keys(o, skipped_keys, why);
+	if (!strcmp(t->val, "summary"))
+		return !missing_keys(o, summary_keys, why);
 	m = missing_keys(o, process_keys, why);
 	/* ids in another PID namespace come in pairs */
 	if (!get(o, "ns_pid") != !get(o, "ns_tid")) {

@@ -37,6 +37,8 @@ esac
 . tests/faults.sh
 # shellcheck source=tests/service.sh
 . tests/service.sh
+# shellcheck source=tests/summary.sh
+. tests/summary.sh
 # shellcheck source=tests/complete.sh
 . tests/complete.sh
 # shellcheck source=tests/command.sh
@@ -431,6 +433,7 @@ else
 	by_process filter-tid -t threads "comm\twl-(thread2|child)"
 
 	lost_test
+	summary_tests
 	exit_tests
 	error_tests
 	fault_tests

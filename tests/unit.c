@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Unit tests: no root, no kernel. Opcode table, option parsing, escaping
- * of hostile names and the shape of the output. Writes sample JSON Lines
+ * Unit tests: no kernel. Opcode table, option parsing, escaping of
+ * hostile names, the shape of the output and of summaries (whose map
+ * reading needs root, and is skipped without it). Writes sample JSON Lines
  * to the file given as argv[1], for the runner to validate with jq too.
  * Prints one "ok"/"FAIL" line per check and "unit: N passed, M failed".
  */
@@ -21,11 +22,11 @@
 #include "procs.h"
 #include "renames.h"
 #include "sink.h"
+#include "unit.h"
 
 static int passed, failed;
 
-__attribute__((format(printf, 2, 3)))
-static void check(int ok, const char *fmt, ...)
+void check(int ok, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -171,6 +172,16 @@ static void test_options_good(void)
 	      env.timestamp && env.failed_only, "grouped short options");
 	check(parse("-p77", &env, err, sizeof(err)) == 0 && env.pids[0] == 77,
 	      "-p77 attached value");
+	check(parse("-s", &env, err, sizeof(err)) == 0 && env.summary &&
+	      !env.histogram && !env.interval && env.sort == SORT_LATENCY,
+	      "-s: a summary at exit, by total latency");
+	check(parse("-H -i 2 --sort count", &env, err, sizeof(err)) == 0 &&
+	      env.summary && env.histogram && env.interval == 2 &&
+	      env.sort == SORT_COUNT, "-H implies -s; -i and --sort");
+	check(parse("--histogram --interval=3 --sort=ERRORS -p 5", &env, err,
+		    sizeof(err)) == 0 && env.summary && env.interval == 3 &&
+	      env.sort == SORT_ERRORS && env.nr_pids == 1,
+	      "long summary options, with filters");
 	check(parse("-fp 7", &env, err, sizeof(err)) == 0 && env.follow &&
 	      env.pids[0] == 7 && !env.command, "-p -f follows");
 	test_command_args();
@@ -187,6 +198,9 @@ static void test_options_bad(void)
 		"-e", "-e nothing", "-e issue,", "-d 0", "-d -1", "-d x",
 		"-d 99999999999", "-b 3", "-b 0", "-b 100", "-b 131072",
 		"-B", "-B ebpf", "--bogus", "-z", "--pid", "--json=1",
+		"-i 2", "--sort count", "-s --sort size", "-s --sort",
+		"-s -e write", "-H -x", "-s -i 0", "-s -i 1.5", "-s -i x",
+		"-s -m 1ms",
 		"stray", "-x -e issue", "--ver", "-f", "--follow", "-f -t 5",
 		"-p 1 -- ls", "--", "-j --", "ls -- ls",
 	};
@@ -743,6 +757,7 @@ int main(int argc, char **argv)
 	test_procs_exec_id();
 	test_rename_decode();
 	test_sink();
+	test_summary(argc > 1 ? argv[1] : "/dev/null");
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

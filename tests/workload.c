@@ -395,6 +395,8 @@ int main(int argc, char **argv)
 		{ "storm", case_storm },
 		{ "quiet", case_quiet },
 		{ "race", case_race },
+		{ "summary", case_summary },
+		{ "summaryfull", case_summaryfull },
 		{ "complete", case_complete },
 		{ "slow", case_slow },
 		{ "cmdtree", case_cmdtree },

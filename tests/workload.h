@@ -132,4 +132,8 @@ void case_cmdfirst(void);
 void case_names(void);
 void case_race(void);
 
+/* the cases of workload_summary.c: tables, not events */
+void case_summary(void);
+void case_summaryfull(void);
+
 #endif /* __TESTS_WORKLOAD_H */

@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=bash
+#
+# -s and -H, sourced by tests/run.sh: the tables of "workload summary"
+# (tests/workload_summary.c) must give its exact counts, errors, errnos
+# and bytes, and its slow pipe read in the 2^27 ns bucket, checked by
+# tests/summary.py; with filters, with intervals, in columns and JSON.
+
+# summary_run NAME DIR "OPTIONS" [SECONDS]: trace the summary case (run
+# over about SECONDS) beside a plain case, another process
+summary_run() {
+	local name=$1 d=$2 opts=$3 secs=${4:-} other
+	mkdir -p "$d"
+	# shellcheck disable=SC2086
+	started "$name" "$d" $opts || return 1
+	"$WL" plain "$d" >/dev/null 2>>"$d/wl.err" &
+	other=$!
+	# shellcheck disable=SC2086
+	if ! "$WL" summary "$d" $secs >"$d/truth" 2>>"$d/wl.err"; then
+		wait "$other"
+		stop_tool
+		fail "$name: workload failed: $(head -3 "$d/wl.err")"
+		return 1
+	fi
+	wait "$other"
+	stop_tool
+	TOOL_RC=$?
+}
+
+# summary_sane DIR: exit 0, rows valid by the schema, nothing lost, and
+# the count at exit is the sum of the rows'
+summary_sane() {
+	local d=$1 n
+	n=$(jq -s 'map(select(.type == "summary") | .count) | add // 0' "$d/out")
+	if [ "$TOOL_RC" -ne 0 ]; then
+		echo "tool exited $TOOL_RC: $(head -c 300 "$d/out.err")"
+	elif ! tests/schema.py validate "$d/out" >"$d/schema.err" 2>&1; then
+		echo "not as the schema says: $(head -2 "$d/schema.err")"
+	elif ! grep -q "^$n events, 0 lost" "$d/out.err"; then
+		echo "rows count $n, the tool says: $(tail -1 "$d/out.err")"
+	fi
+}
+
+# summary_json NAME "OPTIONS" [SECONDS] [summary.py options]
+summary_json() {
+	local name=$1 d=$WORK/$1 why res
+	wanted "$name" || return 0
+	summary_run "$name" "$d" "$2" "${3:-}" || return 0
+	why=$(summary_sane "$d")
+	# shellcheck disable=SC2086
+	if [ -z "$why" ] && ! res=$(tests/summary.py "$d/out" "$d/truth" ${4:-}); then
+		why=$(echo "$res" | head -3 | tr '\n' ' ')
+	fi
+	verdict "$name" "$why" "$res"
+}
+
+# -p: a held workload's pid; the plain case beside it is not counted
+summary_pid_test() {
+	local name=summary-filter-pid d=$WORK/summary-filter-pid wpid up why res
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	WL_GO="$d/go" "$WL" summary "$d" >"$d/truth" 2>>"$d/wl.err" &
+	wpid=$!
+	started "$name" "$d" -s -j -p "$wpid"
+	up=$?
+	touch "$d/go"
+	"$WL" plain "$d" >/dev/null 2>>"$d/wl.err"
+	wait "$wpid" || [ $up -ne 0 ] ||
+		{ stop_tool; fail "$name: workload failed"; return; }
+	[ $up -eq 0 ] || return 0
+	stop_tool
+	TOOL_RC=$?
+	why=$(summary_sane "$d")
+	if [ -z "$why" ] && ! res=$(tests/summary.py "$d/out" "$d/truth" --only); then
+		why=$(echo "$res" | head -3 | tr '\n' ' ')
+	fi
+	verdict "$name" "$why" "$res"
+}
+
+# Columns: one table per interval, the workload's rows adding up to its
+# 17 completions, errnos by name, and the slow read in its bucket (-H).
+summary_columns_test() {
+	local name=summary-columns d=$WORK/summary-columns bad="" tables heads n
+	wanted "$name" || return 0
+	summary_run "$name" "$d" "-H -i 1 -c wl-summary" 3 || return 0
+	tables=$(grep -c "^[0-9:.]* to [0-9:.]* ([0-9.]* s)$" "$d/out")
+	heads=$(grep -c "^PID  *COMM  *OP  *COUNT ERRORS  *BYTES  *P50  *P99  *MAX ERRNOS$" "$d/out")
+	n=$(awk '$2 == "wl-summary" { n += $4 } END { print n + 0 }' "$d/out")
+	[ "$TOOL_RC" -eq 0 ] || bad="tool exited $TOOL_RC"
+	[ -n "$bad" ] || [ "$tables" -ge 3 ] && [ "$tables" -eq "$heads" ] ||
+		bad="${bad:-$tables interval lines, $heads table headers}"
+	[ -n "$bad" ] || [ "$n" -eq 17 ] || bad="COUNT adds up to $n, not 17"
+	# the two opens may fall in two intervals: each row names its errors
+	[ -n "$bad" ] || awk '$2 == "wl-summary" && $3 == "OPENAT" {
+			c += $4; e += $5; if ($NF != "ENOENT:" $5) bad = 1 }
+		END { exit !(c == 2 && e == 2 && !bad) }' "$d/out" ||
+		bad="OPENAT rows do not add up to 2, both ENOENT"
+	[ -n "$bad" ] || grep -q "^  *134217728 -> 268435455 *: 1 " "$d/out" ||
+		bad="no read in the 134217728 -> 268435455 bucket"
+	[ -n "$bad" ] || ! grep -q "wl-plain" "$d/out" || bad="-c let wl-plain in"
+	verdict "$name" "$bad" "$tables tables, one per interval, adding up to 17"
+}
+
+# A full table: NOPs with STATS_MAX + 200 injected errnos, one key each.
+# The table holds 10240 keys; the other 200 completions are "lost" lines
+# (summary_full), and counted plus lost is every completion.
+summary_full_test() {
+	local name=summary-full d=$WORK/summary-full bad="" n got lost
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	started "$name" "$d" -s -j -c wl-sumfull || return 0
+	"$WL" summaryfull "$d" >"$d/truth" 2>"$d/wl.err"
+	case $? in
+	0) ;;
+	3) stop_tool; cannot_run "$name: $(cat "$d/wl.err")"; return ;;
+	*) stop_tool; fail "$name: workload failed: $(head -3 "$d/wl.err")"; return ;;
+	esac
+	stop_tool
+	TOOL_RC=$?
+	n=$(sed -n 's/^nops\t//p' "$d/truth")
+	got=$(jq -s 'map(select(.type == "summary" and .op == "IORING_OP_NOP" and .errors == .count and (.errnos | length) == .count) | .count) | add // 0' "$d/out")
+	lost=$(jq -s 'map(select(.type == "lost" and .reason == "summary_full") | .count) | add // 0' "$d/out")
+	[ "$TOOL_RC" -eq 0 ] || bad="tool exited $TOOL_RC"
+	[ -n "$bad" ] || tests/schema.py validate "$d/out" >"$d/schema.err" 2>&1 ||
+		bad="not as the schema says: $(head -2 "$d/schema.err")"
+	[ -n "$bad" ] || [ "$got" -eq 10240 ] && [ "$lost" -eq $((n - 10240)) ] ||
+		bad="${bad:-$got counted, $lost lost (summary_full) of $n}"
+	[ -n "$bad" ] || grep -q "^10240 events, $lost lost" "$d/out.err" ||
+		bad="at exit: $(tail -1 "$d/out.err")"
+	verdict "$name" "$bad" "$n completions: 10240 counted, one errno each, $lost lost as summary_full"
+}
+
+summary_errors_test() {
+	local d=$WORK/summary-errors bad="" args
+	wanted summary-errors || return 0
+	mkdir -p "$d"
+	for args in "-s --sort size" "-i 1" "--sort count" "-s -e write" "-H -x" "-s -m 1ms"; do
+		# shellcheck disable=SC2086
+		"$TOOL" $args >"$d/out" 2>"$d/err"
+		[ $? -eq 2 ] && [ "$(wc -l <"$d/err")" -eq 1 ] && [ ! -s "$d/out" ] ||
+			bad="$bad '$args'"
+	done
+	verdict summary-errors "${bad:+not one line and exit 2:$bad}" "bad summary options: one line, exit 2"
+}
+
+summary_tests() {
+	summary_json summary-json "-s -j -H"
+	summary_json summary-filter-comm "-s -j -c wl-summary" "" --only
+	summary_pid_test
+	summary_json summary-interval "-s -j -H -i 1" 3 "--intervals 3"
+	summary_columns_test
+	summary_full_test
+	summary_errors_test
+}

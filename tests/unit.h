@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Shared by the unit test files: one "ok"/"FAIL" line per check. */
+#ifndef __TESTS_UNIT_H
+#define __TESTS_UNIT_H
+
+__attribute__((format(printf, 2, 3)))
+void check(int ok, const char *fmt, ...);
+
+/* unit_summary.c: -s and -H; JSON rows appended to the file jsonl */
+void test_summary(const char *jsonl);
+
+#endif /* __TESTS_UNIT_H */

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The summary case: requests whose counts, errors, bytes and, for one,
+ * latency are known, for -s and -H. Its truth is not a list of events
+ * but the table the tool must print for this process:
+ *
+ *   pid PID / comm COMM
+ *   row OP COUNT ERRORS BYTES ERRNOS   (ERRNOS: NAME:N,... or -)
+ *   slow OP BUCKET                     (one request of OP in BUCKET)
+ *
+ * "workload summary DIR SECONDS" spreads the same requests over about
+ * SECONDS, for -i. The summaryfull case fills the kernel's table: NOPs
+ * whose results are injected errors, one errno each, STATS_OVER more
+ * keys than the table holds (truth: "nops N").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "workload.h"
+
+#define SUM_WRITES	5
+#define SUM_WRITE_LEN	1000
+#define SUM_READS	3
+#define SUM_READ_LEN	500
+#define SUM_MISSING	2	/* opens of a missing file: ENOENT */
+#define SUM_NOPS	6
+/* the pipe read is the 1 */
+#define SUM_REQUESTS	(SUM_WRITES + SUM_READS + 1 + SUM_MISSING + \
+			 SUM_NOPS)
+#define PIPE_DELAY_US	200000	/* 2^27..2^28 ns: bucket 27 */
+#define PIPE_LEN	8
+#define STATS_OVER	200
+/* the kernel's NOP flag that makes sqe->len its result (6.10 and later) */
+#define NOP_INJECT_RESULT	(1U << 0)
+
+static useconds_t gap;		/* between requests, with SECONDS */
+
+static int one(struct wcase *c, struct io_uring_sqe *sqe)
+{
+	static int n;
+	int res = run_one(&c->ring, sqe, ud(++n));
+
+	if (gap)
+		usleep(gap);
+	return res;
+}
+
+static void expect(int ok, const char *what)
+{
+	if (!ok)
+		die(what, EPROTO);
+}
+
+/* A read of a pipe whose writer waits PIPE_DELAY_US before writing. */
+static int slow_read(struct wcase *c)
+{
+	struct io_uring_sqe *sqe;
+	int p[2], res, status;
+	pid_t child;
+
+	if (pipe(p))
+		die("pipe", errno);
+	child = fork();
+	if (child < 0)
+		die("fork", errno);
+	if (!child) {
+		usleep(PIPE_DELAY_US);
+		_exit(write(p[1], buf, PIPE_LEN) == PIPE_LEN ? 0 : 1);
+	}
+	sqe = sqe_get(&c->ring);
+	io_uring_prep_read(sqe, p[0], buf, PIPE_LEN, 0);
+	res = one(c, sqe);
+	waitpid(child, &status, 0);
+	close(p[0]);
+	close(p[1]);
+	return res;
+}
+
+static void requests(struct wcase *c)
+{
+	struct io_uring_sqe *sqe;
+	char missing[4096];
+	int i;
+
+	for (i = 0; i < SUM_WRITES; i++) {
+		sqe = sqe_get(&c->ring);
+		io_uring_prep_write(sqe, c->fd, buf, SUM_WRITE_LEN,
+				    i * SUM_WRITE_LEN);
+		expect(one(c, sqe) == SUM_WRITE_LEN, "write");
+	}
+	for (i = 0; i < SUM_READS; i++) {
+		sqe = sqe_get(&c->ring);
+		io_uring_prep_read(sqe, c->fd, buf, SUM_READ_LEN,
+				   i * SUM_READ_LEN);
+		expect(one(c, sqe) == SUM_READ_LEN, "read");
+	}
+	expect(slow_read(c) == PIPE_LEN, "pipe read");
+	snprintf(missing, sizeof(missing), "%s/no-such-file", dir);
+	for (i = 0; i < SUM_MISSING; i++) {
+		sqe = sqe_get(&c->ring);
+		io_uring_prep_openat(sqe, AT_FDCWD, missing, O_RDONLY, 0);
+		expect(one(c, sqe) == -ENOENT, "open of a missing file");
+	}
+	for (i = 0; i < SUM_NOPS; i++) {
+		sqe = sqe_get(&c->ring);
+		io_uring_prep_nop(sqe);
+		expect(one(c, sqe) == 0, "nop");
+	}
+}
+
+void case_summary(void)
+{
+	struct wcase c;
+
+	if (wl_argc > 3)
+		gap = atoi(wl_argv[3]) * 1000000 / SUM_REQUESTS;
+	case_begin(&c, "wl-summary", "summary", O_RDWR | O_TRUNC, 0);
+	requests(&c);
+	case_end(&c);
+	printf("pid\t%d\ncomm\t%s\n", c.w.pid, c.w.comm);
+	printf("row\tWRITE\t%d\t0\t%d\t-\n", SUM_WRITES,
+	       SUM_WRITES * SUM_WRITE_LEN);
+	printf("row\tREAD\t%d\t0\t%d\t-\n", SUM_READS + 1,
+	       SUM_READS * SUM_READ_LEN + PIPE_LEN);
+	printf("row\tOPENAT\t%d\t%d\t0\tENOENT:%d\n", SUM_MISSING,
+	       SUM_MISSING, SUM_MISSING);
+	printf("row\tNOP\t%d\t0\t0\t-\n", SUM_NOPS);
+	printf("slow\tREAD\t27\n");
+}
+
+void case_summaryfull(void)
+{
+	struct io_uring_sqe *sqe;
+	int i, n = STATS_MAX + STATS_OVER, res;
+	struct wcase c;
+
+	case_begin(&c, "wl-sumfull", NULL, 0, 0);
+	for (i = 1; i <= n; i++) {
+		sqe = sqe_get(&c.ring);
+		io_uring_prep_nop(sqe);
+		sqe->rw_flags = NOP_INJECT_RESULT;	/* nop_flags */
+		sqe->len = -i;
+		res = run_one(&c.ring, sqe, ud(i));
+		if (i == 1 && res == 0) {
+			fprintf(stderr, "workload: NOP cannot inject results "
+				"here (before 6.10)\n");
+			exit(3);
+		}
+		expect(res == -i, "nop with an injected result");
+	}
+	case_end(&c);
+	printf("pid\t%d\ncomm\t%s\nnops\t%d\n", c.w.pid, c.w.comm, n);
+}
