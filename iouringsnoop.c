@@ -153,6 +153,7 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->summary = env.summary;
 	/* a summary names processes by pid and comm only */
+	obj->rodata->owner_brief = env.summary;
 	obj->rodata->track_procs = (env.json || env.extended) &&
 				   !env.summary;
 	obj->rodata->follow = env.follow;
