@@ -101,11 +101,12 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 	/* the ring only to find later CQEs by user_data */
 	ri->ctx = complete_by_user_data || op_in_set(OPS_MULTI, ri->op) ?
 		  BPF_CORE_READ(req, ctx) : NULL;
+	/* all of it: 5.10 builds the request in a slot, from the owner */
+	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
 	id = bpf_get_current_pid_tgid();
 	ri->owner.pid = id >> 32;
 	ri->owner.tid = (__u32)id;
 	/* no comm: the count reads it once per process (count_completion) */
-	__builtin_memset(ri->owner.comm, 0, sizeof(ri->owner.comm));
 	ri->on_sq = false;
 	return !filter_cgroup ||
 	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
