@@ -111,14 +111,18 @@ static __always_inline void count_completion(const struct owner *o, __u8 op,
 		.gen = stats_gen,
 	};
 	struct stat_val *v = stat_entry(&k, o);
-	__u32 slot = lat_slot(lat);
+	__u64 slot = lat_slot(lat);
 
-	if (!v)
+	/*
+	 * Opaque to the compiler, which would drop the check below as
+	 * lat_slot() already caps the value: 5.10's verifier needs it.
+	 */
+	asm volatile("" : "+r"(slot));
+	if (!v || slot >= LAT_SLOTS)
 		return;
 	v->count++;
 	v->lat_sum += lat;
-	if (slot < LAT_SLOTS)
-		v->hist[slot]++;
+	v->hist[slot]++;
 	if (res > 0 && op_in_set(OPS_BYTES, op))
 		v->bytes += res;
 	if (lat > v->lat_max)
