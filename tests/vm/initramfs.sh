@@ -37,8 +37,8 @@ for applet in $(/bin/busybox --list); do
 		ln -s busybox "$root/bin/$applet"
 done
 
-# every script the runner sources: a new one cannot be forgotten here
-for f in iouringsnoop tests/*.sh tests/workload tests/jsoncheck tests/unit \
+# every script the runner sources or runs: a new one is not forgotten
+for f in iouringsnoop tests/*.sh tests/*.jq tests/workload tests/jsoncheck tests/unit \
 	 bench/loadgen; do
 	copy "$PWD/$f"
 	mkdir -p "$root/iouringsnoop/$(dirname "$f")"
