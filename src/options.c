@@ -363,25 +363,15 @@ static int set_min_latency(struct env *env, const char *arg)
 		    "(e.g. 250us, 2ms, 1s)", arg);
 }
 
-static int set_duration(struct env *env, const char *arg)
+/* -d and -i: whole seconds, 1 to MAX_DURATION. */
+static int set_seconds(long *out, const char *arg, char opt)
 {
 	long v = parse_long(arg, 1, MAX_DURATION);
 
 	if (v < 0)
-		return fail("invalid SECONDS '%s' for -d: expected a whole "
-			    "number from 1 to %ld", arg, MAX_DURATION);
-	env->duration = v;
-	return 0;
-}
-
-static int set_interval(struct env *env, const char *arg)
-{
-	long v = parse_long(arg, 1, MAX_DURATION);
-
-	if (v < 0)
-		return fail("invalid SECONDS '%s' for -i: expected a whole "
-			    "number from 1 to %ld", arg, MAX_DURATION);
-	env->interval = v;
+		return fail("invalid SECONDS '%s' for -%c: expected a whole "
+			    "number from 1 to %ld", arg, opt, MAX_DURATION);
+	*out = v;
 	return 0;
 }
 
@@ -485,13 +475,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env->output = arg;
 		return 0;
 	case 'd':
-		return set_duration(env, arg);
+		return set_seconds(&env->duration, arg, 'd');
 	case 'b':
 		return set_pages(env, arg);
 	case 'B':
 		return set_backend(env, arg);
 	case 'i':
-		return set_interval(env, arg);
+		return set_seconds(&env->interval, arg, 'i');
 	case OPT_SORT:
 		return set_sort(env, arg);
 	/* argp_state_help() prints nothing under ARGP_NO_ERRS */
