@@ -18,10 +18,10 @@
 # service tests (schema, privileges, rotation, unit file, package), the
 # option errors, a command's exit status and signals, the summary columns
 # and the full summary table (its NOPs inject errnos, which kernels
-# before 6.10 cannot), which do not depend on the kernel, and the slow and stopped reader and
-# two-instance tests, whose accounting the host run checks: the matrix
-# must stay short: one guest takes 8 to 12
-# minutes under emulation, depending on the machine).
+# before 6.10 cannot), which do not depend on the kernel, and the slow
+# and stopped reader and two-instance tests, whose accounting the host
+# run checks: the matrix must stay short: one guest takes 20 to 24
+# minutes under emulation on two CPUs).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
