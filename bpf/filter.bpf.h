@@ -165,6 +165,7 @@ static __always_inline bool prefix_match(const struct event *e, __u32 base,
  * the -P prefixes: the prefix must end at a component boundary, so /etc
  * matches /etc and /etc/passwd but not /etcd. A path cut at its root end
  * cannot be compared, and a symlink's target is not a path to a file.
+ * A name that racing renames left unknown passes: it may be under one.
  * Global, to be verified once.
  */
 __noinline int prefix_wanted(__u32 slot)
@@ -175,6 +176,9 @@ __noinline int prefix_wanted(__u32 slot)
 	if (!s || s->ev.file_kind != FILE_PATH)
 		return 0;
 	e = &s->ev;
+	/* a name renames kept us from reading may be under a prefix */
+	if ((e->path_flags | e->path2_flags) & PATH_F_RACED)
+		return 1;
 	if (!(e->path_flags & (PATH_F_TRUNCATED | PATH_F_VERBATIM)) &&
 	    prefix_match(e, 0, e->path_len))
 		return 1;

@@ -107,7 +107,12 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 		if (walk_consistent(slot, (__u64)dir.dentry,
 				    (__u64)dir.mnt) < 0)
 			flags |= PATH_F_TRUNCATED;
-		flags |= s->nv.flags & PATH_F_RACED;
+		/* the directory's name may be false: no name (path.bpf.h) */
+		if (s->nv.flags & PATH_F_RACED) {
+			n = 1;
+			flags |= PATH_F_RACED;
+			goto out;
+		}
 		off = s->off;
 		if (off < PATH_BUF) {
 			dlen = PATH_BUF - off;
@@ -141,6 +146,7 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 	/* an empty name (AT_EMPTY_PATH) is the directory itself */
 	if (n == 1 && dlen > 1)
 		dlen--;
+out:
 	if (which) {
 		e->path2_len = dlen + n - 1;
 		e->path2_flags = flags;

@@ -164,7 +164,8 @@ static __always_inline void note_parent(struct scratch *s, struct dentry *d)
  * Walk until no rename ran meanwhile (rename_lock's count even and the
  * same before and after), three times at most: a walk that a rename
  * overlapped may join names from before and after it. Returns as
- * walk_path(), and leaves PATH_F_RACED in nv.flags if every try raced.
+ * walk_path(), and leaves PATH_F_RACED in nv.flags if every try raced
+ * (the caller then gives no name).
  * Without the count, one walk, unchecked. Inline: the calls below a
  * program may use 512 bytes of stack in all, and a level costs a frame.
  */
@@ -306,6 +307,16 @@ static __always_inline void name_file(__u32 slot, struct scratch *s,
 	int ret;
 
 	ret = walk_consistent(slot, key->dentry, key->mnt);
+	/*
+	 * Renames overlapped every try: the walk may join names from
+	 * before and after one, a name the file never had. No name, then,
+	 * rather than a false one; the flag says why.
+	 */
+	if (s->nv.flags & PATH_F_RACED) {
+		e->path_len = 0;
+		e->path_flags |= PATH_F_RACED;
+		return;
+	}
 	if (ret < 0)
 		s->nv.flags |= PATH_F_TRUNCATED;
 	off = s->off;
@@ -325,8 +336,7 @@ static __always_inline void name_file(__u32 slot, struct scratch *s,
 	bpf_probe_read_kernel(e->path, len & (2 * PATH_BUF - 1), s->nv.path);
 	e->path_len = len;
 	e->path_flags |= s->nv.flags;
-	if (!rename_seq_addr || (s->nv.flags & PATH_F_RACED) ||
-	    s->nv.ncross > MAX_CROSSINGS)
+	if (!rename_seq_addr || s->nv.ncross > MAX_CROSSINGS)
 		return;
 	s->nv.inode = (__u64)inode;
 	s->nv.ino = e->ino;

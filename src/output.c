@@ -477,8 +477,10 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 	/* as /proc/PID/fd shows it; JSON has path_deleted instead */
 	if (e->path_flags & PATH_F_DELETED)
 		puts_(l, o->extended ? "\\x20(deleted)" : " (deleted)");
+	/* after the path, or in its place when renames left it unknown */
 	if ((e->path_flags | e->path2_flags) & PATH_F_RACED)
-		puts_(l, o->extended ? "\\x20(raced)" : " (raced)");
+		puts_(l, e->file_kind == FILE_PATH && !e->path_len ?
+		      "(raced)" : o->extended ? "\\x20(raced)" : " (raced)");
 	if (e->path2_len || e->path2_flags) {
 		puts_(l, o->extended ? "->" : " -> ");
 		put_path(l, e, true, mode);

@@ -223,9 +223,29 @@ static void *renamer(void *arg)
 }
 
 /*
- * Writes while another thread renames the file back and forth: every
- * event has one of the two full paths, never parts of both.
+ * Every event of the race: one of the two full paths, never parts of
+ * both; or, when renames overlapped every walk, no name and path_raced.
  */
+static void race_truth(const char *type, int attempt, const char *alt)
+{
+	printf("=type\t%s\n=pid\t%d\n", type, me.pid);
+	if (attempt)
+		printf("=attempt\t%d\n", attempt);
+	printf("#count\t%d\n", RACE_WRITES);
+	rec_str("~path", alt);
+	rec_str("path_truncated", "false");
+	rec_end();
+	/* no name is given only for a race, and a race gives none */
+	printf("=type\t%s\n=pid\t%d\n=path\t\n#count\t0+\n", type, me.pid);
+	rec_str("path_raced", "true");
+	rec_end();
+	printf("=type\t%s\n=pid\t%d\n=path_raced\ttrue\n#count\t0+\n",
+	       type, me.pid);
+	rec_str("path", "");
+	rec_end();
+}
+
+/* Writes while another thread renames the file back and forth. */
 void case_race(void)
 {
 	char *paths[2], *alt;
@@ -251,15 +271,9 @@ void case_race(void)
 	}
 	atomic_store(&race_done, true);
 	pthread_join(t, NULL);
-	if (asprintf(&alt, "%s\t%s", paths[0], paths[1]) < 0)
+	if (asprintf(&alt, "%s\t%s\t", paths[0], paths[1]) < 0)
 		die("asprintf", ENOMEM);
-	printf("=type\twrite\n=pid\t%d\n#count\t%d\n", me.pid, RACE_WRITES);
-	rec_str("~path", alt);
-	rec_str("path_truncated", "false");
-	rec_end();
-	printf("=type\tissue\n=pid\t%d\n=attempt\t1\n#count\t%d\n",
-	       me.pid, RACE_WRITES);
-	rec_str("~path", alt);
-	rec_end();
+	race_truth("write", 0, alt);
+	race_truth("issue", 1, alt);
 	close(fd);
 }
