@@ -235,7 +235,8 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	if ((issue || nr_prefixes) && !file_wanted(req, &ri, &sl, true))
 		return 0;
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
-	if (req_flags(req) & REQ_F_FORCE_ASYNC)
+	/* a summary does not say where requests ran: one read less */
+	if (!summary && (req_flags(req) & REQ_F_FORCE_ASYNC))
 		context = CTX_IOWQ;
 	/* the tracepoint backend's first issue of a request */
 	ri.now = bpf_ktime_get_ns();

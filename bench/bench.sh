@@ -103,6 +103,11 @@ start_tracer() {
 		# what any tracer pays: a clock read and a record per hook
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$FLOOR" 7 \
 			>/dev/null 2>"$d/err" & ;;
+	clock)
+		# what any per-request latency summary pays: a clock read at
+		# submission and one at completion, nothing sent
+		/usr/bin/time -f '%U %S %M' -o "$d/time" "$FLOOR" 13 \
+			>/dev/null 2>"$d/err" & ;;
 	summary)
 		# -s: every completion counted in the kernel, one table at exit
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" -s \
@@ -178,6 +183,8 @@ counts() {
 		lost=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/err")
 		delivered=$(sed -n 's/^\([0-9]*\) events.*/\1/p' "$d/err")
 		expected=$(jq '.issues' <<<"$wl") ;;
+	clock)
+		lost=0 delivered=0 expected=null ;;
 	floor)
 		lost=$(sed -n 's/^[0-9]* records, \([0-9]*\) lost.*/\1/p' "$d/err")
 		delivered=$(sed -n 's/^\([0-9]*\) records.*/\1/p' "$d/err")
@@ -236,7 +243,7 @@ pair() {
 
 echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}s runs"
 for wl in fio nop mixed; do
-	for tracer in json columns write nomatch summary floor bpftrace; do
+	for tracer in json columns write nomatch summary clock floor bpftrace; do
 		# -e write and the floor only where there are writes to follow
 		[ "$tracer" = write ] && [ "$wl" = nop ] && continue
 		[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]] || continue
@@ -380,7 +387,7 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		# CPU per event: less what the same tool spends with nothing
 		# to print (nomatch: start-up, loading, idle reads)
 		| (map(select(.tracer == "nomatch") | {(.workload): .cpu_s}) | add // {}) as $idle
-		| map(.workload as $w | . + {cpu_us_per_event: (if .tracer == "nomatch" or .tracer == "summary" or .tracer == "floor" or .tracer == "bpftrace" then null
+		| map(.workload as $w | . + {cpu_us_per_event: (if .tracer == "nomatch" or .tracer == "summary" or .tracer == "clock" or .tracer == "floor" or .tracer == "bpftrace" then null
 			else ([.cpu_s_list, .delivered_list] | transpose
 			      | map(select(.[1] > 0) | (.[0] - ($idle[$w] // 0)) / .[1] * 1e6)
 			      | med) end)} | del(.cpu_s_list, .delivered_list))),

@@ -101,8 +101,13 @@ static __always_inline bool ring_compat(struct io_ring_ctx *ctx)
 /* io-wq workers run requests for the process that owns the ring. */
 static __always_inline bool current_is_io_worker(void)
 {
-	struct task_struct *cur = (void *)bpf_get_current_task();
+	struct task_struct *cur;
 
+	/* a plain load where the kernel types the task (5.11 on) */
+	if (bpf_core_enum_value_exists(enum bpf_func_id,
+				       BPF_FUNC_get_current_task_btf))
+		return bpf_get_current_task_btf()->flags & PF_IO_WORKER;
+	cur = (void *)bpf_get_current_task();
 	return BPF_CORE_READ(cur, flags) & PF_IO_WORKER;
 }
 
