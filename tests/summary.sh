@@ -7,8 +7,16 @@
 # jq (tests/summary.jq: the guests of the VM matrix have jq, not Python);
 # with filters, with intervals, in columns and JSON.
 
+# in_cgroup CGROUP COMMAND...: run COMMAND in CGROUP
+in_cgroup() {
+	local cg=$1
+	shift
+	(echo "$BASHPID" >"$cg/cgroup.procs" && exec "$@")
+}
+
 # summary_run NAME DIR "OPTIONS" [SECONDS]: trace the summary case (run
-# over about SECONDS) beside a plain case, another process
+# over about SECONDS, in cgroup $SUMMARY_CG if set) beside a plain case,
+# another process
 summary_run() {
 	local name=$1 d=$2 opts=$3 secs=${4:-} other
 	mkdir -p "$d"
@@ -17,7 +25,8 @@ summary_run() {
 	"$WL" plain "$d" >/dev/null 2>>"$d/wl.err" &
 	other=$!
 	# shellcheck disable=SC2086
-	if ! "$WL" summary "$d" $secs >"$d/truth" 2>>"$d/wl.err"; then
+	if ! ${SUMMARY_CG:+in_cgroup "$SUMMARY_CG"} "$WL" summary "$d" $secs \
+			>"$d/truth" 2>>"$d/wl.err"; then
 		wait "$other"
 		stop_tool
 		fail "$name: workload failed: $(head -3 "$d/wl.err")"
@@ -86,14 +95,80 @@ summary_check() {
 	echo "$(grep -c '^row' <<<"$got") ops of pid $pid match the truth"
 }
 
-# summary_json NAME "OPTIONS" [SECONDS] [summary_check options]
+# summary_json NAME "OPTIONS" [SECONDS] [summary_check options]; with
+# SUMMARY_KEEP, the truth's rows and slow lines of those ops only (an
+# extended regex), filerow lines standing for rows of the same op
 summary_json() {
 	local name=$1 d=$WORK/$1 why res
 	wanted "$name" || return 0
 	summary_run "$name" "$d" "$2" "${3:-}" || return 0
+	[ -z "${SUMMARY_KEEP:-}" ] || summary_keep "$d/truth" "$SUMMARY_KEEP"
 	why=$(summary_sane "$d")
 	# shellcheck disable=SC2086
 	if [ -z "$why" ] && ! res=$(summary_check "$d/out" "$d/truth" ${4:-}); then
+		why=$(echo "$res" | head -3 | tr '\n' ' ')
+	fi
+	verdict "$name" "$why" "$res"
+}
+
+# summary_keep TRUTH REGEX: the truth as a filter that keeps only those
+# ops sees it; a filerow replaces its op's row where there is one
+summary_keep() {
+	awk -F'\t' -v OFS='\t' -v re="^($2)\$" '
+		$1 == "filerow" { file[$2] = $0; next }
+		{ lines[++n] = $0; op[n] = $2; kind[n] = $1 }
+		END {
+			for (i = 1; i <= n; i++) {
+				if (kind[i] != "row" && kind[i] != "slow") {
+					print lines[i]
+				} else if (op[i] ~ re && kind[i] == "row" &&
+					   (op[i] in file)) {
+					sub(/^filerow/, "row", file[op[i]])
+					print file[op[i]]
+				} else if (op[i] ~ re && !(kind[i] == "slow" &&
+					   (op[i] in file))) {
+					print lines[i]
+				}
+			}
+		}' "$1" >"$1.kept" && mv "$1.kept" "$1"
+}
+
+# --cgroup: the workload moved into a new cgroup is counted, the plain
+# case beside it is not
+summary_cgroup_test() {
+	local name=summary-filter-cgroup cg
+	wanted "$name" || return 0
+	cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	if [ -z "$cg" ]; then
+		cannot_run "$name: cgroup v2 is not mounted"
+		return
+	fi
+	cg=$cg/iouringsnoop-sum-$$
+	if ! mkdir "$cg" 2>/dev/null; then
+		cannot_run "$name: cannot make a cgroup"
+		return
+	fi
+	SUMMARY_CG=$cg summary_json "$name" "-s -j --cgroup $cg" "" --only
+	rmdir "$cg"
+}
+
+# -- COMMAND: the command (a shell that execs the workload) is counted,
+# a process started beside it while it runs is not
+summary_command_test() {
+	local name=summary-command d=$WORK/summary-command why res
+	wanted "$name" || return 0
+	mkdir -p "$d/other"
+	if ! cmd_start "$d" "$d/truth" -s -- \
+			sh -c 'exec "$0" summary "$1" 2' "$WL" "$d"; then
+		cmd_wait
+		cannot_run "$name: the tool did not start: $(head -c 300 "$d/out.err")"
+		return
+	fi
+	"$WL" plain "$d/other" >/dev/null 2>>"$d/wl.err"
+	cmd_wait
+	TOOL_RC=$?
+	why=$(summary_sane "$d")
+	if [ -z "$why" ] && ! res=$(summary_check "$d/out" "$d/truth" --only); then
 		why=$(echo "$res" | head -3 | tr '\n' ' ')
 	fi
 	verdict "$name" "$why" "$res"
@@ -193,6 +268,13 @@ summary_tests() {
 	summary_json summary-json "-s -j -H"
 	summary_json summary-filter-comm "-s -j -c wl-summary" "" --only
 	summary_pid_test
+	SUMMARY_KEEP='WRITE|OPENAT' summary_json summary-filter-op \
+		"-s -j -o write,openat"
+	# the data file only: not the pipe, NOPs or the missing file's opens
+	SUMMARY_KEEP='WRITE|READ' summary_json summary-filter-prefix \
+		"-s -j -P $WORK/summary-filter-prefix/summary"
+	summary_cgroup_test
+	summary_command_test
 	summary_json summary-interval "-s -j -H -i 1" 3 "--intervals 3"
 	summary_columns_test
 	summary_full_test

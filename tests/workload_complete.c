@@ -84,6 +84,34 @@ static void complete_read(struct wcase *c)
 	rec_end();
 }
 
+/*
+ * A WRITE of 2000 bytes at 500, traced with -e write,complete: one write
+ * event and one complete event, with the same values.
+ */
+static void complete_write(struct wcase *c)
+{
+	struct io_uring_sqe *sqe = sqe_get(&c->ring);
+	const char *kind[] = { "write", "complete" };
+	struct got g;
+	int i;
+
+	io_uring_prep_write(sqe, c->fd, buf, 2000, 500);
+	sqe->user_data = ud(8);
+	g = submit_reap(&c->ring);
+	if (g.res != 2000)
+		die("write through io_uring", g.res < 0 ? -g.res : EIO);
+	for (i = 0; i < 2; i++) {
+		rec_begin(kind[i], g.user_data, 1);
+		rec_who(&c->w);
+		rec_fmt("opcode", "%d", IORING_OP_WRITE);
+		rec_fmt("res", "%d", g.res);
+		rec_fmt("pos", "%d", 500);
+		rec_fmt("len", "%d", 2000);
+		rec_file(c->path, c->fd);
+		rec_end();
+	}
+}
+
 /* An OPENAT: res is the new fd, and the path is the file it opened. */
 static void complete_openat(struct wcase *c)
 {
@@ -238,6 +266,7 @@ void case_complete(void)
 	if (pwrite(c.fd, buf, 8192, 0) != 8192)
 		die("pwrite", errno);
 	complete_read(&c);
+	complete_write(&c);
 	complete_openat(&c);
 	complete_failed_recv(&c);
 	complete_provided(&c);

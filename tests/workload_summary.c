@@ -7,6 +7,8 @@
  *   pid PID / comm COMM
  *   row OP COUNT ERRORS BYTES ERRNOS   (ERRNOS: NAME:N,... or -)
  *   slow OP BUCKET                     (one request of OP in BUCKET)
+ *   filerow OP ...                     OP's row when only requests on
+ *                                      the data file count
  *
  * "workload summary DIR SECONDS" spreads the same requests over about
  * SECONDS, for -i. The summaryfull case fills the kernel's table: NOPs
@@ -130,6 +132,9 @@ void case_summary(void)
 	       SUM_MISSING, SUM_MISSING);
 	printf("row\tNOP\t%d\t0\t0\t-\n", SUM_NOPS);
 	printf("slow\tREAD\t27\n");
+	/* the READ row when only the requests on the data file count (-P) */
+	printf("filerow\tREAD\t%d\t0\t%d\t-\n", SUM_READS,
+	       SUM_READS * SUM_READ_LEN);
 }
 
 void case_summaryfull(void)
