@@ -3,7 +3,8 @@
 #
 # make bench: iouringsnoop side by side with a bpftrace one-liner and with
 # bench/floor (a clock read and a record per hook, the least any tracer of
-# these events pays), on three io_uring workloads, then the BPF cost
+# these events pays; as "clock", a clock read per hook and no record, the
+# least a latency summary pays), on three io_uring workloads, then the BPF cost
 # against path depth, the highest lossless event rate and an exec storm.
 # Every workload runs untraced and traced in
 # alternation (A B A B...), PAIRS times per tracer, and only ratios within
