@@ -99,38 +99,38 @@ summary_check() {
 # SUMMARY_KEEP, the truth's rows and slow lines of those ops only (an
 # extended regex), filerow lines standing for rows of the same op
 summary_json() {
-	local name=$1 d=$WORK/$1 why res
+	local name=$1 d=$WORK/$1
 	wanted "$name" || return 0
 	summary_run "$name" "$d" "$2" "${3:-}" || return 0
 	[ -z "${SUMMARY_KEEP:-}" ] || summary_keep "$d/truth" "$SUMMARY_KEEP"
-	why=$(summary_sane "$d")
 	# shellcheck disable=SC2086
-	if [ -z "$why" ] && ! res=$(summary_check "$d/out" "$d/truth" ${4:-}); then
+	summary_verdict "$name" "$d" ${4:-}
+}
+
+# summary_verdict NAME DIR [summary_check options]: NAME passes if the
+# run in DIR is sane and its rows are DIR/truth's
+summary_verdict() {
+	local name=$1 d=$2 why res
+	shift 2
+	why=$(summary_sane "$d")
+	if [ -z "$why" ] && ! res=$(summary_check "$d/out" "$d/truth" "$@"); then
 		why=$(echo "$res" | head -3 | tr '\n' ' ')
 	fi
 	verdict "$name" "$why" "$res"
 }
 
 # summary_keep TRUTH REGEX: the truth as a filter that keeps only those
-# ops sees it; a filerow replaces its op's row where there is one
+# ops sees it; where an op has a filerow, it replaces the op's row, and
+# the op's slow line (not a file request) goes
 summary_keep() {
 	awk -F'\t' -v OFS='\t' -v re="^($2)\$" '
-		$1 == "filerow" { file[$2] = $0; next }
-		{ lines[++n] = $0; op[n] = $2; kind[n] = $1 }
-		END {
-			for (i = 1; i <= n; i++) {
-				if (kind[i] != "row" && kind[i] != "slow") {
-					print lines[i]
-				} else if (op[i] ~ re && kind[i] == "row" &&
-					   (op[i] in file)) {
-					sub(/^filerow/, "row", file[op[i]])
-					print file[op[i]]
-				} else if (op[i] ~ re && !(kind[i] == "slow" &&
-					   (op[i] in file))) {
-					print lines[i]
-				}
-			}
-		}' "$1" >"$1.kept" && mv "$1.kept" "$1"
+		FNR == NR { if ($1 == "filerow") file[$2] = $0; next }
+		$1 == "filerow" { next }
+		$1 != "row" && $1 != "slow" { print; next }
+		$2 !~ re { next }
+		!($2 in file) { print; next }
+		$1 == "row" { sub(/^filerow/, "row", file[$2]); print file[$2] }
+	' "$1" "$1" >"$1.kept" && mv "$1.kept" "$1"
 }
 
 # --cgroup: the workload moved into a new cgroup is counted, the plain
@@ -155,9 +155,10 @@ summary_cgroup_test() {
 # -- COMMAND: the command (a shell that execs the workload) is counted,
 # a process started beside it while it runs is not
 summary_command_test() {
-	local name=summary-command d=$WORK/summary-command why res
+	local name=summary-command d=$WORK/summary-command
 	wanted "$name" || return 0
 	mkdir -p "$d/other"
+	# shellcheck disable=SC2016
 	if ! cmd_start "$d" "$d/truth" -s -- \
 			sh -c 'exec "$0" summary "$1" 2' "$WL" "$d"; then
 		cmd_wait
@@ -167,16 +168,12 @@ summary_command_test() {
 	"$WL" plain "$d/other" >/dev/null 2>>"$d/wl.err"
 	cmd_wait
 	TOOL_RC=$?
-	why=$(summary_sane "$d")
-	if [ -z "$why" ] && ! res=$(summary_check "$d/out" "$d/truth" --only); then
-		why=$(echo "$res" | head -3 | tr '\n' ' ')
-	fi
-	verdict "$name" "$why" "$res"
+	summary_verdict "$name" "$d" --only
 }
 
 # -p: a held workload's pid; the plain case beside it is not counted
 summary_pid_test() {
-	local name=summary-filter-pid d=$WORK/summary-filter-pid wpid up why res
+	local name=summary-filter-pid d=$WORK/summary-filter-pid wpid up
 	wanted "$name" || return 0
 	mkdir -p "$d"
 	WL_GO="$d/go" "$WL" summary "$d" >"$d/truth" 2>>"$d/wl.err" &
@@ -190,11 +187,7 @@ summary_pid_test() {
 	[ $up -eq 0 ] || return 0
 	stop_tool
 	TOOL_RC=$?
-	why=$(summary_sane "$d")
-	if [ -z "$why" ] && ! res=$(summary_check "$d/out" "$d/truth" --only); then
-		why=$(echo "$res" | head -3 | tr '\n' ' ')
-	fi
-	verdict "$name" "$why" "$res"
+	summary_verdict "$name" "$d" --only
 }
 
 # Columns: one table per interval, the workload's rows adding up to its
