@@ -65,6 +65,12 @@ static __always_inline __u64 req_id(const void *req)
 	return ((__u64)req ^ req_key) * 0x9E3779B97F4A7C15ULL;
 }
 
+/* A ring's id: the same hash, so that no kernel address is printed. */
+static __always_inline __u64 ring_id(const void *ring)
+{
+	return req_id(ring);
+}
+
 /* Opcode and owner filters: the cheap ones, run before any path walk. */
 static __always_inline bool req_wanted(struct io_kiocb *req,
 				       struct reqinfo *ri)
@@ -151,13 +157,16 @@ static __always_inline void reset_attempts(struct io_kiocb *req)
 /* The request's part of an event: which one, its op, where it ran. */
 static __always_inline void fill_request(struct event *e,
 					 struct io_kiocb *req, __u8 op,
-					 __u8 context)
+					 __u8 context, const struct owner *o,
+					 const void *ring)
 {
-	e->req = req_id(req);
-	e->flags = req_flags(req);
-	e->opcode = op;
-	e->context = context;
-	e->sq_thread = context == CTX_SQPOLL;
+	e->req.req = req_id(req);
+	e->req.ring = ring_id(ring);
+	e->req.sq_tid = o->sq_tid;
+	e->req.flags = req_flags(req);
+	e->req.opcode = op;
+	e->req.context = context;
+	e->req.sq_thread = context == CTX_SQPOLL;
 }
 
 /*
@@ -172,13 +181,13 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 {
 	struct event *e = &sl->s->ev;
 
-	fill_request(e, req, ri->op, context);
-	e->ts = ri->now;
-	e->user_data = req_user_data(req);
-	e->attempt = attempt ? attempt : next_attempt(req);
+	fill_request(e, req, ri->op, context, &ri->owner, ri->ctx);
+	e->h.ts = ri->now;
+	e->req.user_data = req_user_data(req);
+	e->req.attempt = attempt ? attempt : next_attempt(req);
 	/* so that 5.10's completion can forget the count */
-	if (!attempt && e->attempt == 1 && complete_by_user_data)
-		remember_by_user_data(req, ri->ctx, e->user_data);
+	if (!attempt && e->req.attempt == 1 && complete_by_user_data)
+		remember_by_user_data(req, ri->ctx, e->req.user_data);
 	emit(ctx, sl);
 }
 
@@ -346,15 +355,16 @@ static __always_inline int on_prep_failed(void *ctx,
 			      &sl, sqe, true);
 	if (!write)
 		return 0;
-	fill_request(e, req, ri.op, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT);
-	e->ts = ri.now;
-	e->user_data = req_user_data(req);
-	e->pos = BPF_CORE_READ(sqe, off);
-	e->buf = BPF_CORE_READ(sqe, addr);
-	e->len = BPF_CORE_READ(sqe, len);
+	fill_request(e, req, ri.op, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT,
+		     &ri.owner, ri.ctx);
+	e->h.ts = ri.now;
+	e->req.user_data = req_user_data(req);
+	e->req.pos = BPF_CORE_READ(sqe, off);
+	e->req.buf = BPF_CORE_READ(sqe, addr);
+	e->req.len = BPF_CORE_READ(sqe, len);
 	if (op_in_set(OPS_VECTORED, ri.op))
-		e->len = iov_total(e->buf, e->len, ring_compat(ri.ctx));
-	e->res = error;
+		e->req.len = iov_total(e->req.buf, e->req.len, ring_compat(ri.ctx));
+	e->req.res = error;
 	emit(ctx, &sl);
 	return 0;
 }
@@ -376,7 +386,8 @@ static __always_inline __u64 done_file(struct io_kiocb *req, __u8 op,
  * A tracked request posted a CQE: a write event for a write, a complete
  * event with -e complete, each with its result and latency.
  */
-static __always_inline void emit_done(void *ctx, struct io_kiocb *req,
+static __always_inline void emit_done(void *ctx, void *ring,
+				      struct io_kiocb *req,
 				      const struct inflight *in, __u8 type,
 				      __s32 res, __u32 cflags, __u64 now)
 {
@@ -386,15 +397,15 @@ static __always_inline void emit_done(void *ctx, struct io_kiocb *req,
 	if (!e)
 		return;
 	fill_file(done_file(req, in->opcode, res), sl.idx);
-	fill_request(e, req, in->opcode, in->context);
-	e->ts = now;
-	e->latency = now - in->ts;
-	e->user_data = in->user_data;
-	e->pos = in->pos;
-	e->buf = in->buf;
-	e->len = in->len;
-	e->res = res;
-	e->cflags = cflags;
+	fill_request(e, req, in->opcode, in->context, &in->owner, ring);
+	e->h.ts = now;
+	e->req.latency = now - in->ts;
+	e->req.user_data = in->user_data;
+	e->req.pos = in->pos;
+	e->req.buf = in->buf;
+	e->req.len = in->len;
+	e->req.res = res;
+	e->req.cflags = cflags;
 	emit(ctx, &sl);
 }
 
@@ -417,7 +428,8 @@ static __always_inline void forget_attempts(struct io_kiocb *req,
  * What a tracked request's CQE gives: a count (-s), or the events asked
  * for, if slow enough (-m) and, with -x, failed.
  */
-static __always_inline void report_done(void *ctx, struct io_kiocb *req,
+static __always_inline void report_done(void *ctx, void *ring,
+					struct io_kiocb *req,
 					const struct inflight *in, __s32 res,
 					__u32 cflags)
 {
@@ -430,9 +442,9 @@ static __always_inline void report_done(void *ctx, struct io_kiocb *req,
 	if (now - in->ts < min_latency || (failed_only && res >= 0))
 		return;
 	if ((kinds & KIND_WRITE) && op_in_set(OPS_WRITE, in->opcode))
-		emit_done(ctx, req, in, EV_WRITE, res, cflags, now);
+		emit_done(ctx, ring, req, in, EV_WRITE, res, cflags, now);
 	if (kinds & KIND_COMPLETE)
-		emit_done(ctx, req, in, EV_COMPLETE, res, cflags, now);
+		emit_done(ctx, ring, req, in, EV_COMPLETE, res, cflags, now);
 }
 
 /*
@@ -460,7 +472,7 @@ static __always_inline int on_complete(void *ctx, void *ring,
 	in = find_write((__u64)req, &way);
 	if (!in)
 		return 0;
-	report_done(ctx, req, in, res, cflags);
+	report_done(ctx, ring, req, in, res, cflags);
 	if (!more)
 		forget_write((__u64)req, way);
 	return 0;
@@ -482,8 +494,8 @@ static __always_inline int on_complete_ud(void *ctx, void *ring,
 }
 
 /* -e create: report the new ring, with the filters on its creator. */
-static __always_inline void emit_create(void *ctx, int fd, __u32 sq,
-					__u32 cq, __u32 flags,
+static __always_inline void emit_create(void *ctx, void *ring, int fd,
+					__u32 sq, __u32 cq, __u32 flags,
 					const struct owner *o)
 {
 	struct slot sl __auto_release = {};
@@ -494,14 +506,16 @@ static __always_inline void emit_create(void *ctx, int fd, __u32 sq,
 	e = event_start(&sl, EV_CREATE, o);
 	if (!e)
 		return;
-	e->ts = bpf_ktime_get_ns();
-	e->flags = flags;
-	e->pos = sq;
-	e->len = cq;
-	e->res = fd;
-	e->file_kind = FILE_ANON;
+	e->h.ts = bpf_ktime_get_ns();
+	e->ring.ring = ring_id(ring);
+	e->ring.setup_flags = flags;
+	e->ring.sq_entries = sq;
+	e->ring.cq_entries = cq;
+	e->ring.fd = fd;
+	e->ring.sq_tid = o->sq_tid;
+	e->h.file_kind = FILE_ANON;
 	__builtin_memcpy(e->path, "[io_uring]", 10);
-	e->path_len = 10;
+	e->h.path_len = 10;
 	emit(ctx, &sl);
 }
 
@@ -524,7 +538,7 @@ static __always_inline int on_create(void *ctx, int fd, void *ring,
 	/* -o, -P and -x select requests: a ring is none of them */
 	if ((kinds & KIND_CREATE) && !filter_ops && !nr_prefixes &&
 	    !failed_only)
-		emit_create(ctx, fd, sq, cq, flags, &o);
+		emit_create(ctx, ring, fd, sq, cq, flags, &o);
 	return 0;
 }
 

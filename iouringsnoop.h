@@ -162,8 +162,9 @@ struct at_layout {
 enum event_type {
 	EV_ISSUE = 1,
 	EV_WRITE = 2,
-	EV_CREATE = 3,		/* a new ring; see struct event */
+	EV_CREATE = 3,		/* a new ring: struct ring_body */
 	EV_COMPLETE = 4,	/* a CQE of a tracked request */
+	EV_REGISTER = 5,	/* an io_uring_register(2): struct reg_body */
 	/* process records, on their own buffer, never printed */
 	EV_FORK = 8,		/* pid forked from ppid */
 	EV_EXEC = 9,		/* pid ran path; path2 holds its arguments */
@@ -175,6 +176,7 @@ enum event_type {
 #define KIND_WRITE		(1U << EV_WRITE)
 #define KIND_CREATE		(1U << EV_CREATE)
 #define KIND_COMPLETE		(1U << EV_COMPLETE)
+#define KIND_REGISTER		(1U << EV_REGISTER)
 
 /* Where the request was issued from (issue) or last issued (write). */
 enum issue_context {
@@ -212,6 +214,8 @@ enum loss_reason {
 #define PATH_F_TAIL_CUT		0x8	/* the name itself did not fit */
 #define PATH_F_VERBATIM		0x10	/* the name as given (symlink target) */
 #define PATH_F_RACED		0x20	/* renames ran during every walk */
+#define PATH_F_LIST		0x40	/* path holds NUL-separated names (a
+					   register's or FILES_UPDATE's files) */
 
 /* Files whose names the BPF side keeps, walked once and checked at use. */
 #define NAME_CACHE_SIZE		1024
@@ -219,51 +223,307 @@ enum loss_reason {
 /* Arguments kept of an exec, NUL-separated as in /proc/PID/cmdline. */
 #define ARGS_MAX		PATH_BUF
 
+/* Files named in one register or FILES_UPDATE event, at most. */
+#define FILES_LISTED		8
+
 /*
- * One record. For EV_CREATE: res is the ring's fd, pos and len its SQ and
- * CQ sizes, flags its setup flags. path2 (two-name ops, and an exec's
- * arguments) follows path in the same array.
+ * A record is a head, the body its type calls for, then its names
+ * (path_len bytes, then path2_len) and, for ops that have them, the
+ * request's arguments (args_len bytes of union op_args).
+ *
+ * The head: when, what kind, whose, and the file its first name names
+ * (a request's file, an exec's executable, a ring's inode).
  */
-struct event {
+struct event_head {
 	__u64 ts;		/* CLOCK_MONOTONIC ns */
-	__u64 req;		/* request id, stable while in flight */
-	__u64 user_data;
-	__u64 flags;		/* request flags (REQ_F_*) when seen */
-	__u64 ino;
-	__s64 pos;		/* write: file offset from the SQE */
-	__u64 buf;		/* write: buffer (or iovec array) address */
-	__u64 len;		/* write: bytes requested */
-	__u64 latency;		/* write, complete: ns since submission */
 	__u64 cgroup;		/* cgroup v2 id of the submitter */
-	__u32 dev;		/* kernel dev_t: major << 20 | minor */
-	__s32 res;		/* write, complete: the CQE's result */
+	__u64 ino;		/* the file's inode number */
 	__u32 pid;
 	__u32 tid;
-	__u32 uid;
-	__u32 sq_tid;		/* tid of the ring's SQPOLL thread, or 0 */
+	__u32 uid;		/* real uid and gid of the submitter */
+	__u32 gid;
 	__u32 ppid;		/* parent process (at fork for EV_FORK) */
 	__u32 ns_pid;		/* pid and tid inside the process's PID */
 	__u32 ns_tid;		/* namespace, if not the tracer's; else 0 */
-	__u16 path_len;		/* bytes of path[] that follow */
+	__u32 exec_id;		/* exec generation of the owner, or of a
+				   process record's task (after its exec) */
+	__u32 dev;		/* kernel dev_t: major << 20 | minor */
+	__u16 path_len;		/* bytes of names that follow the body */
 	__u16 path2_len;	/* bytes after those: the second name */
-	__u16 attempt;		/* issue: 1 for the first issue, then 2... */
+	__u16 args_len;		/* bytes after those: union op_args */
 	__u8 type;		/* enum event_type */
-	__u8 opcode;
-	__u8 context;		/* enum issue_context */
-	__u8 sq_thread;		/* issued by the SQPOLL thread itself */
 	__u8 file_kind;		/* enum file_kind */
 	__u8 path_flags;	/* PATH_F_* */
 	__u8 path2_flags;	/* PATH_F_* of the second name */
-	__u8 pad[3];
-	__u32 cflags;		/* complete: the CQE's flags */
-	__u32 exec_id;		/* exec generation of the owner, or of a
-				   process record's task (after its exec) */
-	__u32 pad2;
+	__u8 pad[2];
 	char comm[TASK_COMM_LEN];
-	char path[2 * PATH_BUF];	/* path_len + path2_len bytes sent */
 };
 
+/* issue, write, complete: one request. */
+struct req_body {
+	__u64 req;		/* request id, stable while in flight */
+	__u64 ring;		/* ring id, stable while the ring lives */
+	__u64 user_data;
+	__u64 flags;		/* request flags (REQ_F_*) when seen */
+	__s64 pos;		/* read/write: file offset */
+	__u64 buf;		/* read/write: buffer (or iovec array) */
+	__u64 len;		/* read/write: bytes requested */
+	__u64 latency;		/* write, complete: ns since submission */
+	__u64 ino2;		/* the second file (SPLICE's input...) */
+	__u32 dev2;
+	__s32 res;		/* write, complete: the CQE's result */
+	__u32 sq_tid;		/* tid of the ring's SQPOLL thread, or 0 */
+	__u32 cflags;		/* complete: the CQE's flags */
+	__u32 cred_uid;		/* with a personality: the credentials */
+	__u32 cred_gid;		/* the request runs with */
+	__u16 attempt;		/* issue: 1 for the first issue, then 2... */
+	__u16 personality;	/* its id, or 0 when not found */
+	__u8 opcode;
+	__u8 context;		/* enum issue_context */
+	__u8 sq_thread;		/* issued by the SQPOLL thread itself */
+	__u8 has_creds;		/* the SQE named a personality */
+	__u8 file2_kind;	/* enum file_kind of the second file */
+	__u8 pad[7];
+};
+
+/* create: a new ring. */
+struct ring_body {
+	__u64 ring;		/* ring id, as requests carry it */
+	__u64 setup_flags;	/* IORING_SETUP_* */
+	__s32 fd;		/* the ring's fd, or the error */
+	__u32 sq_entries;
+	__u32 cq_entries;
+	__u32 sq_tid;
+};
+
+/* Bits of the restriction bitmaps kept, from the kernel's. */
+#define REG_OPS_WORDS		1	/* IORING_REGISTER_* < 64 */
+#define SQE_OPS_WORDS		2	/* IORING_OP_* < 128 */
+
+/*
+ * register: one io_uring_register(2), as the kernel holds its result.
+ * path lists the registered files (PATH_F_LIST), at most FILES_LISTED.
+ */
+struct reg_body {
+	__u64 ring;
+	__u64 restrict_register[REG_OPS_WORDS];	/* allowed IORING_REGISTER_* */
+	__u64 restrict_sqe[SQE_OPS_WORDS];	/* allowed IORING_OP_* */
+	__s32 res;		/* the call's result */
+	__u32 opcode;		/* IORING_REGISTER_* */
+	__u32 nr_files;		/* registered files after the call */
+	__u32 nr_bufs;		/* registered buffers after the call */
+	__u32 nr_listed;	/* files named in path */
+	__u32 cred_uid;		/* REGISTER_PERSONALITY: the credentials */
+	__u32 cred_gid;		/* registered under id res */
+	__u32 iowq_max[2];	/* IOWQ_MAX_WORKERS: bounded, unbounded */
+	__u8 restrict_flags_allowed;	/* IOSQE_* */
+	__u8 restrict_flags_required;
+	__u8 restricted;	/* the ring has restrictions */
+	__u8 pad[5];
+};
+
+/*
+ * What a request does, beyond its file: one struct per family of ops,
+ * read where the kernel keeps its own copy (never from user memory
+ * after submission). Which member is there follows from the opcode;
+ * args_len is 0 when the kernel held nothing to read.
+ */
+
+/* A socket address, bytes of a struct sockaddr as the kernel had them. */
+#define SOCKADDR_MAX		128	/* sizeof(struct sockaddr_storage) */
+
+struct sockaddr_rec {
+	__u16 len;		/* bytes of data; 0: none known */
+	__u8 data[SOCKADDR_MAX];
+};
+
+/* Which parts of struct op_sock are set. */
+#define SOCK_HAS_SOCKET		0x1	/* family, type, protocol */
+#define SOCK_HAS_LEN		0x2	/* len */
+#define SOCK_HAS_ADDR		0x4	/* addr: the request's own address */
+#define SOCK_HAS_LOCAL		0x8
+#define SOCK_HAS_PEER		0x10
+#define SOCK_HAS_CMD		0x20	/* cmd_op, level, optname */
+
+/*
+ * SOCKET, CONNECT, BIND, LISTEN, ACCEPT, SHUTDOWN, the sends and
+ * receives, and URING_CMD on a socket. For SOCKET, family, type and
+ * protocol are the request's; for the others they are the socket's.
+ */
+struct op_sock {
+	__u64 len;		/* bytes to send or receive */
+	__u32 family;
+	__u32 type;		/* SOCKET: with SOCK_NONBLOCK|SOCK_CLOEXEC */
+	__u32 protocol;
+	__u32 sock_flags;	/* SOCKET: the SQE's flags */
+	__u32 file_slot;	/* SOCKET, ACCEPT: fixed slot + 1, or 0 */
+	__u32 msg_flags;	/* sends, receives, ACCEPT: MSG_* / SOCK_* */
+	__s32 backlog;		/* LISTEN */
+	__s32 how;		/* SHUTDOWN */
+	__u32 cmd_op;		/* URING_CMD */
+	__s32 level;
+	__s32 optname;
+	__u32 has;		/* SOCK_HAS_* */
+	struct sockaddr_rec addr;	/* CONNECT, BIND: the address; a send:
+					   its destination */
+	struct sockaddr_rec local;
+	struct sockaddr_rec peer;
+};
+
+/* OPENAT, OPENAT2: the kernel's struct open_how. */
+struct op_open {
+	__u64 flags;		/* O_* */
+	__u64 mode;
+	__u64 resolve;		/* RESOLVE_* (OPENAT2) */
+	__u32 file_slot;	/* fixed slot + 1, or 0 */
+	__u32 pad;
+};
+
+/* CLOSE, FIXED_FD_INSTALL: the fd, the fixed slot (+ 1) or flags. */
+struct op_fd {
+	__s32 fd;
+	__u32 file_slot;
+	__u32 install_flags;	/* FIXED_FD_INSTALL: IORING_FIXED_FD_* */
+	__u32 pad;
+};
+
+/* FILES_UPDATE: the slots; the files are listed in path at completion. */
+struct op_update {
+	__u32 offset;
+	__u32 nr;
+	__u32 nr_listed;
+	__u32 pad;
+};
+
+/* FTRUNCATE, FALLOCATE, FADVISE, MADVISE, SYNC_FILE_RANGE. */
+struct op_range {
+	__s64 offset;
+	__u64 length;
+	__u64 addr;		/* MADVISE */
+	__u32 mode;		/* FALLOCATE: FALLOC_FL_* */
+	__u32 advice;		/* FADVISE, MADVISE: POSIX_FADV_*, MADV_* */
+	__u32 sync_flags;	/* SYNC_FILE_RANGE_* */
+	__u32 pad;
+};
+
+/* SETXATTR, FSETXATTR, GETXATTR, FGETXATTR. */
+#define XATTR_NAME_LEN		256
+
+struct op_xattr {
+	__u64 size;		/* bytes of the value */
+	__u32 flags;		/* XATTR_CREATE, XATTR_REPLACE */
+	__u32 name_len;
+	char name[XATTR_NAME_LEN];
+};
+
+/* UNLINKAT, RENAMEAT, LINKAT, MKDIRAT. */
+struct op_at {
+	__u32 flags;		/* AT_*, RENAME_* */
+	__u32 mode;		/* MKDIRAT */
+};
+
+/* SPLICE, TEE: path is the output's file, path2 the input's. */
+struct op_splice {
+	__s64 off_in;
+	__s64 off_out;
+	__u64 len;
+	__u32 flags;		/* SPLICE_F_* */
+	__s32 fd_in;
+};
+
+/* EPOLL_CTL: path is the target fd's file. */
+struct op_epoll {
+	__u64 data;
+	__s32 epfd;
+	__s32 op;		/* EPOLL_CTL_* */
+	__s32 fd;
+	__u32 events;		/* EPOLL* */
+};
+
+/* MSG_RING: the target ring and its owner; path2 a file passed. */
+struct op_msg {
+	__u64 target_ring;
+	__u64 user_data;
+	__u32 cmd;		/* IORING_MSG_DATA, IORING_MSG_SEND_FD */
+	__u32 len;
+	__u32 src_fd;
+	__u32 dst_fd;
+	__u32 flags;
+	__u32 owner_pid;	/* 0: not known */
+	char owner_comm[TASK_COMM_LEN];
+};
+
+/* WAITID. */
+struct op_waitid {
+	__s32 which;		/* P_* */
+	__s32 id;
+	__s32 options;		/* W* */
+	__u32 pad;
+};
+
+/* URING_CMD on a file that is not a socket. */
+struct op_cmd {
+	__u32 cmd_op;
+	__u32 pad;
+};
+
+union op_args {
+	struct op_sock sock;
+	struct op_open open;
+	struct op_fd fd;
+	struct op_update update;
+	struct op_range range;
+	struct op_xattr xattr;
+	struct op_at at;
+	struct op_splice splice;
+	struct op_epoll epoll;
+	struct op_msg msg;
+	struct op_waitid waitid;
+	struct op_cmd cmd;
+};
+
+/*
+ * A whole record as it is built (BPF) and decoded (userspace): the head,
+ * one body, the names, and the arguments, which go out right after the
+ * names rather than from here.
+ */
+struct event {
+	struct event_head h;
+	union {
+		struct req_body req;	/* EV_ISSUE, EV_WRITE, EV_COMPLETE */
+		struct ring_body ring;	/* EV_CREATE */
+		struct reg_body reg;	/* EV_REGISTER */
+	};
+	char path[2 * PATH_BUF];	/* path_len + path2_len bytes sent */
+	union op_args args;		/* args_len bytes sent, after those */
+};
+
+/* The fixed part of a record: head and body. */
 #define EVENT_HDR_SIZE		__builtin_offsetof(struct event, path)
+
+/*
+ * The layout is the contract between the two compilers (clang -target
+ * bpf and the host's): catch any drift in either at build time.
+ */
+_Static_assert(sizeof(struct event_head) == 88, "event_head layout");
+_Static_assert(sizeof(struct req_body) == 112, "req_body layout");
+_Static_assert(sizeof(struct ring_body) <= sizeof(struct req_body),
+	       "ring_body fits the body");
+_Static_assert(sizeof(struct reg_body) <= sizeof(struct req_body),
+	       "reg_body fits the body");
+_Static_assert(EVENT_HDR_SIZE == 88 + 112, "head and body are packed");
+_Static_assert(__builtin_offsetof(struct event, h.comm) == 72,
+	       "comm ends the head, 8-byte aligned");
+_Static_assert(__builtin_offsetof(struct req_body, dev2) == 72,
+	       "req_body: u64s first");
+_Static_assert(sizeof(struct sockaddr_rec) == 2 + SOCKADDR_MAX,
+	       "sockaddr_rec is packed");
+_Static_assert(sizeof(struct op_sock) == 56 + 3 * (2 + SOCKADDR_MAX) + 2,
+	       "op_sock layout");
+_Static_assert(sizeof(union op_args) == sizeof(struct op_sock),
+	       "op_sock is the largest argument set");
+_Static_assert(__builtin_offsetof(struct event, args) ==
+	       EVENT_HDR_SIZE + 2 * PATH_BUF, "args follow the names");
 
 /*
  * -s and -H: completions counted in the kernel, by process, opcode and

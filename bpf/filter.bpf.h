@@ -173,17 +173,17 @@ __noinline int prefix_wanted(__u32 slot)
 	struct scratch *s = slot_scratch(slot);
 	const struct event *e;
 
-	if (!s || s->ev.file_kind != FILE_PATH)
+	if (!s || s->ev.h.file_kind != FILE_PATH)
 		return 0;
 	e = &s->ev;
 	/* a name renames kept us from reading may be under a prefix */
-	if ((e->path_flags | e->path2_flags) & PATH_F_RACED)
+	if ((e->h.path_flags | e->h.path2_flags) & PATH_F_RACED)
 		return 1;
-	if (!(e->path_flags & (PATH_F_TRUNCATED | PATH_F_VERBATIM)) &&
-	    prefix_match(e, 0, e->path_len))
+	if (!(e->h.path_flags & (PATH_F_TRUNCATED | PATH_F_VERBATIM)) &&
+	    prefix_match(e, 0, e->h.path_len))
 		return 1;
-	return e->path2_len && !(e->path2_flags & PATH_F_TRUNCATED) &&
-	       prefix_match(e, e->path_len, e->path2_len);
+	return e->h.path2_len && !(e->h.path2_flags & PATH_F_TRUNCATED) &&
+	       prefix_match(e, e->h.path_len, e->h.path2_len);
 }
 
 #endif /* __FILTER_BPF_H */

@@ -95,7 +95,7 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 	if (!s || !name)
 		return 0;
 	e = &s->ev;
-	base = which ? e->path_len : 0;
+	base = which ? e->h.path_len : 0;
 	if (base > PATH_BUF)
 		return 0;
 	if (how == NAME_USER ? bpf_probe_read_user(&c, 1, (void *)name) :
@@ -148,11 +148,11 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 		dlen--;
 out:
 	if (which) {
-		e->path2_len = dlen + n - 1;
-		e->path2_flags = flags;
+		e->h.path2_len = dlen + n - 1;
+		e->h.path2_flags = flags;
 	} else {
-		e->path_len = dlen + n - 1;
-		e->path_flags = flags;
+		e->h.path_len = dlen + n - 1;
+		e->h.path_flags = flags;
 	}
 	return 0;
 }
@@ -211,7 +211,7 @@ static __always_inline bool fill_named(struct io_kiocb *req, __u8 op,
 	/* event_start() left the event without a file */
 	if (at_submit && !names_at_submit)
 		return true;
-	s->ev.file_kind = FILE_PATH;
+	s->ev.h.file_kind = FILE_PATH;
 	user = k == AT_STATX && statx_user_name;
 	name = user ? user_pointer(r, lay.name[0]) :
 		      filename_str(r, lay.name[0]);

@@ -199,19 +199,18 @@ static __always_inline void remember_ring(void *ring, const struct owner *o)
 	bpf_map_update_elem(&rings, &key, o, BPF_ANY);
 }
 
-/* The owner's part of an event. */
+/* The owner's part of an event: its head. */
 static __always_inline void fill_owner(struct event *e, const struct owner *o)
 {
-	e->pid = o->pid;
-	e->tid = o->tid;
-	e->uid = o->uid;
-	e->sq_tid = o->sq_tid;
-	e->ppid = o->ppid;
-	e->ns_pid = o->ns_pid;
-	e->ns_tid = o->ns_tid;
-	e->exec_id = o->exec_id;
-	e->cgroup = o->cgroup;
-	__builtin_memcpy(e->comm, o->comm, TASK_COMM_LEN);
+	e->h.pid = o->pid;
+	e->h.tid = o->tid;
+	e->h.uid = o->uid;
+	e->h.ppid = o->ppid;
+	e->h.ns_pid = o->ns_pid;
+	e->h.ns_tid = o->ns_tid;
+	e->h.exec_id = o->exec_id;
+	e->h.cgroup = o->cgroup;
+	__builtin_memcpy(e->h.comm, o->comm, TASK_COMM_LEN);
 }
 
 #endif /* __OWNER_BPF_H */

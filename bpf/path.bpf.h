@@ -29,7 +29,7 @@ static __always_inline void dentry_name(struct event *e, struct dentry *d)
 		len = NAME_MAX_LEN;
 	if (bpf_probe_read_kernel(e->path, len, q.name))
 		len = 0;
-	e->path_len = len;
+	e->h.path_len = len;
 }
 
 /* A dentry's parent and name, which the kernel keeps side by side. */
@@ -281,14 +281,14 @@ static __always_inline bool cached_name(struct scratch *s, struct dentry *d,
 	barrier_var(len);
 	if (bpf_probe_read_kernel(e->path, len & (2 * PATH_BUF - 1), v->path))
 		return false;
-	e->ino = v->ino;
-	e->dev = v->dev;
+	e->h.ino = v->ino;
+	e->h.dev = v->dev;
 	/* a recycled element was rewritten while we read it */
 	if (v->stamp != stamp)
 		return false;
-	e->path_len = len;
-	e->path_flags |= v->flags;
-	e->file_kind = FILE_PATH;
+	e->h.path_len = len;
+	e->h.path_flags |= v->flags;
+	e->h.file_kind = FILE_PATH;
 	if (shared)
 		remember(key, v);
 	return true;
@@ -313,8 +313,8 @@ static __always_inline void name_file(__u32 slot, struct scratch *s,
 	 * rather than a false one; the flag says why.
 	 */
 	if (s->nv.flags & PATH_F_RACED) {
-		e->path_len = 0;
-		e->path_flags |= PATH_F_RACED;
+		e->h.path_len = 0;
+		e->h.path_flags |= PATH_F_RACED;
 		return;
 	}
 	if (ret < 0)
@@ -334,13 +334,13 @@ static __always_inline void name_file(__u32 slot, struct scratch *s,
 	s->nv.len = len;
 	barrier_var(len);
 	bpf_probe_read_kernel(e->path, len & (2 * PATH_BUF - 1), s->nv.path);
-	e->path_len = len;
-	e->path_flags |= s->nv.flags;
+	e->h.path_len = len;
+	e->h.path_flags |= s->nv.flags;
 	if (!rename_seq_addr || s->nv.ncross > MAX_CROSSINGS)
 		return;
 	s->nv.inode = (__u64)inode;
-	s->nv.ino = e->ino;
-	s->nv.dev = e->dev;
+	s->nv.ino = e->h.ino;
+	s->nv.dev = e->h.dev;
 	s->nv.stamp = unique_stamp();
 	bpf_map_update_elem(&names, key, &s->nv, BPF_ANY);
 	remember(key, &s->nv);
@@ -361,14 +361,14 @@ static __always_inline bool synthetic_name(struct event *e, struct dentry *d)
 		return false;
 	magic = BPF_CORE_READ(d, d_sb, s_magic);
 	if (magic == SOCKFS_MAGIC)
-		e->file_kind = FILE_SOCKET;
+		e->h.file_kind = FILE_SOCKET;
 	else if (magic == PIPEFS_MAGIC)
-		e->file_kind = FILE_PIPE;
+		e->h.file_kind = FILE_PIPE;
 	else if (magic == ANON_INODE_FS_MAGIC)
-		e->file_kind = FILE_ANON;
+		e->h.file_kind = FILE_ANON;
 	else
-		e->file_kind = FILE_PSEUDO;
-	if (e->file_kind >= FILE_ANON)
+		e->h.file_kind = FILE_PSEUDO;
+	if (e->h.file_kind >= FILE_ANON)
 		dentry_name(e, d);
 	return true;
 }
@@ -400,7 +400,7 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	 * No file until one is named. The header says so already, but
 	 * without this store clang spills one more register: 168 bytes.
 	 */
-	e->file_kind = FILE_NONE;
+	e->h.file_kind = FILE_NONE;
 	/* mnt and dentry in one read */
 	if (!f || bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path))
 		return 0;
@@ -410,16 +410,16 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	key.mnt = (__u64)fp.mnt;
 	/* whether it is deleted can change at any time: never cached */
 	if (is_deleted(d))
-		e->path_flags |= PATH_F_DELETED;
+		e->h.path_flags |= PATH_F_DELETED;
 	if (rename_seq_addr && cached_name(s, d, &key, inode))
 		return 0;
-	e->ino = BPF_CORE_READ(inode, i_ino);
-	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	e->h.ino = BPF_CORE_READ(inode, i_ino);
+	e->h.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	if (synthetic_name(e, d)) {
-		e->path_flags = 0;
+		e->h.path_flags = 0;
 		return 0;
 	}
-	e->file_kind = FILE_PATH;
+	e->h.file_kind = FILE_PATH;
 	name_file(slot, s, &key, inode);
 	return 0;
 }

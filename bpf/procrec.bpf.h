@@ -35,13 +35,13 @@ static __always_inline struct event *proc_record(struct slot *sl,
 
 	if (!e)
 		return NULL;
-	e->ts = bpf_ktime_get_ns();
-	e->pid = BPF_CORE_READ(t, tgid);
-	e->tid = BPF_CORE_READ(t, pid);
-	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	e->h.ts = bpf_ktime_get_ns();
+	e->h.pid = BPF_CORE_READ(t, tgid);
+	e->h.tid = BPF_CORE_READ(t, pid);
+	e->h.ppid = BPF_CORE_READ(t, real_parent, tgid);
 	/* a fork's is its parent's; an exec's the new one */
-	task_exec_id(t, &e->exec_id);
-	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
+	task_exec_id(t, &e->h.exec_id);
+	BPF_CORE_READ_STR_INTO(&e->h.comm, t, comm);
 	return e;
 }
 
@@ -86,14 +86,14 @@ static __always_inline void proc_exec(void *ctx, struct task_struct *p,
 	len = end > start ? end - start : 0;
 	if (len > ARGS_MAX) {
 		len = ARGS_MAX;
-		e->path2_flags = PATH_F_TAIL_CUT;
+		e->h.path2_flags = PATH_F_TAIL_CUT;
 	}
-	base = e->path_len;
+	base = e->h.path_len;
 	if (base > PATH_BUF)
 		return;
 	if (len && bpf_probe_read_user(&e->path[base], len, (void *)start))
 		len = 0;
-	e->path2_len = len;
+	e->h.path2_len = len;
 	proc_emit(ctx, &sl);
 }
 

@@ -147,19 +147,41 @@ static __always_inline struct event *event_start(struct slot *sl, __u8 type,
 		return NULL;
 	e = &sl->s->ev;
 	__builtin_memset(e, 0, EVENT_HDR_SIZE);
-	e->type = type;
+	e->h.type = type;
 	if (o)
 		fill_owner(e, o);
 	return e;
 }
 
-/* Send the slot's record, header and names, to a perf buffer. */
+/*
+ * The request's arguments go out right after its names: moved there from
+ * where they were built, when there are any (a few ops have them).
+ */
+static __always_inline void place_args(struct event *e, __u64 names)
+{
+	__u64 n = e->h.args_len;
+
+	if (!n)
+		return;
+	if (n > sizeof(e->args))
+		n = sizeof(e->args);
+	/* at most 2 * PATH_BUF: then the arguments are already there */
+	if (names > 2 * PATH_BUF)
+		names = 2 * PATH_BUF;
+	/* a forward copy to a lower address: safe where the two overlap */
+	bpf_probe_read_kernel(&e->path[names], n, &e->args);
+}
+
+/* Send the slot's record, head, body, names and arguments. */
 static __always_inline void emit_to(void *ctx, const struct slot *sl,
 				    void *map, __u32 reason)
 {
 	struct event *e = &sl->s->ev;
-	__u64 size = EVENT_HDR_SIZE + e->path_len + e->path2_len;
+	__u64 names = e->h.path_len + e->h.path2_len;
+	__u64 size;
 
+	place_args(e, names);
+	size = EVENT_HDR_SIZE + names + e->h.args_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	if (!still_owned(sl))

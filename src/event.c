@@ -13,6 +13,7 @@ static int known_type(__u8 type)
 	case EV_WRITE:
 	case EV_CREATE:
 	case EV_COMPLETE:
+	case EV_REGISTER:
 	case EV_FORK:
 	case EV_EXEC:
 	case EV_EXIT:
@@ -24,23 +25,30 @@ static int known_type(__u8 type)
 
 int event_decode(struct event *e, const void *data, size_t size)
 {
+	const char *tail = (const char *)data + EVENT_HDR_SIZE;
+	size_t names;
+
 	if (size < EVENT_HDR_SIZE)
 		return -1;
 	memcpy(e, data, EVENT_HDR_SIZE);
-	if (e->path_len > PATH_BUF || e->path2_len > PATH_BUF ||
-	    (size_t)e->path_len + e->path2_len > size - EVENT_HDR_SIZE)
+	names = (size_t)e->h.path_len + e->h.path2_len;
+	if (e->h.path_len > PATH_BUF || e->h.path2_len > PATH_BUF ||
+	    e->h.args_len > sizeof(e->args) ||
+	    names + e->h.args_len > size - EVENT_HDR_SIZE)
 		return -1;
-	if (!known_type(e->type))
+	if (!known_type(e->h.type))
 		return -1;
-	memcpy(e->path, (const char *)data + EVENT_HDR_SIZE,
-	       (size_t)e->path_len + e->path2_len);
+	memcpy(e->path, tail, names);
+	/* what the record does not carry reads as zero, never as stale */
+	memset(&e->args, 0, sizeof(e->args));
+	memcpy(&e->args, tail + names, e->h.args_len);
 	return 0;
 }
 
 __u64 event_submit_ts(const struct event *e)
 {
-	if ((e->type == EV_WRITE || e->type == EV_COMPLETE) &&
-	    e->latency <= e->ts)
-		return e->ts - e->latency;
-	return e->ts;
+	if ((e->h.type == EV_WRITE || e->h.type == EV_COMPLETE) &&
+	    e->req.latency <= e->h.ts)
+		return e->h.ts - e->req.latency;
+	return e->h.ts;
 }

@@ -31,20 +31,20 @@ static void put_escaped(struct line *l, const char *s, size_t len,
 static const char *path_text(const struct event *e, bool second,
 			     char *buf, size_t cap, size_t *n)
 {
-	unsigned int flags = second ? e->path2_flags : e->path_flags;
-	const char *name = second ? e->path + e->path_len : e->path;
-	size_t len = second ? e->path2_len : e->path_len;
-	unsigned int kind = second ? FILE_PATH : e->file_kind;
+	unsigned int flags = second ? e->h.path2_flags : e->h.path_flags;
+	const char *name = second ? e->path + e->h.path_len : e->path;
+	size_t len = second ? e->h.path2_len : e->h.path_len;
+	unsigned int kind = second ? FILE_PATH : e->h.file_kind;
 	const char *pre = "";
 
 	switch (kind) {
 	case FILE_SOCKET:
 		*n = snprintf(buf, cap, "socket:[%llu]",
-			      (unsigned long long)e->ino);
+			      (unsigned long long)e->h.ino);
 		return buf;
 	case FILE_PIPE:
 		*n = snprintf(buf, cap, "pipe:[%llu]",
-			      (unsigned long long)e->ino);
+			      (unsigned long long)e->h.ino);
 		return buf;
 	case FILE_ANON:
 		pre = "anon_inode:";
@@ -189,11 +189,11 @@ static void json_list(struct line *l, const char *key, const char *s,
 /* ppid, cgroup and, in another PID namespace, the ids seen there. */
 static void json_ids(struct line *l, const struct event *e)
 {
-	KEY_U64(l, ",\"ppid\":", e->ppid);
-	KEY_U64(l, ",\"cgroup\":", e->cgroup);
-	if (e->ns_pid || e->ns_tid) {
-		KEY_U64(l, ",\"ns_pid\":", e->ns_pid);
-		KEY_U64(l, ",\"ns_tid\":", e->ns_tid);
+	KEY_U64(l, ",\"ppid\":", e->h.ppid);
+	KEY_U64(l, ",\"cgroup\":", e->h.cgroup);
+	if (e->h.ns_pid || e->h.ns_tid) {
+		KEY_U64(l, ",\"ns_pid\":", e->h.ns_pid);
+		KEY_U64(l, ",\"ns_tid\":", e->h.ns_tid);
 	}
 }
 
@@ -237,11 +237,11 @@ static void json_head(struct line *l, const struct output_opts *o,
 	KEY(l, "{\"type\":\"");
 	puts_(l, type);
 	KEY(l, "\",\"time\":\"");
-	put_rfc3339(l, o->mono_to_real, e->ts);
-	KEY_U64(l, "\",\"pid\":", e->pid);
-	KEY_U64(l, ",\"tid\":", e->tid);
-	json_name(l, "comm", e->comm, strnlen(e->comm, TASK_COMM_LEN));
-	KEY_U64(l, ",\"uid\":", e->uid);
+	put_rfc3339(l, o->mono_to_real, e->h.ts);
+	KEY_U64(l, "\",\"pid\":", e->h.pid);
+	KEY_U64(l, ",\"tid\":", e->h.tid);
+	json_name(l, "comm", e->h.comm, strnlen(e->h.comm, TASK_COMM_LEN));
+	KEY_U64(l, ",\"uid\":", e->h.uid);
 	json_ids(l, e);
 }
 
@@ -249,24 +249,23 @@ static void json_create(struct line *l, const struct output_opts *o,
 			const struct event *e, const struct proc_view *pv)
 {
 	json_head(l, o, e, "create");
-	KEY_S64(l, ",\"fd\":", e->res);
-	KEY_U64(l, ",\"sq_entries\":",
-		(unsigned long long)e->pos & 0xffffffffULL);
-	KEY_U64(l, ",\"cq_entries\":", e->len & 0xffffffffULL);
-	KEY_U64(l, ",\"setup_flags\":", e->flags);
+	KEY_S64(l, ",\"fd\":", e->ring.fd);
+	KEY_U64(l, ",\"sq_entries\":", e->ring.sq_entries);
+	KEY_U64(l, ",\"cq_entries\":", e->ring.cq_entries);
+	KEY_U64(l, ",\"setup_flags\":", e->ring.setup_flags);
 	KEY(l, ",\"setup\":\"");
-	put_setup_flags(l, e->flags);
-	KEY_U64(l, "\",\"sq_thread_id\":", e->sq_tid);
+	put_setup_flags(l, e->ring.setup_flags);
+	KEY_U64(l, "\",\"sq_thread_id\":", e->ring.sq_tid);
 	json_process(l, pv);
 	KEY(l, "}\n");
 }
 
 static const char *file_type(const struct event *e)
 {
-	if (e->file_kind == FILE_PATH &&
-	    (e->path_flags & (PATH_F_NAMED | PATH_F_VERBATIM)))
+	if (e->h.file_kind == FILE_PATH &&
+	    (e->h.path_flags & (PATH_F_NAMED | PATH_F_VERBATIM)))
 		return "named";
-	return kind_name(e->file_kind);
+	return kind_name(e->h.file_kind);
 }
 
 static void json_path(struct line *l, const struct event *e, bool second)
@@ -306,54 +305,54 @@ static void json_cflags(struct line *l, unsigned int cflags)
 static void json_event(struct line *l, const struct output_opts *o,
 		       const struct event *e, const struct proc_view *pv)
 {
-	bool write = e->type == EV_WRITE, done = write || e->type == EV_COMPLETE;
+	bool write = e->h.type == EV_WRITE, done = write || e->h.type == EV_COMPLETE;
 
-	json_head(l, o, e, event_name(e->type));
-	KEY_U64(l, ",\"req\":", e->req);
-	KEY_U64(l, ",\"opcode\":", e->opcode);
+	json_head(l, o, e, event_name(e->h.type));
+	KEY_U64(l, ",\"req\":", e->req.req);
+	KEY_U64(l, ",\"opcode\":", e->req.opcode);
 	KEY(l, ",\"op\":");
-	put_op_name(l, e->opcode);
-	KEY_U64(l, ",\"user_data\":", e->user_data);
-	KEY_U64(l, ",\"flags\":", e->flags);
+	put_op_name(l, e->req.opcode);
+	KEY_U64(l, ",\"user_data\":", e->req.user_data);
+	KEY_U64(l, ",\"flags\":", e->req.flags);
 	KEY(l, ",\"sqe_flags\":\"");
-	put_sqe_flags(l, e->flags);
+	put_sqe_flags(l, e->req.flags);
 	KEY(l, "\",\"context\":\"");
-	puts_(l, context_name(e->context));
-	KEY_BOOL(l, "\",\"sq_thread\":", e->sq_thread);
-	KEY_U64(l, ",\"sq_thread_id\":", e->sq_tid);
+	puts_(l, context_name(e->req.context));
+	KEY_BOOL(l, "\",\"sq_thread\":", e->req.sq_thread);
+	KEY_U64(l, ",\"sq_thread_id\":", e->req.sq_tid);
 	if (!done)
-		KEY_U64(l, ",\"attempt\":", e->attempt);
+		KEY_U64(l, ",\"attempt\":", e->req.attempt);
 	json_path(l, e, false);
 	KEY(l, ",\"file_type\":\"");
 	puts_(l, file_type(e));
 	KEY_BOOL(l, "\",\"path_truncated\":",
-		 e->path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
-	KEY_BOOL(l, ",\"path_deleted\":", e->path_flags & PATH_F_DELETED);
+		 e->h.path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
+	KEY_BOOL(l, ",\"path_deleted\":", e->h.path_flags & PATH_F_DELETED);
 	/* only when it happened: renames overlapped every walk */
-	if ((e->path_flags | e->path2_flags) & PATH_F_RACED)
+	if ((e->h.path_flags | e->h.path2_flags) & PATH_F_RACED)
 		KEY(l, ",\"path_raced\":true");
-	if (e->path2_len || e->path2_flags) {
+	if (e->h.path2_len || e->h.path2_flags) {
 		json_path(l, e, true);
 		KEY_BOOL(l, ",\"path2_truncated\":",
-			 e->path2_flags &
+			 e->h.path2_flags &
 			 (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
 	}
-	KEY_U64(l, ",\"device\":", kernel_dev_to_user(e->dev));
-	KEY_U64(l, ",\"inode\":", e->ino);
+	KEY_U64(l, ",\"device\":", kernel_dev_to_user(e->h.dev));
+	KEY_U64(l, ",\"inode\":", e->h.ino);
 	/* only the read and write families have a buffer and a position */
-	if (write || (done && op_in_set(OPS_RW, e->opcode))) {
-		KEY_S64(l, ",\"pos\":", e->pos);
+	if (write || (done && op_in_set(OPS_RW, e->req.opcode))) {
+		KEY_S64(l, ",\"pos\":", e->req.pos);
 		KEY(l, ",\"buf\":\"");
-		put_hex(l, e->buf);
-		KEY_U64(l, "\",\"len\":", e->len);
+		put_hex(l, e->req.buf);
+		KEY_U64(l, "\",\"len\":", e->req.len);
 	}
 	if (done) {
-		KEY_S64(l, ",\"res\":", e->res);
-		KEY_U64(l, ",\"worker_host_tid\":", e->tid);
-		KEY_U64(l, ",\"latency_ns\":", e->latency);
+		KEY_S64(l, ",\"res\":", e->req.res);
+		KEY_U64(l, ",\"worker_host_tid\":", e->h.tid);
+		KEY_U64(l, ",\"latency_ns\":", e->req.latency);
 	}
-	if (e->type == EV_COMPLETE)
-		json_cflags(l, e->cflags);
+	if (e->h.type == EV_COMPLETE)
+		json_cflags(l, e->req.cflags);
 	json_process(l, pv);
 	KEY(l, "}\n");
 }
@@ -361,17 +360,17 @@ static void json_event(struct line *l, const struct output_opts *o,
 /* The EVENT column says what happened, and for issues, where. */
 static const char *column_event(const struct event *e)
 {
-	if (e->type == EV_WRITE)
+	if (e->h.type == EV_WRITE)
 		return "write";
-	if (e->type == EV_COMPLETE)
+	if (e->h.type == EV_COMPLETE)
 		return "cqe";
-	if (e->type == EV_CREATE)
+	if (e->h.type == EV_CREATE)
 		return "create";
-	if (e->context == CTX_IOWQ)
+	if (e->req.context == CTX_IOWQ)
 		return "iowq";
-	if (e->context == CTX_SQPOLL)
+	if (e->req.context == CTX_SQPOLL)
 		return "sqpoll";
-	if (e->context == CTX_POLL)
+	if (e->req.context == CTX_POLL)
 		return "poll";
 	return "issue";
 }
@@ -393,17 +392,17 @@ static void column_done(struct line *l, const struct event *e)
 {
 	size_t start = l->len;
 
-	if (e->type == EV_WRITE || e->type == EV_COMPLETE)
-		put_duration(l, e->latency);
+	if (e->h.type == EV_WRITE || e->h.type == EV_COMPLETE)
+		put_duration(l, e->req.latency);
 	else
 		puts_(l, "-");
 	pad_to(l, start + LAT_WIDTH + 1);
 	start = l->len;
-	if (e->type != EV_COMPLETE || !put_cqe_flags(l, e->cflags & 0xffff))
+	if (e->h.type != EV_COMPLETE || !put_cqe_flags(l, e->req.cflags & 0xffff))
 		puts_(l, "-");
-	if (e->type == EV_COMPLETE && (e->cflags & IORING_CQE_F_BUFFER)) {
+	if (e->h.type == EV_COMPLETE && (e->req.cflags & IORING_CQE_F_BUFFER)) {
 		puts_(l, "=");
-		put_u64(l, e->cflags >> IORING_CQE_BUFFER_SHIFT);
+		put_u64(l, e->req.cflags >> IORING_CQE_BUFFER_SHIFT);
 	}
 	pad_to(l, start + CFLAGS_WIDTH + 1);
 }
@@ -411,7 +410,7 @@ static void column_done(struct line *l, const struct event *e)
 /* -E: PPID and CGROUP before the path. */
 static void column_ids(struct line *l, const struct event *e)
 {
-	putf(l, "%-7u %-8llu ", e->ppid, (unsigned long long)e->cgroup);
+	putf(l, "%-7u %-8llu ", e->h.ppid, (unsigned long long)e->h.cgroup);
 }
 
 /* -E: EXE, ANCESTORS and CMDLINE after the path, which ends in a space. */
@@ -446,42 +445,42 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 	enum escape_mode mode = o->extended ? ESC_FIELD : ESC_PATH;
 	char comm[TASK_COMM_LEN * 4 + 1];
 
-	escape_name(comm, sizeof(comm), e->comm,
-		    strnlen(e->comm, TASK_COMM_LEN), ESC_FIELD);
+	escape_name(comm, sizeof(comm), e->h.comm,
+		    strnlen(e->h.comm, TASK_COMM_LEN), ESC_FIELD);
 	if (o->timestamp)
-		put_clock(l, o->mono_to_real, e->ts);
-	putf(l, "%-6s %-7u %-7u %-15s ", column_event(e), e->pid, e->tid,
+		put_clock(l, o->mono_to_real, e->h.ts);
+	putf(l, "%-6s %-7u %-7u %-15s ", column_event(e), e->h.pid, e->h.tid,
 	     comm);
-	if (e->type == EV_CREATE)
+	if (e->h.type == EV_CREATE)
 		putf(l, "%-*s ", op_width(), "-");
 	else
-		put_op_column(l, e->opcode);
-	if (e->type == EV_WRITE ||
-	    (e->type == EV_COMPLETE && op_in_set(OPS_RW, e->opcode)))
-		putf(l, "%-9lld %-7llu %-6d ", (long long)e->pos,
-		     (unsigned long long)e->len, e->res);
-	else if (e->type == EV_COMPLETE)
-		putf(l, "%-9s %-7s %-6d ", "-", "-", e->res);
-	else if (e->type == EV_CREATE)
-		putf(l, "%-9s %-7s %-6d ", "-", "-", e->res);
+		put_op_column(l, e->req.opcode);
+	if (e->h.type == EV_WRITE ||
+	    (e->h.type == EV_COMPLETE && op_in_set(OPS_RW, e->req.opcode)))
+		putf(l, "%-9lld %-7llu %-6d ", (long long)e->req.pos,
+		     (unsigned long long)e->req.len, e->req.res);
+	else if (e->h.type == EV_COMPLETE)
+		putf(l, "%-9s %-7s %-6d ", "-", "-", e->req.res);
+	else if (e->h.type == EV_CREATE)
+		putf(l, "%-9s %-7s %-6d ", "-", "-", e->ring.fd);
 	else
 		putf(l, "%-9s %-7s %-6s ", "-", "-", "-");
 	if (o->completions)
 		column_done(l, e);
 	if (o->extended)
 		column_ids(l, e);
-	if (e->file_kind == FILE_NONE)
+	if (e->h.file_kind == FILE_NONE)
 		puts_(l, "-");
 	else
 		put_path(l, e, false, mode);
 	/* as /proc/PID/fd shows it; JSON has path_deleted instead */
-	if (e->path_flags & PATH_F_DELETED)
+	if (e->h.path_flags & PATH_F_DELETED)
 		puts_(l, o->extended ? "\\x20(deleted)" : " (deleted)");
 	/* after the path, or in its place when renames left it unknown */
-	if ((e->path_flags | e->path2_flags) & PATH_F_RACED)
-		puts_(l, e->file_kind == FILE_PATH && !e->path_len ?
+	if ((e->h.path_flags | e->h.path2_flags) & PATH_F_RACED)
+		puts_(l, e->h.file_kind == FILE_PATH && !e->h.path_len ?
 		      "(raced)" : o->extended ? "\\x20(raced)" : " (raced)");
-	if (e->path2_len || e->path2_flags) {
+	if (e->h.path2_len || e->h.path2_flags) {
 		puts_(l, o->extended ? "->" : " -> ");
 		put_path(l, e, true, mode);
 	}
@@ -513,11 +512,11 @@ int output_event(FILE *out, const struct output_opts *o,
 {
 	static struct line l;
 
-	if (e->type != EV_ISSUE && e->type != EV_WRITE &&
-	    e->type != EV_COMPLETE && e->type != EV_CREATE)
+	if (e->h.type != EV_ISSUE && e->h.type != EV_WRITE &&
+	    e->h.type != EV_COMPLETE && e->h.type != EV_CREATE)
 		return -1;
 	l.len = 0;
-	if (o->json && e->type == EV_CREATE)
+	if (o->json && e->h.type == EV_CREATE)
 		json_create(&l, o, e, pv);
 	else if (o->json)
 		json_event(&l, o, e, pv);

@@ -128,9 +128,9 @@ void procfeed_start(struct procfeed *f)
 const struct proc_view *procfeed_lookup(struct procfeed *f,
 					const struct event *e)
 {
-	if (e->ts > f->drained_at)
+	if (e->h.ts > f->drained_at)
 		procfeed_drain(f);
-	return procs_lookup(f->procs, e->pid, e->exec_id, event_submit_ts(e));
+	return procs_lookup(f->procs, e->h.pid, e->h.exec_id, event_submit_ts(e));
 }
 
 /*

@@ -205,7 +205,7 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 	g->v.json = NULL;
 	g->v.json_len = 0;
 	g->since = since;
-	g->exec_id = rec ? rec->exec_id : 0;
+	g->exec_id = rec ? rec->h.exec_id : 0;
 	g->id_known = rec != NULL;
 	g->unknown = false;
 	for (at = &q->gens; *at && (*at)->since > since; at = &(*at)->older)
@@ -313,39 +313,39 @@ static size_t exe_text(const struct event *e, char *out, size_t cap)
 {
 	size_t n = 0;
 
-	if (e->path_flags & PATH_F_TRUNCATED) {
+	if (e->h.path_flags & PATH_F_TRUNCATED) {
 		memcpy(out, "...", 3);
 		n = 3;
 	}
-	if (e->path_len > cap - n - 1)
+	if (e->h.path_len > cap - n - 1)
 		return n;
-	memcpy(out + n, e->path, e->path_len);
-	return n + e->path_len;
+	memcpy(out + n, e->path, e->h.path_len);
+	return n + e->h.path_len;
 }
 
 static void on_exec(struct procs *p, const struct event *e)
 {
 	static char exe[PATH_BUF + 4];
-	struct gen *old = gen_at(p, e->pid, e->ts), *parent;
+	struct gen *old = gen_at(p, e->h.pid, e->h.ts), *parent;
 	struct list args, anc;
 	char *abuf = NULL;
 	size_t elen = exe_text(e, exe, sizeof(exe));
 
-	args.s = e->path + e->path_len;
-	args.len = e->path2_len;
-	args.cut = e->path2_flags & PATH_F_TAIL_CUT;
+	args.s = e->path + e->h.path_len;
+	args.len = e->h.path2_len;
+	args.cut = e->h.path2_flags & PATH_F_TAIL_CUT;
 	if (old) {
 		/* exec keeps the lineage */
 		anc.s = old->v.anc;
 		anc.len = old->v.anc_len;
 		anc.cut = old->v.anc_cut;
 	} else {
-		parent = gen_at(p, e->ppid, e->ts);
+		parent = gen_at(p, e->h.ppid, e->h.ts);
 		if (!parent)
-			parent = ensure(p, e->ppid, 1);
+			parent = ensure(p, e->h.ppid, 1);
 		abuf = ancestors_of(parent, &anc);
 	}
-	push(p, e->pid, e->ts, exe, elen, &args, &anc, e);
+	push(p, e->h.pid, e->h.ts, exe, elen, &args, &anc, e);
 	free(abuf);
 }
 
@@ -357,14 +357,14 @@ static void on_exec(struct procs *p, const struct event *e)
  */
 static void on_fork(struct procs *p, const struct event *e)
 {
-	struct gen *parent = gen_at(p, e->ppid, e->ts), *g;
+	struct gen *parent = gen_at(p, e->h.ppid, e->h.ts), *g;
 	struct list args = { "", 0, false }, anc;
 	bool stale;
 	char *abuf;
 
 	if (!parent)
-		parent = ensure(p, e->ppid, 1);
-	stale = parent && !runs_for(parent, e->exec_id);
+		parent = ensure(p, e->h.ppid, 1);
+	stale = parent && !runs_for(parent, e->h.exec_id);
 	if (stale)
 		parent = NULL;
 	abuf = ancestors_of(parent, &anc);
@@ -373,7 +373,7 @@ static void on_fork(struct procs *p, const struct event *e)
 		args.len = parent->v.args_len;
 		args.cut = parent->v.args_cut;
 	}
-	g = push(p, e->pid, e->ts, parent ? parent->v.exe : "",
+	g = push(p, e->h.pid, e->h.ts, parent ? parent->v.exe : "",
 		 parent ? strlen(parent->v.exe) : 0, &args, &anc, e);
 	if (g)
 		g->unknown = stale;
@@ -387,7 +387,7 @@ int procs_record(struct procs *p, const void *data, size_t size)
 
 	if (event_decode(&e, data, size))
 		return -1;
-	switch (e.type) {
+	switch (e.h.type) {
 	case EV_FORK:
 		on_fork(p, &e);
 		return 0;
@@ -395,10 +395,10 @@ int procs_record(struct procs *p, const void *data, size_t size)
 		on_exec(p, &e);
 		return 0;
 	case EV_EXIT:
-		q = find(p, e.pid);
+		q = find(p, e.h.pid);
 		/* not the exit of an earlier process with this pid */
-		if (q && q->gens->since <= e.ts)
-			q->exited = e.ts;
+		if (q && q->gens->since <= e.h.ts)
+			q->exited = e.h.ts;
 		return 0;
 	default:
 		return -1;

@@ -60,11 +60,11 @@ static void check_names(const char *buf, const struct event *e,
 	const char *err;
 
 	CHECK(parse_object(buf, &o, &err) == 0);
-	check_exact(&o, "comm", e->comm, strnlen(e->comm, TASK_COMM_LEN));
+	check_exact(&o, "comm", e->h.comm, strnlen(e->h.comm, TASK_COMM_LEN));
 	check_exact(&o, "exe", pv ? pv->exe : "", pv ? strlen(pv->exe) : 0);
-	if (e->type != EV_CREATE && e->file_kind == FILE_PATH &&
-	    !(e->path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT)))
-		check_exact(&o, "path", e->path, e->path_len);
+	if (e->h.type != EV_CREATE && e->h.file_kind == FILE_PATH &&
+	    !(e->h.path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT)))
+		check_exact(&o, "path", e->path, e->h.path_len);
 	free_object(&o);
 }
 

@@ -288,23 +288,23 @@ static struct event sample(int type, const char *path, int kind)
 	struct event e;
 
 	memset(&e, 0, sizeof(e));
-	e.type = type;
-	e.ts = 1000000000ULL;
-	e.pid = 42;
-	e.tid = 43;
-	e.uid = 1000;
-	e.user_data = ~0ULL;
-	e.opcode = 23;
-	e.dev = (8 << 20) | 1;
-	e.ino = 1234;
-	e.file_kind = kind;
-	e.pos = -1;
-	e.len = 4096;
-	e.res = -9;
-	e.buf = 0x7fff0000;
-	strcpy(e.comm, "c\"o\nm m");
-	e.path_len = strlen(path);
-	memcpy(e.path, path, e.path_len);
+	e.h.type = type;
+	e.h.ts = 1000000000ULL;
+	e.h.pid = 42;
+	e.h.tid = 43;
+	e.h.uid = 1000;
+	e.req.user_data = ~0ULL;
+	e.req.opcode = 23;
+	e.h.dev = (8 << 20) | 1;
+	e.h.ino = 1234;
+	e.h.file_kind = kind;
+	e.req.pos = -1;
+	e.req.len = 4096;
+	e.req.res = -9;
+	e.req.buf = 0x7fff0000;
+	strcpy(e.h.comm, "c\"o\nm m");
+	e.h.path_len = strlen(path);
+	memcpy(e.path, path, e.h.path_len);
 	return e;
 }
 
@@ -338,7 +338,7 @@ static void test_output(const char *jsonl)
 
 	/* JSON: one line per event, exact u64, escaped names */
 	f = open_memstream(&buf, &n);
-	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.h.path_len);
 	fclose(f);
 	check(count_lines(buf, n) == 1 && buf[n - 1] == '\n',
 	      "JSON: one line per event");
@@ -358,20 +358,20 @@ static void test_output(const char *jsonl)
 	free(buf);
 
 	/* a record's time is not trusted: extremes clamp, never overflow */
-	e.ts = ~0ULL;
+	e.h.ts = ~0ULL;
 	f = open_memstream(&buf, &n);
 	print_record(f, &(struct output_opts){ .json = true,
 		     .mono_to_real = -(1LL << 62) }, &e,
-		     EVENT_HDR_SIZE + e.path_len);
+		     EVENT_HDR_SIZE + e.h.path_len);
 	fclose(f);
 	check(strstr(buf, "\"time\":\"2262-04-11T23:47:16.854775807Z\"") != NULL,
 	      "JSON: an absurd time clamps to the last representable one");
 	free(buf);
-	e.ts = 1000000000ULL;
+	e.h.ts = 1000000000ULL;
 
 	/* columns: one line, comm with its space escaped */
 	f = open_memstream(&buf, &n);
-	print_record(f, &c, &e, EVENT_HDR_SIZE + e.path_len);
+	print_record(f, &c, &e, EVENT_HDR_SIZE + e.h.path_len);
 	fclose(f);
 	check(count_lines(buf, n) == 1, "columns: one line per event");
 	check(strstr(buf, " c\"o\\x0am\\x20m ") != NULL,
@@ -379,28 +379,28 @@ static void test_output(const char *jsonl)
 	free(buf);
 
 	/* a path renames overlapped at every walk says so, in both forms */
-	e.path_flags |= PATH_F_RACED;
+	e.h.path_flags |= PATH_F_RACED;
 	f = open_memstream(&buf, &n);
-	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.h.path_len);
 	fclose(f);
 	check(strstr(buf, "\"path_deleted\":false,\"path_raced\":true,") != NULL,
 	      "JSON: path_raced only when set, after path_deleted");
 	free(buf);
 	f = open_memstream(&buf, &n);
-	print_record(f, &c, &e, EVENT_HDR_SIZE + e.path_len);
+	print_record(f, &c, &e, EVENT_HDR_SIZE + e.h.path_len);
 	fclose(f);
 	check(strstr(buf, " (raced)\n") != NULL, "columns: (raced) after the path");
 	free(buf);
-	e.path_flags &= ~PATH_F_RACED;
+	e.h.path_flags &= ~PATH_F_RACED;
 	f = open_memstream(&buf, &n);
-	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.h.path_len);
 	fclose(f);
 	check(!strstr(buf, "path_raced"), "JSON: no path_raced when not raced");
 	free(buf);
 
 	/* other kinds and an unknown opcode */
 	e = sample(EV_ISSUE, "", FILE_SOCKET);
-	e.opcode = 200;
+	e.req.opcode = 200;
 	f = open_memstream(&buf, &n);
 	print_record(f, &j, &e, EVENT_HDR_SIZE);
 	fclose(f);
@@ -411,16 +411,16 @@ static void test_output(const char *jsonl)
 	free(buf);
 	e = sample(EV_ISSUE, "[eventfd]", FILE_ANON);
 	f = open_memstream(&buf, &n);
-	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.h.path_len);
 	fclose(f);
 	check(strstr(buf, "\"path\":\"anon_inode:[eventfd]\"") != NULL,
 	      "anonymous inode name");
 	fputs(buf, out);
 	free(buf);
 	e = sample(EV_WRITE, "/d/f", FILE_PATH);
-	e.path_flags = PATH_F_TRUNCATED;
+	e.h.path_flags = PATH_F_TRUNCATED;
 	f = open_memstream(&buf, &n);
-	print_record(f, &j, &e, EVENT_HDR_SIZE + e.path_len);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.h.path_len);
 	fclose(f);
 	check(strstr(buf, "\"path\":\".../d/f\"") &&
 	      strstr(buf, "\"path_truncated\":true"), "truncated path marked");
@@ -431,11 +431,11 @@ static void test_output(const char *jsonl)
 	f = open_memstream(&buf, &n);
 	check(print_record(f, &j, &e, EVENT_HDR_SIZE - 1) < 0,
 	      "record shorter than the header is rejected");
-	e.path_len = 100;
+	e.h.path_len = 100;
 	check(print_record(f, &j, &e, EVENT_HDR_SIZE + 99) < 0,
 	      "path longer than the record is rejected");
-	e.path_len = 0;
-	e.type = 9;
+	e.h.path_len = 0;
+	e.h.type = 9;
 	check(print_record(f, &j, &e, EVENT_HDR_SIZE) < 0,
 	      "unknown event type is rejected");
 	fclose(f);
@@ -469,20 +469,21 @@ static size_t proc_rec(char *rec, __u8 type, __u32 pid, __u32 ppid,
 		       __u64 ts, __u32 exec_id, const char *exe,
 		       const char *args, size_t args_len)
 {
-	struct event e = { .type = type, .pid = pid, .tid = pid,
-			   .ppid = ppid, .ts = ts, .exec_id = exec_id };
+	struct event e = { .h = { .type = type, .pid = pid, .tid = pid,
+				  .ppid = ppid, .ts = ts,
+				  .exec_id = exec_id } };
 
 	if (exe) {
-		e.file_kind = FILE_PATH;
-		e.path_len = strlen(exe);
-		e.path2_len = args_len;
+		e.h.file_kind = FILE_PATH;
+		e.h.path_len = strlen(exe);
+		e.h.path2_len = args_len;
 	}
 	memcpy(rec, &e, EVENT_HDR_SIZE);
 	if (exe) {
-		memcpy(rec + EVENT_HDR_SIZE, exe, e.path_len);
-		memcpy(rec + EVENT_HDR_SIZE + e.path_len, args, args_len);
+		memcpy(rec + EVENT_HDR_SIZE, exe, e.h.path_len);
+		memcpy(rec + EVENT_HDR_SIZE + e.h.path_len, args, args_len);
 	}
-	return EVENT_HDR_SIZE + e.path_len + args_len;
+	return EVENT_HDR_SIZE + e.h.path_len + args_len;
 }
 
 /* ancestors as "a|b|c" */
