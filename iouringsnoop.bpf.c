@@ -13,6 +13,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "iouringsnoop.h"		/* the event record, opcode sets */
+#include "bpf/ids.bpf.h"		/* request and ring ids */
 #include "bpf/kernel.bpf.h"		/* kernel structures, 5.10 to 7.x */
 #include "bpf/owner.bpf.h"		/* who a request belongs to */
 #include "bpf/lost.bpf.h"		/* loss counts */
@@ -27,11 +28,10 @@
 #include "bpf/stats.bpf.h"		/* -s: completions counted */
 #include "bpf/iovec.bpf.h"		/* a vectored write's length */
 #include "bpf/procrec.bpf.h"		/* fork, exec and exit records */
+#include "bpf/opargs.bpf.h"		/* what a request does */
 
 /* Backend behaviour, set by userspace with the programs it loads. */
 const volatile bool issue_at_submit = true;	/* tracepoint backend */
-/* Random per run: request ids must not reveal kernel addresses. */
-const volatile __u64 req_key = 0;
 
 /* Requests inside io_poll_issue(), so a nested issue is not doubled. */
 struct {
@@ -59,17 +59,6 @@ struct {
 
 /* Kernel bytes read for userspace by the peek program below. */
 char peek_buf[256];
-
-static __always_inline __u64 req_id(const void *req)
-{
-	return ((__u64)req ^ req_key) * 0x9E3779B97F4A7C15ULL;
-}
-
-/* A ring's id: the same hash, so that no kernel address is printed. */
-static __always_inline __u64 ring_id(const void *ring)
-{
-	return req_id(ring);
-}
 
 /* Opcode and owner filters: the cheap ones, run before any path walk. */
 static __always_inline bool req_wanted(struct io_kiocb *req,
@@ -126,8 +115,23 @@ static __always_inline bool file_wanted(struct io_kiocb *req,
 					const struct reqinfo *ri,
 					const struct slot *sl, bool at_submit)
 {
-	if (!fill_named(req, ri->op, sl->idx, at_submit))
-		fill_file((__u64)req_file(req, ri->ctx, ri->op), sl->idx);
+	struct file *f, *second = NULL;
+
+	if (fill_named(req, ri->op, sl->idx, at_submit))
+		goto named;
+	/* 5.10's submission: the op's own fields are not read in yet */
+	if (prepared(at_submit)) {
+		second = second_file(req, ri->ctx, ri->op);
+		if (second)
+			name_aside((__u64)second, sl->idx);
+	}
+	f = req_file(req, ri->ctx, ri->op);
+	if (!f && prepared(at_submit))
+		f = fd_arg_file(req, ri->ctx, ri->op);
+	fill_file((__u64)f, sl->idx);
+	if (second)
+		name_after(sl->idx);
+named:
 	if (!nr_prefixes)
 		return true;
 	return prefix_wanted(sl->idx) && still_owned(sl);
@@ -154,12 +158,17 @@ static __always_inline void reset_attempts(struct io_kiocb *req)
 	bpf_map_delete_elem(&attempts, &key);
 }
 
-/* The request's part of an event: which one, its op, where it ran. */
-static __always_inline void fill_request(struct event *e,
+/*
+ * The request's part of an event: which one, its op, where it ran, and
+ * as whom when a personality says so.
+ */
+static __always_inline void fill_request(const struct slot *sl,
 					 struct io_kiocb *req, __u8 op,
 					 __u8 context, const struct owner *o,
-					 const void *ring)
+					 void *ring)
 {
+	struct event *e = &sl->s->ev;
+
 	e->req.req = req_id(req);
 	e->req.ring = ring_id(ring);
 	e->req.sq_tid = o->sq_tid;
@@ -177,11 +186,15 @@ static __always_inline void fill_request(struct event *e,
 static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 				       struct io_kiocb *req,
 				       const struct reqinfo *ri, __u8 context,
-				       __u16 attempt)
+				       __u16 attempt, bool at_submit)
 {
 	struct event *e = &sl->s->ev;
 
-	fill_request(e, req, ri->op, context, &ri->owner, ri->ctx);
+	fill_request(sl, req, ri->op, context, &ri->owner, ri->ctx);
+	fill_creds(e, req);
+	if (op_args_kind(ri->op) && prepared(at_submit))
+		fill_args((__u64)req, (__u64)ri->ctx, sl->idx,
+			  ri->op | ARGS_ISSUE << 8, 0);
 	e->h.ts = ri->now;
 	e->req.user_data = req_user_data(req);
 	e->req.attempt = attempt ? attempt : next_attempt(req);
@@ -205,7 +218,7 @@ static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 	    !file_wanted(req, ri, &sl, false))
 		return;
 	ri->now = bpf_ktime_get_ns();
-	emit_issue(ctx, &sl, req, ri, context, attempt);
+	emit_issue(ctx, &sl, req, ri, context, attempt, false);
 }
 
 /*
@@ -229,6 +242,9 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
 	    !summary)
 		reset_attempts(req);
+	/* only here is a personality the only reason for REQ_F_CREDS */
+	if (!summary && names_at_submit)
+		note_personality(req, ri.ctx);
 	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
 		!summary;
 	track = track_requests && completion_wanted(ri.op);
@@ -250,7 +266,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	/* the tracepoint backend's first issue of a request */
 	ri.now = bpf_ktime_get_ns();
 	if (issue)
-		emit_issue(ctx, &sl, req, &ri, context, 1);
+		emit_issue(ctx, &sl, req, &ri, context, 1, true);
 	if (track)
 		track_request(req, &ri, context, &sl, NULL, atomics);
 	return 0;
@@ -315,6 +331,10 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 		context = CTX_SQPOLL;
 	else if (current_is_io_worker())
 		context = CTX_IOWQ;
+	/* 5.10: before any hand-off, the flag is the SQE's (see opargs) */
+	if (!names_at_submit && !summary &&
+	    (context == CTX_SUBMIT || context == CTX_SQPOLL))
+		note_personality(req, ri.ctx);
 	in = track_requests ? find_write(key, &way) : NULL;
 	if (in)
 		in->context = context;
@@ -355,7 +375,7 @@ static __always_inline int on_prep_failed(void *ctx,
 			      &sl, sqe, true);
 	if (!write)
 		return 0;
-	fill_request(e, req, ri.op, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT,
+	fill_request(&sl, req, ri.op, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT,
 		     &ri.owner, ri.ctx);
 	e->h.ts = ri.now;
 	e->req.user_data = req_user_data(req);
@@ -367,19 +387,6 @@ static __always_inline int on_prep_failed(void *ctx,
 	e->req.res = error;
 	emit(ctx, &sl);
 	return 0;
-}
-
-/*
- * The file a completion names: the request's, or for an open the file
- * it has just installed, which the fd table of the submitter (shared
- * with its io-wq workers and SQPOLL thread) now holds.
- */
-static __always_inline __u64 done_file(struct io_kiocb *req, __u8 op,
-				       __s32 res)
-{
-	if ((op == OPCODE_OPENAT || op == OPCODE_OPENAT2) && res >= 0)
-		return (__u64)fd_file(res);
-	return (__u64)BPF_CORE_READ(req, file);
 }
 
 /*
@@ -396,8 +403,12 @@ static __always_inline void emit_done(void *ctx, void *ring,
 
 	if (!e)
 		return;
-	fill_file(done_file(req, in->opcode, res), sl.idx);
-	fill_request(e, req, in->opcode, in->context, &in->owner, ring);
+	fill_file((__u64)done_file(req, ring, in->opcode, res), sl.idx);
+	fill_request(&sl, req, in->opcode, in->context, &in->owner, ring);
+	fill_creds(e, req);
+	if (type == EV_COMPLETE && op_args_kind(in->opcode))
+		fill_args((__u64)req, (__u64)ring, sl.idx,
+			  in->opcode | ARGS_DONE << 8, res);
 	e->h.ts = now;
 	e->req.latency = now - in->ts;
 	e->req.user_data = in->user_data;
@@ -464,17 +475,19 @@ static __always_inline int on_complete(void *ctx, void *ring,
 	if (req)
 		forget_attempts(req, cflags);
 	if (!track_requests || !pid_may_match())
-		return 0;
+		goto out;
 	if (!req && ((kinds & KIND_COMPLETE) || summary))
 		req = req_by_user_data(ring, user_data, more);
-	if (!req)
-		return 0;
-	in = find_write((__u64)req, &way);
+	in = req ? find_write((__u64)req, &way) : NULL;
 	if (!in)
-		return 0;
+		goto out;
 	report_done(ctx, ring, req, in, res, cflags);
 	if (!more)
 		forget_write((__u64)req, way);
+out:
+	/* after the report, which looks it up */
+	if (req && !more)
+		forget_personality(req);
 	return 0;
 }
 
@@ -561,6 +574,17 @@ SEC("raw_tp/io_uring_submit_req")
 int BPF_PROG(tp_submit_req, struct io_kiocb *req)
 {
 	return on_submit(ctx, req, true);
+}
+
+/*
+ * 6.3 and later: attached alone, for the calibration's one CONNECT
+ * (src/addrcopy.c), then detached.
+ */
+SEC("raw_tp/io_uring_submit_req")
+int BPF_PROG(calib_submit_req, struct io_kiocb *req)
+{
+	calibrate(req);
+	return 0;
 }
 
 /* 5.19 to 6.2 */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "addrcopy.h"
 #include "backends.h"
 #include "command.h"
 #include "event.h"
@@ -163,6 +164,7 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	tracer_pidns(&level, &ino);
 	obj->rodata->tracer_pidns_level = level;
 	obj->rodata->tracer_pidns_ino = ino;
+	addrcopy_setup(obj);
 }
 
 /* --cgroup: the directory goes into the map before anything attaches. */

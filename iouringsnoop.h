@@ -44,6 +44,30 @@
 				   file position */
 
 /*
+ * Which arguments an op carries (union op_args), kept in bits 8 to 11 of
+ * its sets: ARGS(k). One table says it for both sides.
+ */
+enum args_kind {
+	ARGS_NONE = 0,
+	ARGS_SOCKET,		/* SOCKET: struct op_sock, the request's */
+	ARGS_SOCK,		/* an op on a socket: struct op_sock */
+	ARGS_CMD,		/* URING_CMD: op_sock on a socket, else op_cmd */
+	ARGS_OPEN,		/* struct op_open */
+	ARGS_FD,		/* struct op_fd */
+	ARGS_UPDATE,		/* struct op_update */
+	ARGS_RANGE,		/* struct op_range */
+	ARGS_XATTR,		/* struct op_xattr */
+	ARGS_AT,		/* struct op_at */
+	ARGS_SPLICE,		/* struct op_splice */
+	ARGS_EPOLL,		/* struct op_epoll */
+	ARGS_MSG,		/* struct op_msg */
+	ARGS_WAITID,		/* struct op_waitid */
+};
+
+#define ARGS_SHIFT	8
+#define ARGS(k)		((k) << ARGS_SHIFT)
+
+/*
  * Every opcode this build knows, X(number, NAME, sets), NAME as in the
  * kernel's IORING_OP_NAME. Numbers are the kernel's ABI, written here
  * because neither vmlinux.h nor the distribution's <linux/io_uring.h> is
@@ -58,63 +82,63 @@
 	X(5, WRITE_FIXED, OPS_FILE | OPS_WRITE | OPS_BYTES | OPS_RW, __VA_ARGS__) \
 	X(6, POLL_ADD, OPS_FILE | OPS_MULTI, __VA_ARGS__)		\
 	X(7, POLL_REMOVE, 0, __VA_ARGS__)				\
-	X(8, SYNC_FILE_RANGE, OPS_FILE, __VA_ARGS__)			\
-	X(9, SENDMSG, OPS_FILE | OPS_BYTES, __VA_ARGS__)		\
-	X(10, RECVMSG, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
+	X(8, SYNC_FILE_RANGE, OPS_FILE | ARGS(ARGS_RANGE), __VA_ARGS__)	\
+	X(9, SENDMSG, OPS_FILE | OPS_BYTES | ARGS(ARGS_SOCK), __VA_ARGS__) \
+	X(10, RECVMSG, OPS_FILE | OPS_BYTES | OPS_MULTI | ARGS(ARGS_SOCK), __VA_ARGS__) \
 	X(11, TIMEOUT, OPS_MULTI, __VA_ARGS__)				\
 	X(12, TIMEOUT_REMOVE, 0, __VA_ARGS__)				\
-	X(13, ACCEPT, OPS_FILE | OPS_MULTI, __VA_ARGS__)		\
+	X(13, ACCEPT, OPS_FILE | OPS_MULTI | ARGS(ARGS_SOCK), __VA_ARGS__) \
 	X(14, ASYNC_CANCEL, 0, __VA_ARGS__)				\
 	X(15, LINK_TIMEOUT, 0, __VA_ARGS__)				\
-	X(16, CONNECT, OPS_FILE, __VA_ARGS__)				\
-	X(17, FALLOCATE, OPS_FILE, __VA_ARGS__)				\
-	X(18, OPENAT, 0, __VA_ARGS__)					\
-	X(19, CLOSE, 0, __VA_ARGS__)					\
-	X(20, FILES_UPDATE, 0, __VA_ARGS__)				\
+	X(16, CONNECT, OPS_FILE | ARGS(ARGS_SOCK), __VA_ARGS__)		\
+	X(17, FALLOCATE, OPS_FILE | ARGS(ARGS_RANGE), __VA_ARGS__)	\
+	X(18, OPENAT, ARGS(ARGS_OPEN), __VA_ARGS__)			\
+	X(19, CLOSE, ARGS(ARGS_FD), __VA_ARGS__)			\
+	X(20, FILES_UPDATE, ARGS(ARGS_UPDATE), __VA_ARGS__)		\
 	X(21, STATX, 0, __VA_ARGS__)					\
 	X(22, READ, OPS_FILE | OPS_BYTES | OPS_RW, __VA_ARGS__)		\
 	X(23, WRITE, OPS_FILE | OPS_WRITE | OPS_BYTES | OPS_RW, __VA_ARGS__) \
-	X(24, FADVISE, OPS_FILE, __VA_ARGS__)				\
-	X(25, MADVISE, 0, __VA_ARGS__)					\
-	X(26, SEND, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
-	X(27, RECV, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
-	X(28, OPENAT2, 0, __VA_ARGS__)					\
-	X(29, EPOLL_CTL, 0, __VA_ARGS__)				\
-	X(30, SPLICE, OPS_FILE | OPS_BYTES, __VA_ARGS__)		\
+	X(24, FADVISE, OPS_FILE | ARGS(ARGS_RANGE), __VA_ARGS__)	\
+	X(25, MADVISE, ARGS(ARGS_RANGE), __VA_ARGS__)			\
+	X(26, SEND, OPS_FILE | OPS_BYTES | OPS_MULTI | ARGS(ARGS_SOCK), __VA_ARGS__) \
+	X(27, RECV, OPS_FILE | OPS_BYTES | OPS_MULTI | ARGS(ARGS_SOCK), __VA_ARGS__) \
+	X(28, OPENAT2, ARGS(ARGS_OPEN), __VA_ARGS__)			\
+	X(29, EPOLL_CTL, ARGS(ARGS_EPOLL), __VA_ARGS__)			\
+	X(30, SPLICE, OPS_FILE | OPS_BYTES | ARGS(ARGS_SPLICE), __VA_ARGS__) \
 	X(31, PROVIDE_BUFFERS, 0, __VA_ARGS__)				\
 	X(32, REMOVE_BUFFERS, 0, __VA_ARGS__)				\
-	X(33, TEE, OPS_FILE | OPS_BYTES, __VA_ARGS__)			\
-	X(34, SHUTDOWN, OPS_FILE, __VA_ARGS__)				\
-	X(35, RENAMEAT, 0, __VA_ARGS__)					\
-	X(36, UNLINKAT, 0, __VA_ARGS__)					\
-	X(37, MKDIRAT, 0, __VA_ARGS__)					\
+	X(33, TEE, OPS_FILE | OPS_BYTES | ARGS(ARGS_SPLICE), __VA_ARGS__) \
+	X(34, SHUTDOWN, OPS_FILE | ARGS(ARGS_SOCK), __VA_ARGS__)	\
+	X(35, RENAMEAT, ARGS(ARGS_AT), __VA_ARGS__)			\
+	X(36, UNLINKAT, ARGS(ARGS_AT), __VA_ARGS__)			\
+	X(37, MKDIRAT, ARGS(ARGS_AT), __VA_ARGS__)			\
 	X(38, SYMLINKAT, 0, __VA_ARGS__)				\
-	X(39, LINKAT, 0, __VA_ARGS__)					\
-	X(40, MSG_RING, OPS_FILE, __VA_ARGS__)				\
-	X(41, FSETXATTR, OPS_FILE, __VA_ARGS__)				\
-	X(42, SETXATTR, 0, __VA_ARGS__)					\
-	X(43, FGETXATTR, OPS_FILE, __VA_ARGS__)				\
-	X(44, GETXATTR, 0, __VA_ARGS__)					\
-	X(45, SOCKET, 0, __VA_ARGS__)					\
-	X(46, URING_CMD, OPS_FILE, __VA_ARGS__)				\
-	X(47, SEND_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
-	X(48, SENDMSG_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__) \
+	X(39, LINKAT, ARGS(ARGS_AT), __VA_ARGS__)			\
+	X(40, MSG_RING, OPS_FILE | ARGS(ARGS_MSG), __VA_ARGS__)		\
+	X(41, FSETXATTR, OPS_FILE | ARGS(ARGS_XATTR), __VA_ARGS__)	\
+	X(42, SETXATTR, ARGS(ARGS_XATTR), __VA_ARGS__)			\
+	X(43, FGETXATTR, OPS_FILE | ARGS(ARGS_XATTR), __VA_ARGS__)	\
+	X(44, GETXATTR, ARGS(ARGS_XATTR), __VA_ARGS__)			\
+	X(45, SOCKET, ARGS(ARGS_SOCKET), __VA_ARGS__)			\
+	X(46, URING_CMD, OPS_FILE | ARGS(ARGS_CMD), __VA_ARGS__)	\
+	X(47, SEND_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI | ARGS(ARGS_SOCK), __VA_ARGS__) \
+	X(48, SENDMSG_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI | ARGS(ARGS_SOCK), __VA_ARGS__) \
 	X(49, READ_MULTISHOT, OPS_FILE | OPS_BYTES | OPS_MULTI | OPS_RW, __VA_ARGS__) \
-	X(50, WAITID, 0, __VA_ARGS__)					\
+	X(50, WAITID, ARGS(ARGS_WAITID), __VA_ARGS__)			\
 	X(51, FUTEX_WAIT, 0, __VA_ARGS__)				\
 	X(52, FUTEX_WAKE, 0, __VA_ARGS__)				\
 	X(53, FUTEX_WAITV, 0, __VA_ARGS__)				\
-	X(54, FIXED_FD_INSTALL, OPS_FILE, __VA_ARGS__)			\
-	X(55, FTRUNCATE, OPS_FILE, __VA_ARGS__)				\
-	X(56, BIND, OPS_FILE, __VA_ARGS__)				\
-	X(57, LISTEN, OPS_FILE, __VA_ARGS__)				\
+	X(54, FIXED_FD_INSTALL, OPS_FILE | ARGS(ARGS_FD), __VA_ARGS__)	\
+	X(55, FTRUNCATE, OPS_FILE | ARGS(ARGS_RANGE), __VA_ARGS__)	\
+	X(56, BIND, OPS_FILE | ARGS(ARGS_SOCK), __VA_ARGS__)		\
+	X(57, LISTEN, OPS_FILE | ARGS(ARGS_SOCK), __VA_ARGS__)		\
 	X(58, RECV_ZC, OPS_FILE | OPS_BYTES | OPS_MULTI, __VA_ARGS__)	\
 	X(59, EPOLL_WAIT, OPS_FILE | OPS_MULTI, __VA_ARGS__)		\
 	X(60, READV_FIXED, OPS_FILE | OPS_VECTORED | OPS_BYTES | OPS_RW, __VA_ARGS__) \
 	X(61, WRITEV_FIXED, OPS_FILE | OPS_WRITE | OPS_VECTORED | OPS_BYTES | OPS_RW, __VA_ARGS__) \
 	X(62, PIPE, 0, __VA_ARGS__)					\
 	X(63, NOP128, 0, __VA_ARGS__)					\
-	X(64, URING_CMD128, OPS_FILE, __VA_ARGS__)
+	X(64, URING_CMD128, OPS_FILE | ARGS(ARGS_CMD), __VA_ARGS__)
 
 /* OPCODE_WRITE and so on: not OP_*, which vmlinux.h has for NFS. */
 #define OPCODE_ENUM(n, name, sets, ...)	OPCODE_##name = n,
@@ -137,6 +161,11 @@ enum io_uring_opcode { IO_URING_OPS(OPCODE_ENUM) };
 	((op) < 64 ? (OPS_MASK(set, 0) >> (op)) & 1 :			\
 	 (op) < 128 ? (OPS_MASK(set, 1) >> ((op) - 64)) & 1 : 0)
 
+/* The op's enum args_kind, from the four bits of its sets. */
+#define op_args_kind(op)						\
+	(op_in_set(ARGS(1), op) | op_in_set(ARGS(2), op) << 1 |		\
+	 op_in_set(ARGS(4), op) << 2 | op_in_set(ARGS(8), op) << 3)
+
 /* The kernel structs that hold an at-op's names, one per layout. */
 enum at_kind {
 	AT_OPEN,		/* io_open: OPENAT, OPENAT2 */
@@ -146,6 +175,7 @@ enum at_kind {
 	AT_MKDIR,		/* io_mkdir */
 	AT_SYMLINK,		/* io_link: target (verbatim), then link */
 	AT_LINK,		/* io_link: existing, then new */
+	AT_XATTR,		/* io_xattr: SETXATTR, GETXATTR's file */
 	AT_KINDS,
 };
 
@@ -383,7 +413,7 @@ struct op_open {
 struct op_fd {
 	__s32 fd;
 	__u32 file_slot;
-	__u32 install_flags;	/* FIXED_FD_INSTALL: IORING_FIXED_FD_* */
+	__u32 install_flags;	/* FIXED_FD_INSTALL: the new fd's O_CLOEXEC */
 	__u32 pad;
 };
 

@@ -114,6 +114,26 @@ bool kernel_func_exists(const char *name)
 	return find_type(name, BTF_KIND_FUNC) != NULL;
 }
 
+long long kernel_enum_value(const char *name)
+{
+	const struct btf *btf = vmlinux_btf();
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id, n, i;
+
+	n = btf ? (int)btf__type_cnt(btf) : 0;
+	for (id = 1; id < n; id++) {
+		t = btf__type_by_id(btf, id);
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (i = 0; i < btf_vlen(t); i++, e++)
+			if (!strcmp(btf__name_by_offset(btf, e->name_off), name))
+				return e->val;
+	}
+	return -1;
+}
+
 const char *missing_capability(void)
 {
 	struct __user_cap_header_struct hdr = {

@@ -35,6 +35,12 @@ int kernel_member(const char *type, const char *member, bool *char_ptr);
 bool kernel_func_exists(const char *name);
 
 /*
+ * The value of an enumerator (REQ_F_CREDS_BIT), also of an anonymous
+ * enum, which CO-RE cannot look up; -1 if the kernel has none.
+ */
+long long kernel_enum_value(const char *name);
+
+/*
  * Missing privileges for loading tracing programs: NULL when the process
  * has CAP_SYS_ADMIN or both CAP_BPF and CAP_PERFMON, else what to grant.
  */

@@ -29,6 +29,15 @@ const volatile bool statx_user_name = false;
 /* 5.10's submit tracepoint fires before the SQE is read into the request */
 const volatile bool names_at_submit = true;
 
+/*
+ * Whether the op's own fields hold this request's values: everywhere but
+ * at 5.10's submission, where they still hold an earlier request's.
+ */
+static __always_inline bool prepared(bool at_submit)
+{
+	return !at_submit || names_at_submit;
+}
+
 static __always_inline int at_kind(__u8 op)
 {
 	switch (op) {
@@ -47,6 +56,9 @@ static __always_inline int at_kind(__u8 op)
 		return AT_SYMLINK;
 	case OPCODE_LINKAT:
 		return AT_LINK;
+	case OPCODE_SETXATTR:
+	case OPCODE_GETXATTR:
+		return AT_XATTR;
 	}
 	return -1;
 }

@@ -424,4 +424,58 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	return 0;
 }
 
+/*
+ * A second file (a SPLICE's input, a file a MSG_RING passes) goes in
+ * path2, after the first. fill_file() names into path, so the second is
+ * named first and put aside, with its kind, inode and device; then the
+ * first is named; then name_after() puts the second after it.
+ */
+static __always_inline void name_aside(__u64 file, __u32 slot)
+{
+	struct scratch *s = slot_scratch(slot);
+	struct event *e;
+	__u32 len;
+
+	if (!s)
+		return;
+	fill_file(file, slot);
+	e = &s->ev;
+	e->req.file2_kind = e->h.file_kind;
+	e->req.ino2 = e->h.ino;
+	e->req.dev2 = e->h.dev;
+	s->aside_flags = e->h.path_flags;
+	len = e->h.path_len;
+	if (len > PATH_BUF)
+		len = PATH_BUF;
+	barrier_var(len);
+	if (bpf_probe_read_kernel(s->aside, len, e->path))
+		len = 0;
+	s->aside_len = len;
+	e->h.path_len = 0;
+	e->h.path_flags = 0;
+	e->h.file_kind = FILE_NONE;
+	e->h.ino = 0;
+	e->h.dev = 0;
+}
+
+static __always_inline void name_after(__u32 slot)
+{
+	struct scratch *s = slot_scratch(slot);
+	struct event *e;
+	__u32 base, len;
+
+	if (!s)
+		return;
+	e = &s->ev;
+	base = e->h.path_len;
+	len = s->aside_len;
+	if (base > PATH_BUF || len > PATH_BUF)
+		return;
+	barrier_var(len);
+	if (bpf_probe_read_kernel(&e->path[base], len, s->aside))
+		return;
+	e->h.path2_len = len;
+	e->h.path2_flags = s->aside_flags;
+}
+
 #endif /* __PATH_BPF_H */

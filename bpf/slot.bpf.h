@@ -33,6 +33,10 @@ struct scratch {
 	char leaf[NAME_MAX_LEN + 1];	/* a cached leaf's name, read again */
 	/* a write to track, built here: the stack is short (512 bytes) */
 	struct inflight in;
+	/* a second file's name, put aside while the first is named */
+	char aside[PATH_BUF];
+	__u32 aside_len;
+	__u8 aside_flags;
 };
 
 /* A claimed scratch area. */

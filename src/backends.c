@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "addrcopy.h"
 #include "backends.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
@@ -131,6 +132,8 @@ static const struct {
 			 { NULL, "new_dfd" } },
 	[AT_LINK] = { "io_link", { "oldpath", "newpath" },
 		      { "old_dfd", "new_dfd" } },
+	/* relative to the working directory: the kernel passes AT_FDCWD */
+	[AT_XATTR] = { "io_xattr", { "filename" }, { NULL } },
 };
 
 /*
@@ -165,6 +168,21 @@ static void set_at_layouts(struct iouringsnoop_bpf *obj)
 }
 
 /*
+ * Request flags that CO-RE cannot name (their enum is anonymous): the
+ * personality's, and the one that says async_data is set.
+ */
+static void set_req_flags(struct iouringsnoop_bpf *obj)
+{
+	long long creds = kernel_enum_value("REQ_F_CREDS_BIT");
+	long long async = kernel_enum_value("REQ_F_ASYNC_DATA_BIT");
+
+	obj->rodata->req_f_creds = creds >= 0 && creds < 64 ?
+				   1ULL << creds : 0;
+	obj->rodata->req_f_async_data = async >= 0 && async < 64 ?
+					1ULL << async : 0;
+}
+
+/*
  * Process records, for exe, cmdline and ancestors; forks and exits also
  * keep the followed set of a command or of -p -f.
  */
@@ -184,8 +202,14 @@ static const char *common_setup(struct iouringsnoop_bpf *obj)
 	const struct variant *c, *sub;
 
 	set_at_layouts(obj);
+	set_req_flags(obj);
 	proc_setup(obj);
 	sub = pick(obj, submit_variants);
+	/* where 6.3's tracepoint is, a CONNECT's copy may be found at it */
+	if (sub && sub->prog == PROG(tp_submit_req)) {
+		enable(obj, PROG(calib_submit_req));
+		bpf_program__set_autoattach(obj->progs.calib_submit_req, false);
+	}
 	/* 5.10's fires before the SQE is read: at-op names are not there */
 	if (sub)
 		obj->rodata->names_at_submit =
@@ -382,6 +406,7 @@ static int try_backend(enum backend b, const struct backend_hooks *h,
 			 strerror(-err));
 	} else if (!(err = h->prepare(obj, h->ctx, why, n, fatal))) {
 		find_renames(obj, h->verbose);
+		addrcopy_find(obj, h->verbose);
 		err = iouringsnoop_bpf__attach(obj);
 		if (err)
 			snprintf(why, n, "attaching its programs failed: %s",

@@ -20,7 +20,8 @@
  * byte of input is more than any of these needs.
  */
 #define LINE_MAX_LEN	((2 * PATH_BUF + PATH_BUF + ARGS_MAX + \
-			  MAX_ANCESTORS * PATH_BUF) * 12 + 4096)
+			  MAX_ANCESTORS * PATH_BUF + \
+			  sizeof(union op_args)) * 12 + 4096)
 
 struct line {
 	char buf[LINE_MAX_LEN];

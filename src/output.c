@@ -11,6 +11,7 @@
 #include "fields.h"
 #include "iouringsnoop.h"
 #include "line.h"
+#include "opargs.h"
 #include "output.h"
 #include "procs.h"
 
@@ -34,17 +35,17 @@ static const char *path_text(const struct event *e, bool second,
 	unsigned int flags = second ? e->h.path2_flags : e->h.path_flags;
 	const char *name = second ? e->path + e->h.path_len : e->path;
 	size_t len = second ? e->h.path2_len : e->h.path_len;
-	unsigned int kind = second ? FILE_PATH : e->h.file_kind;
+	unsigned int kind = !second ? e->h.file_kind :
+			    e->req.file2_kind ? e->req.file2_kind : FILE_PATH;
+	unsigned long long ino = second ? e->req.ino2 : e->h.ino;
 	const char *pre = "";
 
 	switch (kind) {
 	case FILE_SOCKET:
-		*n = snprintf(buf, cap, "socket:[%llu]",
-			      (unsigned long long)e->h.ino);
+		*n = snprintf(buf, cap, "socket:[%llu]", ino);
 		return buf;
 	case FILE_PIPE:
-		*n = snprintf(buf, cap, "pipe:[%llu]",
-			      (unsigned long long)e->h.ino);
+		*n = snprintf(buf, cap, "pipe:[%llu]", ino);
 		return buf;
 	case FILE_ANON:
 		pre = "anon_inode:";
@@ -249,6 +250,7 @@ static void json_create(struct line *l, const struct output_opts *o,
 			const struct event *e, const struct proc_view *pv)
 {
 	json_head(l, o, e, "create");
+	KEY_U64(l, ",\"ring\":", e->ring.ring);
 	KEY_S64(l, ",\"fd\":", e->ring.fd);
 	KEY_U64(l, ",\"sq_entries\":", e->ring.sq_entries);
 	KEY_U64(l, ",\"cq_entries\":", e->ring.cq_entries);
@@ -309,6 +311,7 @@ static void json_event(struct line *l, const struct output_opts *o,
 
 	json_head(l, o, e, event_name(e->h.type));
 	KEY_U64(l, ",\"req\":", e->req.req);
+	KEY_U64(l, ",\"ring\":", e->req.ring);
 	KEY_U64(l, ",\"opcode\":", e->req.opcode);
 	KEY(l, ",\"op\":");
 	put_op_name(l, e->req.opcode);
@@ -331,14 +334,22 @@ static void json_event(struct line *l, const struct output_opts *o,
 	/* only when it happened: renames overlapped every walk */
 	if ((e->h.path_flags | e->h.path2_flags) & PATH_F_RACED)
 		KEY(l, ",\"path_raced\":true");
-	if (e->h.path2_len || e->h.path2_flags) {
+	if (e->h.path2_len || e->h.path2_flags || e->req.file2_kind) {
 		json_path(l, e, true);
 		KEY_BOOL(l, ",\"path2_truncated\":",
 			 e->h.path2_flags &
 			 (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
 	}
+	/* a second file, not a second name: what it is, as for the first */
+	if (e->req.file2_kind) {
+		KEY(l, ",\"file2_type\":\"");
+		puts_(l, kind_name(e->req.file2_kind));
+		KEY_U64(l, "\",\"device2\":", kernel_dev_to_user(e->req.dev2));
+		KEY_U64(l, ",\"inode2\":", e->req.ino2);
+	}
 	KEY_U64(l, ",\"device\":", kernel_dev_to_user(e->h.dev));
 	KEY_U64(l, ",\"inode\":", e->h.ino);
+	json_args(l, e);
 	/* only the read and write families have a buffer and a position */
 	if (write || (done && op_in_set(OPS_RW, e->req.opcode))) {
 		KEY_S64(l, ",\"pos\":", e->req.pos);
@@ -469,7 +480,9 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		column_done(l, e);
 	if (o->extended)
 		column_ids(l, e);
-	if (e->h.file_kind == FILE_NONE)
+	if (e->h.type != EV_CREATE && column_connection(l, e, mode))
+		;
+	else if (e->h.file_kind == FILE_NONE)
 		puts_(l, "-");
 	else
 		put_path(l, e, false, mode);
@@ -480,10 +493,14 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 	if ((e->h.path_flags | e->h.path2_flags) & PATH_F_RACED)
 		puts_(l, e->h.file_kind == FILE_PATH && !e->h.path_len ?
 		      "(raced)" : o->extended ? "\\x20(raced)" : " (raced)");
-	if (e->h.path2_len || e->h.path2_flags) {
+	if (e->h.type != EV_CREATE &&
+	    (e->h.path2_len || e->h.path2_flags || e->req.file2_kind)) {
 		puts_(l, o->extended ? "->" : " -> ");
 		put_path(l, e, true, mode);
 	}
+	/* -E: one field, so the words are joined by an escaped space */
+	if (e->h.type != EV_CREATE)
+		column_args(l, e, o->extended ? "\\x20" : " ");
 	if (o->extended)
 		column_process(l, pv);
 	puts_(l, "\n");

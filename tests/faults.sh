@@ -56,7 +56,7 @@ valgrind_test() {
 		kill -0 "$TOOL_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	run_cases "$d" plain special
+	run_cases "$d" plain special sockets fileops
 	stop_tool
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q "ERROR SUMMARY: 0 errors" "$d/out.err" &&

@@ -11,6 +11,7 @@
 struct parser {
 	const char *s;
 	const char *err;
+	size_t len;		/* bytes of the last string decoded */
 };
 
 static void ws(struct parser *p)
@@ -160,6 +161,7 @@ static char *string(struct parser *p)
 	}
 	p->s++;
 	*o = 0;
+	p->len = o - out;
 	return out;
 bad:
 	free(out);
@@ -313,6 +315,8 @@ int parse_object(const char *line, struct object *o, const char **err)
 		o->f[o->n].val = value(&p, &o->f[o->n].is_str);
 		if (!o->f[o->n].val)
 			goto bad;
+		o->f[o->n].len = o->f[o->n].is_str ? p.len :
+				 strlen(o->f[o->n].val);
 		o->n++;
 		ws(&p);
 	}
@@ -344,7 +348,7 @@ static const char *const process_keys[] = {
 	NULL,
 };
 static const char *const common_keys[] = {
-	"req", "opcode", "op",
+	"req", "ring", "opcode", "op",
 	"user_data", "flags", "sqe_flags", "context", "sq_thread",
 	"sq_thread_id", "path", "file_type", "path_truncated", "path_deleted",
 	"device", "inode", NULL,
@@ -357,7 +361,7 @@ static const char *const complete_keys[] = {
 	"res", "worker_host_tid", "latency_ns", "cflags", "cqe_flags", NULL,
 };
 static const char *const create_keys[] = {
-	"fd", "sq_entries", "cq_entries", "setup_flags", "setup",
+	"ring", "fd", "sq_entries", "cq_entries", "setup_flags", "setup",
 	"sq_thread_id", NULL,
 };
 static const char *const skipped_keys[] = { "type", "count", NULL };

@@ -9,11 +9,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define MAX_FIELDS	64
+#define MAX_FIELDS	96
 
 struct field {
 	char key[64];
 	char *val;	/* decoded string, or the token text */
+	size_t len;	/* its bytes: a string may hold a NUL */
 	bool is_str;
 };
 

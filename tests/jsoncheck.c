@@ -143,11 +143,11 @@ static void show(const char *v)
 		fprintf(stderr, "'%.50s...%s' (%zu bytes)", v, v + n - 50, n);
 }
 
-/* Whether got is the bytes that want spells in hex. */
-static bool hex_is(const char *want, const char *got)
+/* Whether got (n bytes, NULs and all) is the bytes want spells in hex. */
+static bool hex_is(const char *want, const char *got, size_t n)
 {
 	unsigned int byte;
-	size_t i, n = strlen(got);
+	size_t i;
 
 	if (strlen(want) != 2 * n)
 		return false;
@@ -159,13 +159,14 @@ static bool hex_is(const char *want, const char *got)
 }
 
 /* Whether a value is the expected one, or one of "~KEY" alternatives. */
-static bool value_ok(const char *key, const char *want, const char *got)
+static bool value_ok(const char *key, const char *want,
+		     const struct field *f)
 {
+	const char *got = f->val, *p = want, *end;
 	size_t n = strlen(got);
-	const char *p = want, *end;
 
 	if (key[0] == '^')
-		return hex_is(want, got);
+		return hex_is(want, got, f->len);
 	if (key[0] != '~')
 		return !strcmp(got, want);
 	for (;;) {
@@ -192,7 +193,7 @@ static int check(const struct record *r)
 			f = get(&objs[i], r->chk_k[j] +
 				!!strchr("~^!", r->chk_k[j][0]));
 			if (r->chk_k[j][0] == '!' ? !f :
-			    f && value_ok(r->chk_k[j], r->chk_v[j], f->val))
+			    f && value_ok(r->chk_k[j], r->chk_v[j], f))
 				continue;
 			fprintf(stderr, "FAIL [");
 			describe(r);

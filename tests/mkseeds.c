@@ -105,5 +105,33 @@ int main(int argc, char **argv)
 	e.ring.cq_entries = 128;
 	seed("create-json", 1 | 32, &e, EVENT_HDR_SIZE + e.h.path_len);
 	seed("create-columns", 16, &e, EVENT_HDR_SIZE + e.h.path_len);
+	/* a CONNECT's issue: the socket, its local name, the address */
+	e = base(EV_ISSUE, "", FILE_SOCKET);
+	e.req.opcode = 16;
+	e.h.args_len = sizeof(e.args.sock);
+	e.args.sock.family = 2;
+	e.args.sock.type = 1;
+	e.args.sock.protocol = 6;
+	e.args.sock.has = SOCK_HAS_SOCKET | SOCK_HAS_LOCAL | SOCK_HAS_ADDR;
+	memcpy(e.args.sock.local.data, "\x02\x00\x1f\x90\x7f\x00\x00\x01", 8);
+	e.args.sock.local.len = 16;
+	/* an abstract unix name with a NUL and a byte that is not UTF-8 */
+	memcpy(e.args.sock.addr.data, "\x01\x00\x00" "ab\x00\xff", 7);
+	e.args.sock.addr.len = 7;
+	e.req.has_creds = 1;
+	e.req.personality = 3;
+	memcpy(e.path, &e.args, e.h.args_len);
+	seed("connect-json", 1, &e, EVENT_HDR_SIZE + e.h.args_len);
+	seed("connect-columns", 0, &e, EVENT_HDR_SIZE + e.h.args_len);
+	/* an OPENAT2 with flags, a mode and resolve flags */
+	e = base(EV_ISSUE, "/etc/shadow", FILE_PATH);
+	e.req.opcode = 28;
+	e.h.args_len = sizeof(e.args.open);
+	e.args.open.flags = 0101101;
+	e.args.open.mode = 0600;
+	e.args.open.resolve = 0x48;
+	memcpy(e.path + e.h.path_len, &e.args, e.h.args_len);
+	seed("open-json", 1, &e, EVENT_HDR_SIZE + e.h.path_len +
+	     e.h.args_len);
 	return 0;
 }

@@ -402,6 +402,9 @@ int main(int argc, char **argv)
 		{ "cmdtree", case_cmdtree },
 		{ "cmdleaf", case_cmdleaf },
 		{ "cmdfirst", case_cmdfirst },
+		{ "sockets", case_sockets },
+		{ "fileops", case_fileops },
+		{ "personality", case_personality },
 	};
 	unsigned int i;
 

@@ -132,6 +132,11 @@ void case_cmdfirst(void);
 void case_names(void);
 void case_race(void);
 
+/* cases in workload_sockets.c and workload_ops.c: what requests do */
+void case_sockets(void);
+void case_fileops(void);
+void case_personality(void);
+
 /* the cases of workload_summary.c: tables, not events */
 void case_summary(void);
 void case_summaryfull(void);
