@@ -244,7 +244,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 		reset_attempts(req);
 	/* only here is a personality the only reason for REQ_F_CREDS */
 	if (!summary && names_at_submit)
-		note_personality(req, ri.ctx);
+		note_personality((__u64)req, (__u64)ri.ctx);
 	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
 		!summary;
 	track = track_requests && completion_wanted(ri.op);
@@ -334,7 +334,7 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 	/* 5.10: before any hand-off, the flag is the SQE's (see opargs) */
 	if (!names_at_submit && !summary &&
 	    (context == CTX_SUBMIT || context == CTX_SQPOLL))
-		note_personality(req, ri.ctx);
+		note_personality((__u64)req, (__u64)ri.ctx);
 	in = track_requests ? find_write(key, &way) : NULL;
 	if (in)
 		in->context = context;

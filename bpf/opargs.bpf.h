@@ -105,6 +105,8 @@ static __always_inline void args_sockcmd(struct op_sock *a,
 	struct io_uring_cmd *c = (void *)req;
 	const struct io_uring_sqe *sqe;
 
+	if (!bpf_core_type_exists(struct io_uring_cmd))
+		return;
 	a->cmd_op = BPF_CORE_READ(c, cmd_op);
 	a->has |= SOCK_HAS_CMD;
 	if (!bpf_core_field_exists(c->sqe))
@@ -429,6 +431,9 @@ __noinline int fill_args(__u64 request, __u64 ring, __u32 slot, __u32 op_when,
 			  when);
 		break;
 	case ARGS_CMD:
+		/* the 5.10 series has no URING_CMD */
+		if (!bpf_core_type_exists(struct io_uring_cmd))
+			break;
 		f = req_file(req, ctx, op);
 		if (file_sock(f))
 			args_sock(e, req, f, op, when);
@@ -584,25 +589,29 @@ static __always_inline __u16 personality_id(struct io_ring_ctx *ctx,
 	return 0;
 }
 
-/* Note the request's personality, or that it has none. */
-static __always_inline void note_personality(struct io_kiocb *req,
-					     struct io_ring_ctx *ctx)
+/*
+ * Note the request's personality, or that it has none. Global: its
+ * frame is not added to the caller's, which the path walk needs.
+ */
+__noinline int note_personality(__u64 request, __u64 ring)
 {
+	struct io_kiocb *req = (void *)request;
+	struct io_ring_ctx *ctx = (void *)ring;
 	struct personal p = {};
 	const struct cred *cr;
-	__u64 key = (__u64)req;
+	__u64 key = request;
 
 	if (!req_f_creds)
-		return;
+		return 0;
 	if (!(req_flags(req) & req_f_creds)) {
 		/* its memory may be an earlier request's that had one */
 		if (personal_live && !bpf_map_delete_elem(&personal, &key))
 			__sync_fetch_and_add(&personal_live, -1);
-		return;
+		return 0;
 	}
 	cr = BPF_CORE_READ(req, creds);
 	if (!cr)
-		return;
+		return 0;
 	p.uid = BPF_CORE_READ(cr, uid.val);
 	p.gid = BPF_CORE_READ(cr, gid.val);
 	p.id = personality_id(ctx, cr);
@@ -610,6 +619,7 @@ static __always_inline void note_personality(struct io_kiocb *req,
 		__sync_fetch_and_add(&personal_live, 1);
 	else
 		bpf_map_update_elem(&personal, &key, &p, BPF_EXIST);
+	return 0;
 }
 
 /* The request is done: nothing more of it will be reported. */
