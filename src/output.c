@@ -242,6 +242,7 @@ static void json_head(struct line *l, const struct output_opts *o,
 	KEY_U64(l, ",\"tid\":", e->h.tid);
 	json_name(l, "comm", e->h.comm, strnlen(e->h.comm, TASK_COMM_LEN));
 	KEY_U64(l, ",\"uid\":", e->h.uid);
+	KEY_U64(l, ",\"gid\":", e->h.gid);
 	json_ids(l, e);
 }
 

@@ -293,6 +293,7 @@ static struct event sample(int type, const char *path, int kind)
 	e.h.pid = 42;
 	e.h.tid = 43;
 	e.h.uid = 1000;
+	e.h.gid = 1001;
 	e.req.user_data = ~0ULL;
 	e.req.opcode = 23;
 	e.h.dev = (8 << 20) | 1;
@@ -349,6 +350,8 @@ static void test_output(const char *jsonl)
 	      "JSON: hostile path escaped, exact bytes in path_hex");
 	check(strstr(buf, "\"comm\":\"c\\\"o\\nm m\",\"uid\"") != NULL,
 	      "JSON: hostile comm escaped, no comm_hex for UTF-8");
+	check(strstr(buf, "\"uid\":1000,\"gid\":1001,\"ppid\"") != NULL,
+	      "JSON: the real gid right after the uid");
 	check(strstr(buf, "\"device\":2049,") && strstr(buf, "\"pos\":-1,") &&
 	      strstr(buf, "\"res\":-9,") && strstr(buf, "\"buf\":\"0x7fff0000\""),
 	      "JSON: device as st_dev, signed pos/res, hex buf");

@@ -47,6 +47,8 @@ void self(struct who *w)
 {
 	w->pid = getpid();
 	w->tid = syscall(SYS_gettid);
+	w->uid = getuid();
+	w->gid = getgid();
 	prctl(PR_GET_NAME, w->comm);
 }
 
@@ -132,6 +134,8 @@ void rec_who(const struct who *w)
 	rec_fmt("tid", "%d", w->tid);
 	rec_name("comm", w->comm);
 	printf("!comm_hex\t-\n");
+	rec_fmt("uid", "%u", w->uid);
+	rec_fmt("gid", "%u", w->gid);
 }
 
 void rec_file(const char *path, int fd)

@@ -14,6 +14,8 @@
 struct who {
 	int pid;
 	int tid;
+	unsigned int uid;	/* real ids, which every event carries */
+	unsigned int gid;
 	char comm[TASK_COMM_LEN];
 };
 

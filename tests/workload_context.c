@@ -496,6 +496,8 @@ void case_ns(void)
 		die(made, errno);
 	w.pid = grand;
 	w.tid = grand;
+	w.uid = getuid();
+	w.gid = getgid();
 	snprintf(w.comm, sizeof(w.comm), "wl-ns");
 	rec_begin("write", ud(1), 1);
 	rec_who(&w);
