@@ -87,7 +87,7 @@ static __always_inline bool req_wanted(struct io_kiocb *req,
 }
 
 /*
- * The same for a summary that no -c or -t needs a full owner for: the
+ * The same for a summary that no -c, -t or -u needs a full owner for: the
  * submitter is the current thread, unless that is an io thread (a SQPOLL
  * thread: io-wq workers do not submit), whose requests are charged to
  * the ring's creator by req_wanted(). Fewer kernel reads per request.
@@ -97,7 +97,7 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 {
 	__u64 id;
 
-	if (nr_comms || nr_tids || current_is_io_worker())
+	if (nr_comms || nr_tids || nr_uids || current_is_io_worker())
 		return req_wanted(req, ri);
 	if (!pid_may_match())
 		return false;

@@ -137,6 +137,9 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->nr_tids = env.nr_tids;
 	for (i = 0; i < env.nr_tids; i++)
 		obj->rodata->tids[i] = env.tids[i];
+	obj->rodata->nr_uids = env.nr_uids;
+	for (i = 0; i < env.nr_uids; i++)
+		obj->rodata->uids[i] = env.uids[i];
 	obj->rodata->nr_comms = env.nr_comms;
 	memcpy((void *)obj->rodata->comms, env.comms, sizeof(env.comms));
 	obj->rodata->filter_ops = env.filter_ops;
@@ -152,8 +155,8 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->req_key = key | 1;
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->summary = env.summary;
-	/* a summary names processes by pid and comm only */
-	obj->rodata->owner_brief = env.summary;
+	/* a summary names processes by pid and comm only; -u needs the uid */
+	obj->rodata->owner_brief = env.summary && !env.nr_uids;
 	obj->rodata->track_procs = (env.json || env.extended) &&
 				   !env.summary;
 	obj->rodata->follow = env.follow;

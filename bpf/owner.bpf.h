@@ -48,7 +48,8 @@ struct {
 
 /*
  * -s: a summary keys on the process and names it by comm; the rest of an
- * owner (uid, gid, parent, cgroup, namespace ids) is not read at all.
+ * owner (uid, gid, parent, cgroup, namespace ids) is not read at all,
+ * unless -u needs the uid: then all of it is.
  */
 const volatile bool owner_brief = false;
 

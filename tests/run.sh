@@ -43,6 +43,8 @@ esac
 . tests/complete.sh
 # shellcheck source=tests/command.sh
 . tests/command.sh
+# shellcheck source=tests/users.sh
+. tests/users.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -406,7 +408,8 @@ else
 		hostile-names:hostile burst-2048:burst \
 		threads-and-child:threads special-files:special \
 		at-op-paths:named process-lineage:lineage \
-		pid-namespace-cgroup:ns stale-names:names rename-race:race
+		pid-namespace-cgroup:ns stale-names:names rename-race:race \
+		other-user:users
 	columns_test
 	extended_test
 	storm_test
@@ -439,6 +442,7 @@ else
 	fault_tests
 	complete_tests
 	command_tests
+	users_tests
 	service_tests
 fi
 

@@ -143,6 +143,11 @@ static void test_options_good(void)
 	      env.nr_pids == 2 && env.pids[0] == 12 && env.pids[1] == 34 &&
 	      env.nr_tids == 1 && env.tids[0] == 56,
 	      "-p twice and -t collect values");
+	check(parse("-u 0 -u 4294967294 --uid=root -u 007", &env, err,
+		    sizeof(err)) == 0 && env.nr_uids == 4 && env.uids[0] == 0 &&
+	      env.uids[1] == 4294967294U && env.uids[2] == 0 &&
+	      env.uids[3] == 7,
+	      "-u takes numbers and names (root is 0), repeatable");
 	check(parse("-c fio -c a-15-char-name", &env, err, sizeof(err)) == 0 &&
 	      env.nr_comms == 2 && !strcmp(env.comms[1], "a-15-char-name"),
 	      "-c accepts up to 15 characters");
@@ -192,7 +197,10 @@ static void test_options_bad(void)
 	static const char *const bad[] = {
 		"-p", "-p 0", "-p -5", "-p abc", "-p 1x", "-p 99999999999",
 		"-p 1 -p 2 -p 3 -p 4 -p 5 -p 6 -p 7 -p 8 -p 9",
-		"-t 0", "-t nope", "-c", "-c sixteen-chars-xx",
+		"-t 0", "-t nope", "-u", "-u no-such-user-here", "-u -1",
+		"-u 4294967295", "-u 1x", "-u +5",
+		"-u 1 -u 2 -u 3 -u 4 -u 5 -u 6 -u 7 -u 8 -u 9",
+		"-c", "-c sixteen-chars-xx",
 		"-o", "-o bogus", "-o write,write", "-o write,", "-o ,write",
 		"-o write,,read", "-o 256", "-o -1", "-P", "-P relative/path",
 		"-e", "-e nothing", "-e issue,", "-d 0", "-d -1", "-d x",

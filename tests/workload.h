@@ -105,6 +105,8 @@ void case_linked(void);
 void case_burst(void);
 void case_threads(void);
 void case_diehard(void);
+/* the tid of this process's SQPOLL thread, once it has named itself */
+int sqpoll_tid(void);
 
 /* cases in workload_files.c */
 void case_deep(void);
@@ -121,6 +123,8 @@ void case_ns(void);
 void case_create(void);
 void case_storm(void);
 void case_quiet(void);
+/* the create event of a ring this thread has just set up */
+void expect_create(const struct who *w, struct io_uring *ring);
 
 /* cases in workload_complete.c */
 void case_complete(void);
@@ -129,6 +133,10 @@ void case_slow(void);
 void case_cmdtree(void);
 void case_cmdleaf(void);
 void case_cmdfirst(void);
+
+/* cases in workload_users.c */
+void case_users(void);
+void case_userscreate(void);
 
 /* cases in workload_names.c */
 void case_names(void);

@@ -518,11 +518,14 @@ void case_ns(void)
 
 /* --- ring creation ---------------------------------------------------------- */
 
-static void expect_create(const struct who *w, struct io_uring *ring)
+void expect_create(const struct who *w, struct io_uring *ring)
 {
-	printf("=type\tcreate\n=pid\t%d\n=fd\t%d\n", w->pid, ring->ring_fd);
+	printf("=type\tcreate\n=pid\t%d\n=fd\t%d\n#count\t1\n", w->pid,
+	       ring->ring_fd);
 	rec_fmt("tid", "%d", w->tid);
 	rec_str("comm", w->comm);
+	rec_fmt("uid", "%u", w->uid);
+	rec_fmt("gid", "%u", w->gid);
 	rec_fmt("sq_entries", "%u", *ring->sq.kring_entries);
 	rec_fmt("cq_entries", "%u", *ring->cq.kring_entries);
 	rec_fmt("setup_flags", "%u", ring->flags);
