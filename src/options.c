@@ -51,7 +51,7 @@ static const char doc[] =
 "    iouringsnoop -o write,writev # only these opcodes\n"
 "    iouringsnoop -P /etc -P /root/.ssh  # files under either prefix\n"
 "    iouringsnoop -x              # only writes that failed\n"
-"    iouringsnoop -E              # columns with ppid, exe, cmdline...\n"
+"    iouringsnoop -E              # columns with uid, ppid, exe, cmdline...\n"
 "    iouringsnoop --cgroup /sys/fs/cgroup/system.slice  # one cgroup\n"
 "    iouringsnoop -e create       # only new rings\n"
 "    iouringsnoop -e complete     # every completion: res, cflags, latency\n"
@@ -101,7 +101,7 @@ static const struct argp_option opts[] = {
 	  "Append to FILE (mode 0640 when created) instead of stdout; "
 	  "SIGHUP reopens it, for log rotation", 0 },
 	{ "extended", 'E', NULL, 0,
-	  "Columns: add PPID, CGROUP, EXE, ANCESTORS and CMDLINE (JSON "
+	  "Columns: add UID, PPID, CGROUP, EXE, ANCESTORS and CMDLINE (JSON "
 	  "always has them)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Add a TIME column (local time)", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS seconds", 0 },

@@ -408,10 +408,11 @@ static void column_done(struct line *l, const struct event *e)
 	pad_to(l, start + CFLAGS_WIDTH + 1);
 }
 
-/* -E: PPID and CGROUP before the path. */
+/* -E: UID, PPID and CGROUP before the path. */
 static void column_ids(struct line *l, const struct event *e)
 {
-	putf(l, "%-7u %-8llu ", e->h.ppid, (unsigned long long)e->h.cgroup);
+	putf(l, "%-7u %-7u %-8llu ", e->h.uid, e->h.ppid,
+	     (unsigned long long)e->h.cgroup);
 }
 
 /* -E: EXE, ANCESTORS and CMDLINE after the path, which ends in a space. */
@@ -502,8 +503,8 @@ void output_header(FILE *out, const struct output_opts *o)
 		fprintf(out, "%-*s %-*s ", LAT_WIDTH, "LAT", CFLAGS_WIDTH,
 			"CFLAGS");
 	if (o->extended)
-		fprintf(out, "%-7s %-8s PATH EXE ANCESTORS CMDLINE\n", "PPID",
-			"CGROUP");
+		fprintf(out, "%-7s %-7s %-8s PATH EXE ANCESTORS CMDLINE\n",
+			"UID", "PPID", "CGROUP");
 	else
 		fprintf(out, "PATH\n");
 }

@@ -243,7 +243,7 @@ extended_test() {
 	rc=$TOOL_RC
 	exe=$(sed -n 's/^exe\t//p' "$d/truth.lineage" | head -1)
 	[ "$rc" -eq 0 ] || bad="tool exited $rc"
-	[ -n "$bad" ] || head -1 "$d/out" | grep -q "PPID.*CGROUP.*PATH EXE ANCESTORS CMDLINE$" ||
+	[ -n "$bad" ] || head -1 "$d/out" | grep -q " RES  *UID  *PPID  *CGROUP  *PATH EXE ANCESTORS CMDLINE$" ||
 		bad="header: $(head -1 "$d/out")"
 	# the exe column, then the ancestors ending with the parent (same
 	# program), then the arguments with the inner space escaped

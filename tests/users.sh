@@ -3,7 +3,28 @@
 #
 # Whom requests run as, sourced by tests/run.sh: -u against children that
 # drop from root to uid or gid 65534 (tests/workload_users.c), in events,
-# ring creations and summaries.
+# ring creations, columns and summaries.
+
+# The pairs "COMM UID" the truth on stdin gives, one per line, sorted.
+truth_uids() {
+	awk -F'\t' '$1 == "comm" { c = $2 } $1 == "uid" { print c, $2 }' |
+		sort -u
+}
+
+# -E: the UID column (the 9th) of every line is its thread's real uid.
+columns_uid_test() {
+	local name=columns-uid d=$WORK/columns-uid got want bad=""
+	wanted "$name" || return 0
+	traced "$name" "$d" "-E -c wl-users -c wl-nobody -c wl-rootgid" users || return 0
+	head -1 "$d/out" | grep -q " RES  *UID  *PPID  *CGROUP  *PATH " ||
+		bad="header: $(head -1 "$d/out")"
+	got=$(awk 'NR > 1 { print $4, $9 }' "$d/out" | sort -u)
+	want=$(truth_uids <"$d/truth.users")
+	[ "$TOOL_RC" -eq 0 ] || bad="tool exited $TOOL_RC"
+	[ -n "$bad" ] || [ "$got" = "$want" ] ||
+		bad="COMM and UID columns give '${got//$'\n'/, }', not '${want//$'\n'/, }'"
+	verdict "$name" "$bad" "${want//$'\n'/, }"
+}
 
 # -s -u 65534: the summary workload run as uid 65534 is counted, exactly;
 # root's plain workload beside it is not (a summary reads the whole
@@ -55,6 +76,7 @@ users_tests() {
 	# different filters all match: the root parent is wl-users
 	filtered_by filter-uid-and "-u 65534 -c wl-users" users "."
 	filtered_by filter-uid-create "-e create -u 65534" userscreate "\nuid\t0\n"
+	columns_uid_test
 	summary_uid_test
 	uid_errors_test
 }
