@@ -10,8 +10,9 @@
  *
  *   perf buffer (src/perfbuf.c) -> handle_event() -> event_decode()
  *   (src/event.c) -> its process, as it was then (src/procfeed.c over
- *   src/procs.c) -> output_event() (src/output.c) -> stdout, or the
- *   --output file (src/sink.c)
+ *   src/procs.c), and with -j its container (src/containers.c) ->
+ *   output_event() (src/output.c) -> stdout, or the --output file
+ *   (src/sink.c)
  *
  * With -s or -H no event is sent: the programs count completions in the
  * stats map, which src/summary.c reads at every interval and at exit.
@@ -29,6 +30,7 @@
 #include <bpf/libbpf.h>
 #include "backends.h"
 #include "command.h"
+#include "containers.h"
 #include "event.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
@@ -49,6 +51,7 @@ static int cmd_status;		/* the command's, as a shell's $? */
 
 static struct perfbuf events;
 static struct procfeed *procfeed;
+static struct containers *containers;	/* -j: by cgroup id */
 static FILE *out;
 static struct sink *sink;	/* --output */
 static struct summary sum;	/* -s: the interval being counted */
@@ -105,6 +108,7 @@ static void set_signals(void)
 static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 {
 	static struct event e;
+	const struct container *ct;
 	const struct proc_view *pv;
 
 	(void)ctx;
@@ -114,7 +118,8 @@ static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 		return;
 	}
 	pv = procfeed ? procfeed_lookup(procfeed, &e) : NULL;
-	if (output_event(out, &oo, &e, pv))
+	ct = containers_lookup(containers, e.h.cgroup);
+	if (output_event(out, &oo, &e, pv, ct))
 		n_malformed++;
 	else
 		n_events++;
@@ -474,6 +479,9 @@ int main(int argc, char **argv)
 	oo.extended = env.extended;
 	oo.completions = env.kinds & KIND_COMPLETE;
 	oo.mono_to_real = monotonic_to_realtime();
+	/* columns have no container: no cache, no walk of the tree */
+	if (env.json && !env.summary)
+		containers = containers_new(NULL, NULL);
 	so.json = env.json;
 	so.histogram = env.histogram;
 	so.sort = env.sort;
@@ -487,6 +495,7 @@ int main(int argc, char **argv)
 	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
 	close_buffers(NULL);
+	containers_free(containers);
 	summary_free(&sum);
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_skipped)

@@ -16,5 +16,6 @@ LIBBPF_A ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a
 
 # The userspace modules. LIB_MODULES need no skeleton and are linked into the
 # unit tests and the fuzzer as well; TOOL_MODULES need libbpf.
-LIB_MODULES  := escape event fields line opcodes output options procs sink
+LIB_MODULES  := containers escape event fields line opcodes output options procs \
+		sink
 TOOL_MODULES := backends command losses perfbuf procfeed renames summary

@@ -325,7 +325,7 @@ static int print_record(FILE *f, const struct output_opts *o,
 
 	if (event_decode(&e, rec, size))
 		return -1;
-	return output_event(f, o, &e, NULL);
+	return output_event(f, o, &e, NULL, NULL);
 }
 
 static int count_lines(const char *s, size_t n)
@@ -770,6 +770,7 @@ int main(int argc, char **argv)
 	test_rename_decode();
 	test_sink();
 	test_summary(argc > 1 ? argv[1] : "/dev/null");
+	test_containers(argc > 1 ? argv[1] : "/dev/null");
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

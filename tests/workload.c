@@ -14,7 +14,7 @@
  * threads), workload_files.c (how files are named), workload_context.c
  * (process context, at-ops, creation), workload_names.c (names that
  * change under an open file), workload_command.c (run as the traced
- * command) and workload_users.c (other users).
+ * command) and workload_users.c (other users, containers).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -408,6 +408,7 @@ int main(int argc, char **argv)
 		{ "cmdfirst", case_cmdfirst },
 		{ "users", case_users },
 		{ "userscreate", case_userscreate },
+		{ "incgroup", case_incgroup },
 	};
 	unsigned int i;
 

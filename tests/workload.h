@@ -125,6 +125,8 @@ void case_storm(void);
 void case_quiet(void);
 /* the create event of a ring this thread has just set up */
 void expect_create(const struct who *w, struct io_uring *ring);
+/* this process into the cgroup v2 directory cg */
+void move_to_cgroup(const char *cg);
 
 /* cases in workload_complete.c */
 void case_complete(void);
@@ -137,6 +139,7 @@ void case_cmdfirst(void);
 /* cases in workload_users.c */
 void case_users(void);
 void case_userscreate(void);
+void case_incgroup(void);
 
 /* cases in workload_names.c */
 void case_names(void);

@@ -407,6 +407,20 @@ void case_execd(void)
 
 /* --- cgroups and PID namespaces ------------------------------------------ */
 
+/* Into the cgroup v2 directory cg: this process, all its threads. */
+void move_to_cgroup(const char *cg)
+{
+	char procs[PATH_MAX + 16], pid[16];
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	fd = open(procs, O_WRONLY);
+	if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
+		die(procs, errno);
+	close(fd);
+}
+
 /* Where cgroup v2 is mounted: /sys/fs/cgroup, or .../unified on hybrids. */
 static const char *cgroup2_root(void)
 {
@@ -433,7 +447,7 @@ static const char *cgroup2_root(void)
 void case_ns(void)
 {
 	const char *cg = getenv("WL_CGROUP");
-	char made[PATH_MAX + 64], procs[PATH_MAX + 96], path[PATH_MAX], pid[32];
+	char made[PATH_MAX + 64], path[PATH_MAX];
 	struct stat st;
 	struct who w;
 	int fd, status, res = 0, pipefd[2];
@@ -459,12 +473,7 @@ void case_ns(void)
 		die("fork", errno);
 	if (!child) {
 		/* into the cgroup, then a PID namespace for the next child */
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		status = open(procs, O_WRONLY);
-		if (status < 0 || write(status, pid, strlen(pid)) < 0)
-			die(procs, errno);
-		close(status);
+		move_to_cgroup(cg);
 		if (unshare(CLONE_NEWPID))
 			die("unshare", errno);
 		grand = fork();

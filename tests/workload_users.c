@@ -2,7 +2,9 @@
 /*
  * Test cases for whom requests run as: children that drop from root to
  * another user or group beside their parent that stays root (uid, gid,
- * -u). Each prints the events iouringsnoop must report.
+ * -u), and a process in a cgroup whose path names a container
+ * (container_id, pod_uid). Each prints the events iouringsnoop must
+ * report.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "workload.h"
@@ -134,4 +137,55 @@ void case_userscreate(void)
 	expect_create(&w, &ring);
 	in_child(other_user_ring, NULL);
 	io_uring_queue_exit(&ring);
+}
+
+/* The cgroup's id, and the container and pod the runner says it names. */
+static void rec_container(const struct stat *cg)
+{
+	const char *id = getenv("WL_CONTAINER_ID");
+	const char *pod = getenv("WL_POD_UID");
+
+	rec_fmt("cgroup", "%llu", (unsigned long long)cg->st_ino);
+	if (id)
+		rec_str("container_id", id);
+	else
+		printf("!container_id\t-\n");
+	if (pod)
+		rec_str("pod_uid", pod);
+	else
+		printf("!pod_uid\t-\n");
+}
+
+/*
+ * A write from the cgroup WL_CGROUP. The runner makes the cgroup, names
+ * what its path must give (WL_CONTAINER_ID, WL_POD_UID; unset: no such
+ * key), and removes it once the tool has stopped: the tool looks the
+ * cgroup up when it reads the event, which may be after this exits.
+ */
+void case_incgroup(void)
+{
+	const char *cg = getenv("WL_CGROUP");
+	struct io_uring_sqe *sqe;
+	struct stat st;
+	struct wcase c;
+	int res;
+
+	if (!cg || stat(cg, &st))
+		die(cg ? cg : "WL_CGROUP is not set", cg ? errno : EINVAL);
+	move_to_cgroup(cg);
+	case_begin(&c, "wl-incgroup", "incgroup", O_WRONLY, 0);
+	sqe = sqe_get(&c.ring);
+	io_uring_prep_write(sqe, c.fd, buf, 11, 0);
+	res = run_one(&c.ring, sqe, ud(1));
+	rec_begin("write", ud(1), 1);
+	rec_who(&c.w);
+	rec_file(c.path, c.fd);
+	rec_fmt("res", "%d", res);
+	rec_container(&st);
+	rec_end();
+	printf("=type\tissue\n=user_data\t%llu\n#count\t1+\n", ud(1));
+	rec_who(&c.w);
+	rec_container(&st);
+	rec_end();
+	case_end(&c);
 }
