@@ -76,7 +76,7 @@ static __always_inline bool req_wanted(struct io_kiocb *req,
 }
 
 /*
- * The same for a summary that no -c or -t needs a full owner for: the
+ * The same for a summary that no -c, -t or -u needs a full owner for: the
  * submitter is the current thread, unless that is an io thread (a SQPOLL
  * thread: io-wq workers do not submit), whose requests are charged to
  * the ring's creator by req_wanted(). Fewer kernel reads per request.
@@ -86,7 +86,7 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 {
 	__u64 id;
 
-	if (nr_comms || nr_tids || current_is_io_worker())
+	if (nr_comms || nr_tids || nr_uids || current_is_io_worker())
 		return req_wanted(req, ri);
 	if (!pid_may_match())
 		return false;
@@ -110,23 +110,26 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 /*
  * Resolve the request's file into the slot's event; false if -P drops
  * it, or if the slot was taken over meanwhile (then counted as lost).
+ * With fields (the op's own fields hold this request's values: not at
+ * 5.10's submission, nor when its preparation failed), also the file a
+ * CLOSE or EPOLL_CTL names by fd, and a second file as path2.
  */
 static __always_inline bool file_wanted(struct io_kiocb *req,
 					const struct reqinfo *ri,
-					const struct slot *sl, bool at_submit)
+					const struct slot *sl, bool at_submit,
+					const bool fields)
 {
 	struct file *f, *second = NULL;
 
 	if (fill_named(req, ri->op, sl->idx, at_submit))
 		goto named;
-	/* 5.10's submission: the op's own fields are not read in yet */
-	if (prepared(at_submit)) {
+	if (fields) {
 		second = second_file(req, ri->ctx, ri->op);
 		if (second)
 			name_aside((__u64)second, sl->idx);
 	}
 	f = req_file(req, ri->ctx, ri->op);
-	if (!f && prepared(at_submit))
+	if (!f && fields)
 		f = fd_arg_file(req, ri->ctx, ri->op);
 	fill_file((__u64)f, sl->idx);
 	if (second)
@@ -215,7 +218,7 @@ static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 	struct slot sl __auto_release = {};
 
 	if (!event_start(&sl, EV_ISSUE, &ri->owner) ||
-	    !file_wanted(req, ri, &sl, false))
+	    !file_wanted(req, ri, &sl, false, true))
 		return;
 	ri->now = bpf_ktime_get_ns();
 	emit_issue(ctx, &sl, req, ri, context, attempt, false);
@@ -257,7 +260,8 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	if ((issue || nr_prefixes || !atomics) &&
 	    !event_start(&sl, EV_ISSUE, &ri.owner))
 		return 0;
-	if ((issue || nr_prefixes) && !file_wanted(req, &ri, &sl, true))
+	if ((issue || nr_prefixes) &&
+	    !file_wanted(req, &ri, &sl, true, names_at_submit))
 		return 0;
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	/* a summary does not say where requests ran: one read less */
@@ -366,7 +370,7 @@ static __always_inline int on_prep_failed(void *ctx,
 	if (!write && !(kinds & KIND_COMPLETE) && !summary)
 		return 0;
 	e = event_start(&sl, EV_WRITE, &ri.owner);
-	if (!e || !file_wanted(req, &ri, &sl, false))
+	if (!e || !file_wanted(req, &ri, &sl, false, false))
 		return 0;
 	ri.now = bpf_ktime_get_ns();
 	/* the tracepoint came after 5.10: BPF atomics are there */

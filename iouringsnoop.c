@@ -10,8 +10,9 @@
  *
  *   perf buffer (src/perfbuf.c) -> handle_event() -> event_decode()
  *   (src/event.c) -> its process, as it was then (src/procfeed.c over
- *   src/procs.c) -> output_event() (src/output.c) -> stdout, or the
- *   --output file (src/sink.c)
+ *   src/procs.c), and with -j its container (src/containers.c) ->
+ *   output_event() (src/output.c) -> stdout, or the --output file
+ *   (src/sink.c)
  *
  * With -s or -H no event is sent: the programs count completions in the
  * stats map, which src/summary.c reads at every interval and at exit.
@@ -30,6 +31,7 @@
 #include "addrcopy.h"
 #include "backends.h"
 #include "command.h"
+#include "containers.h"
 #include "event.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
@@ -50,6 +52,7 @@ static int cmd_status;		/* the command's, as a shell's $? */
 
 static struct perfbuf events;
 static struct procfeed *procfeed;
+static struct containers *containers;	/* -j: by cgroup id */
 static FILE *out;
 static struct sink *sink;	/* --output */
 static struct summary sum;	/* -s: the interval being counted */
@@ -106,6 +109,7 @@ static void set_signals(void)
 static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 {
 	static struct event e;
+	const struct container *ct;
 	const struct proc_view *pv;
 
 	(void)ctx;
@@ -115,7 +119,8 @@ static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 		return;
 	}
 	pv = procfeed ? procfeed_lookup(procfeed, &e) : NULL;
-	if (output_event(out, &oo, &e, pv))
+	ct = containers_lookup(containers, e.h.cgroup);
+	if (output_event(out, &oo, &e, pv, ct))
 		n_malformed++;
 	else
 		n_events++;
@@ -138,6 +143,9 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->nr_tids = env.nr_tids;
 	for (i = 0; i < env.nr_tids; i++)
 		obj->rodata->tids[i] = env.tids[i];
+	obj->rodata->nr_uids = env.nr_uids;
+	for (i = 0; i < env.nr_uids; i++)
+		obj->rodata->uids[i] = env.uids[i];
 	obj->rodata->nr_comms = env.nr_comms;
 	memcpy((void *)obj->rodata->comms, env.comms, sizeof(env.comms));
 	obj->rodata->filter_ops = env.filter_ops;
@@ -153,8 +161,8 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->req_key = key | 1;
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->summary = env.summary;
-	/* a summary names processes by pid and comm only */
-	obj->rodata->owner_brief = env.summary;
+	/* a summary names processes by pid and comm only; -u needs the uid */
+	obj->rodata->owner_brief = env.summary && !env.nr_uids;
 	obj->rodata->track_procs = (env.json || env.extended) &&
 				   !env.summary;
 	obj->rodata->follow = env.follow;
@@ -473,6 +481,9 @@ int main(int argc, char **argv)
 	oo.extended = env.extended;
 	oo.completions = env.kinds & KIND_COMPLETE;
 	oo.mono_to_real = monotonic_to_realtime();
+	/* columns have no container: no cache, no walk of the tree */
+	if (env.json && !env.summary)
+		containers = containers_new(NULL, NULL);
 	so.json = env.json;
 	so.histogram = env.histogram;
 	so.sort = env.sort;
@@ -486,6 +497,7 @@ int main(int argc, char **argv)
 	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
 	close_buffers(NULL);
+	containers_free(containers);
 	summary_free(&sum);
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_skipped)

@@ -20,6 +20,7 @@
 /* Filter limits: each is a small array in .rodata, set before load. */
 #define MAX_PIDS		8
 #define MAX_TIDS		8
+#define MAX_UIDS		8
 #define MAX_COMMS		8
 #define MAX_PREFIXES		8
 #define PREFIX_MAX		256

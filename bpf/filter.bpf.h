@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The filters the user asked for (-e, -p, -t, -c, -o, -P, -x, -m,
+ * The filters the user asked for (-e, -p, -t, -u, -c, -o, -P, -x, -m,
  * --cgroup, a command or -f), run in the kernel so that what they drop
  * costs no output. They are constants, set by userspace before load: the
  * verifier prunes the code of every filter not in use. Empty lists match
@@ -21,6 +21,9 @@ const volatile __u32 nr_pids = 0;
 const volatile __u32 pids[MAX_PIDS] = {};
 const volatile __u32 nr_tids = 0;
 const volatile __u32 tids[MAX_TIDS] = {};
+/* -u: real uids, as the owner's credentials give them */
+const volatile __u32 nr_uids = 0;
+const volatile __u32 uids[MAX_UIDS] = {};
 const volatile __u32 nr_comms = 0;
 /* each comm as two words, zero-padded */
 const volatile __u64 comms[MAX_COMMS][2] = {};
@@ -59,7 +62,7 @@ struct reqinfo {
 	bool on_sq;
 };
 
-/* Whether id is one of the first n of a -p or -t list. */
+/* Whether id is one of the first n of a -p, -t or -u list. */
 static __always_inline bool id_listed(const volatile __u32 *list, __u32 n,
 				      __u32 id)
 {
@@ -71,7 +74,8 @@ static __always_inline bool id_listed(const volatile __u32 *list, __u32 n,
 	return hit;
 }
 
-_Static_assert(MAX_PIDS == MAX_TIDS, "id_listed() bounds both lists");
+_Static_assert(MAX_PIDS == MAX_TIDS && MAX_PIDS == MAX_UIDS,
+	       "id_listed() bounds the three lists");
 
 /* -p, or the followed set that grows from it (a command, -p -f). */
 static __always_inline bool tgid_wanted(__u32 tgid)
@@ -108,6 +112,8 @@ static __always_inline bool owner_wanted(const struct owner *o)
 	if (!tgid_wanted(o->pid))
 		return false;
 	if (nr_tids && !id_listed(tids, nr_tids, o->tid))
+		return false;
+	if (nr_uids && !id_listed(uids, nr_uids, o->uid))
 		return false;
 	if (nr_comms && !comm_wanted(o))
 		return false;

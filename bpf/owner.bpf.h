@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Who a request belongs to: the process and thread that submitted it,
- * with what every event says of them (uid, comm, parent, cgroup, ids in
+ * with what every event says of them (uid, gid, comm, parent, cgroup, ids in
  * their own PID namespace). io-wq workers and SQPOLL threads run requests
  * for others; this is where they are charged to the right owner.
  */
@@ -18,7 +18,8 @@ struct owner {
 	__u64 cgroup;
 	__u32 pid;
 	__u32 tid;
-	__u32 uid;
+	__u32 uid;		/* real uid and gid of the submitter */
+	__u32 gid;
 	__u32 sq_tid;
 	__u32 ppid;
 	__u32 ns_pid;
@@ -30,7 +31,7 @@ struct owner {
 	 */
 	__u32 exec_id;
 	/* 8-byte aligned: -c compares it as two words */
-	char comm[TASK_COMM_LEN];
+	char comm[TASK_COMM_LEN] __attribute__((aligned(8)));
 };
 
 /* The tracer's PID namespace: ns_pid and ns_tid are for other ones. */
@@ -47,7 +48,8 @@ struct {
 
 /*
  * -s: a summary keys on the process and names it by comm; the rest of an
- * owner (uid, parent, cgroup, namespace ids) is not read at all.
+ * owner (uid, gid, parent, cgroup, namespace ids) is not read at all,
+ * unless -u needs the uid: then all of it is.
  */
 const volatile bool owner_brief = false;
 
@@ -121,6 +123,19 @@ static __always_inline void task_context(struct task_struct *t,
 	task_ns_ids(t, o);
 }
 
+/*
+ * The real uid and gid, as bpf_get_current_uid_gid() gives them for the
+ * current task (without its namespace mapping): the same for any task.
+ */
+static __always_inline void task_creds(struct task_struct *t,
+				       struct owner *o)
+{
+	const struct cred *c = BPF_CORE_READ(t, cred);
+
+	o->uid = BPF_CORE_READ(c, uid.val);
+	o->gid = BPF_CORE_READ(c, gid.val);
+}
+
 static __always_inline void task_owner(struct task_struct *t, struct owner *o)
 {
 	o->pid = BPF_CORE_READ(t, tgid);
@@ -128,7 +143,7 @@ static __always_inline void task_owner(struct task_struct *t, struct owner *o)
 	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
 	if (owner_brief)
 		return;
-	o->uid = BPF_CORE_READ(t, cred, uid.val);
+	task_creds(t, o);
 	task_exec_id(t, &o->exec_id);
 	task_context(t, o);
 }
@@ -144,8 +159,7 @@ static __always_inline void current_owner(struct owner *o)
 	bpf_get_current_comm(&o->comm, sizeof(o->comm));
 	if (owner_brief)
 		return;
-	/* what bpf_get_current_uid_gid() returns, without its mapping call */
-	o->uid = BPF_CORE_READ(t, cred, uid.val);
+	task_creds(t, o);
 	task_exec_id(t, &o->exec_id);
 	task_context(t, o);
 }
@@ -182,6 +196,7 @@ static __always_inline void req_owner(struct io_kiocb *req,
 		o->pid = BPF_CORE_READ(ctx, sq_data, task_tgid);
 		o->tid = BPF_CORE_READ(ctx, sq_data, task_pid);
 		o->uid = BPF_CORE_READ(ctx, sq_creds, uid.val);
+		o->gid = BPF_CORE_READ(ctx, sq_creds, gid.val);
 		BPF_CORE_READ_STR_INTO(&o->comm, sq, group_leader, comm);
 		/* the SQPOLL thread is one of the creator's threads */
 		if (!owner_brief)
@@ -205,6 +220,7 @@ static __always_inline void fill_owner(struct event *e, const struct owner *o)
 	e->h.pid = o->pid;
 	e->h.tid = o->tid;
 	e->h.uid = o->uid;
+	e->h.gid = o->gid;
 	e->h.ppid = o->ppid;
 	e->h.ns_pid = o->ns_pid;
 	e->h.ns_tid = o->ns_tid;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <limits.h>
@@ -27,8 +28,8 @@ const char *argp_program_bug_address = NULL;
 static const char doc[] =
 "Trace io_uring: every SQE the kernel issues and every write it completes.\n"
 "\n"
-"USAGE: iouringsnoop [-j] [-T] [-E] [-p PID] [-t TID] [-c COMM] [-o OPS]\n"
-"                    [-P PREFIX] [--cgroup PATH] [-x] [-m DURATION]\n"
+"USAGE: iouringsnoop [-j] [-T] [-E] [-p PID] [-t TID] [-u UID] [-c COMM]\n"
+"                    [-o OPS] [-P PREFIX] [--cgroup PATH] [-x] [-m DURATION]\n"
 "                    [-e issue,write,complete,create] [-d SECONDS]\n"
 "                    [-b PAGES] [-B BACKEND] [--output FILE] [-v] [-f]\n"
 "                    [-s [-H] [-i SECONDS] [--sort KEY]]\n"
@@ -46,10 +47,11 @@ static const char doc[] =
 "    iouringsnoop -j              # JSON Lines, one object per event\n"
 "    iouringsnoop -p 181          # only process 181\n"
 "    iouringsnoop -c fio -e write # writes submitted by threads named fio\n"
+"    iouringsnoop -u www-data     # requests of processes of that user\n"
 "    iouringsnoop -o write,writev # only these opcodes\n"
 "    iouringsnoop -P /etc -P /root/.ssh  # files under either prefix\n"
 "    iouringsnoop -x              # only writes that failed\n"
-"    iouringsnoop -E              # columns with ppid, exe, cmdline...\n"
+"    iouringsnoop -E              # columns with uid, ppid, exe, cmdline...\n"
 "    iouringsnoop --cgroup /sys/fs/cgroup/system.slice  # one cgroup\n"
 "    iouringsnoop -e create       # only new rings\n"
 "    iouringsnoop -e complete     # every completion: res, cflags, latency\n"
@@ -73,6 +75,10 @@ static const struct argp_option opts[] = {
 	{ "follow", 'f', NULL, 0,
 	  "With -p: also the processes they fork from now on, and theirs", 0 },
 	{ "tid", 't', "TID", 0, "Only this thread (repeatable)", 0 },
+	{ "uid", 'u', "UID", 0,
+	  "Only submitters whose real uid (the uid of their credentials, not "
+	  "the effective one) is UID: a number or a user name (repeatable)",
+	  0 },
 	{ "comm", 'c', "COMM", 0,
 	  "Only threads with this exact name (repeatable)", 0 },
 	{ "op", 'o', "OPS", 0,
@@ -95,7 +101,7 @@ static const struct argp_option opts[] = {
 	  "Append to FILE (mode 0640 when created) instead of stdout; "
 	  "SIGHUP reopens it, for log rotation", 0 },
 	{ "extended", 'E', NULL, 0,
-	  "Columns: add PPID, CGROUP, EXE, ANCESTORS and CMDLINE (JSON "
+	  "Columns: add UID, PPID, CGROUP, EXE, ANCESTORS and CMDLINE (JSON "
 	  "always has them)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Add a TIME column (local time)", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS seconds", 0 },
@@ -194,6 +200,29 @@ static int add_id(pid_t *ids, unsigned int *nr, unsigned int max,
 	if (room_for(*nr, max, opt))
 		return EINVAL;
 	ids[(*nr)++] = v;
+	return 0;
+}
+
+/*
+ * -u: a number, or a user name looked up now. A name made of digits is
+ * the number, as chown(1) takes it; (uid_t)-1 is no one's uid.
+ */
+static int add_uid(struct env *env, const char *arg)
+{
+	long v = parse_long(arg, 0, (uid_t)-1 - 1);
+	struct passwd *pw;
+
+	if (v < 0) {
+		pw = arg[0] ? getpwnam(arg) : NULL;
+		if (!pw)
+			return fail("unknown user '%s' for -u: give a user "
+				    "name or a number from 0 to %u", arg,
+				    (uid_t)-1 - 1);
+		v = pw->pw_uid;
+	}
+	if (room_for(env->nr_uids, MAX_UIDS, 'u'))
+		return EINVAL;
+	env->uids[env->nr_uids++] = v;
 	return 0;
 }
 
@@ -453,6 +482,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 't':
 		return add_id(env->tids, &env->nr_tids, MAX_TIDS, arg, "TID",
 			      't');
+	case 'u':
+		return add_uid(env, arg);
 	case 'c':
 		return add_comm(env, arg);
 	case 'o':

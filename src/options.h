@@ -39,6 +39,8 @@ struct env {
 	unsigned int nr_pids;
 	pid_t tids[MAX_TIDS];
 	unsigned int nr_tids;
+	uid_t uids[MAX_UIDS];	/* -u: real uids */
+	unsigned int nr_uids;
 	char comms[MAX_COMMS][TASK_COMM_LEN];
 	unsigned int nr_comms;
 	__u64 opmask[OPMASK_WORDS];

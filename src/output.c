@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/io_uring.h>
+#include "containers.h"
 #include "escape.h"
 #include "fields.h"
 #include "iouringsnoop.h"
@@ -187,11 +188,26 @@ static void json_list(struct line *l, const char *key, const char *s,
 	json_items(l, s, len, true);
 }
 
-/* ppid, cgroup and, in another PID namespace, the ids seen there. */
-static void json_ids(struct line *l, const struct event *e)
+/*
+ * ppid, cgroup, the container and pod its path names and, in another
+ * PID namespace, the ids seen there. The ids in ct are hexadecimal
+ * digits and dashes only: nothing to escape.
+ */
+static void json_ids(struct line *l, const struct event *e,
+		     const struct container *ct)
 {
 	KEY_U64(l, ",\"ppid\":", e->h.ppid);
 	KEY_U64(l, ",\"cgroup\":", e->h.cgroup);
+	if (ct && ct->id[0]) {
+		KEY(l, ",\"container_id\":\"");
+		puts_(l, ct->id);
+		KEY(l, "\"");
+	}
+	if (ct && ct->pod_uid[0]) {
+		KEY(l, ",\"pod_uid\":\"");
+		puts_(l, ct->pod_uid);
+		KEY(l, "\"");
+	}
 	if (e->h.ns_pid || e->h.ns_tid) {
 		KEY_U64(l, ",\"ns_pid\":", e->h.ns_pid);
 		KEY_U64(l, ",\"ns_tid\":", e->h.ns_tid);
@@ -233,7 +249,8 @@ static void render_process(struct line *l, const struct proc_view *pv)
 }
 
 static void json_head(struct line *l, const struct output_opts *o,
-		      const struct event *e, const char *type)
+		      const struct event *e, const struct container *ct,
+		      const char *type)
 {
 	KEY(l, "{\"type\":\"");
 	puts_(l, type);
@@ -243,13 +260,15 @@ static void json_head(struct line *l, const struct output_opts *o,
 	KEY_U64(l, ",\"tid\":", e->h.tid);
 	json_name(l, "comm", e->h.comm, strnlen(e->h.comm, TASK_COMM_LEN));
 	KEY_U64(l, ",\"uid\":", e->h.uid);
-	json_ids(l, e);
+	KEY_U64(l, ",\"gid\":", e->h.gid);
+	json_ids(l, e, ct);
 }
 
 static void json_create(struct line *l, const struct output_opts *o,
-			const struct event *e, const struct proc_view *pv)
+			const struct event *e, const struct proc_view *pv,
+			const struct container *ct)
 {
-	json_head(l, o, e, "create");
+	json_head(l, o, e, ct, "create");
 	KEY_U64(l, ",\"ring\":", e->ring.ring);
 	KEY_S64(l, ",\"fd\":", e->ring.fd);
 	KEY_U64(l, ",\"sq_entries\":", e->ring.sq_entries);
@@ -305,11 +324,12 @@ static void json_cflags(struct line *l, unsigned int cflags)
 
 /* Written field by field with no printf: this runs once per event. */
 static void json_event(struct line *l, const struct output_opts *o,
-		       const struct event *e, const struct proc_view *pv)
+		       const struct event *e, const struct proc_view *pv,
+		       const struct container *ct)
 {
 	bool write = e->h.type == EV_WRITE, done = write || e->h.type == EV_COMPLETE;
 
-	json_head(l, o, e, event_name(e->h.type));
+	json_head(l, o, e, ct, event_name(e->h.type));
 	KEY_U64(l, ",\"req\":", e->req.req);
 	KEY_U64(l, ",\"ring\":", e->req.ring);
 	KEY_U64(l, ",\"opcode\":", e->req.opcode);
@@ -418,10 +438,11 @@ static void column_done(struct line *l, const struct event *e)
 	pad_to(l, start + CFLAGS_WIDTH + 1);
 }
 
-/* -E: PPID and CGROUP before the path. */
+/* -E: UID, PPID and CGROUP before the path. */
 static void column_ids(struct line *l, const struct event *e)
 {
-	putf(l, "%-7u %-8llu ", e->h.ppid, (unsigned long long)e->h.cgroup);
+	putf(l, "%-7u %-7u %-8llu ", e->h.uid, e->h.ppid,
+	     (unsigned long long)e->h.cgroup);
 }
 
 /* -E: EXE, ANCESTORS and CMDLINE after the path, which ends in a space. */
@@ -518,14 +539,15 @@ void output_header(FILE *out, const struct output_opts *o)
 		fprintf(out, "%-*s %-*s ", LAT_WIDTH, "LAT", CFLAGS_WIDTH,
 			"CFLAGS");
 	if (o->extended)
-		fprintf(out, "%-7s %-8s PATH EXE ANCESTORS CMDLINE\n", "PPID",
-			"CGROUP");
+		fprintf(out, "%-7s %-7s %-8s PATH EXE ANCESTORS CMDLINE\n",
+			"UID", "PPID", "CGROUP");
 	else
 		fprintf(out, "PATH\n");
 }
 
 int output_event(FILE *out, const struct output_opts *o,
-		 const struct event *e, const struct proc_view *pv)
+		 const struct event *e, const struct proc_view *pv,
+		 const struct container *ct)
 {
 	static struct line l;
 
@@ -534,9 +556,9 @@ int output_event(FILE *out, const struct output_opts *o,
 		return -1;
 	l.len = 0;
 	if (o->json && e->h.type == EV_CREATE)
-		json_create(&l, o, e, pv);
+		json_create(&l, o, e, pv, ct);
 	else if (o->json)
-		json_event(&l, o, e, pv);
+		json_event(&l, o, e, pv, ct);
 	else
 		column_event_line(&l, o, e, pv);
 	/* never let a full buffer merge two events into one line */

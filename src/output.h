@@ -23,14 +23,17 @@ void output_header(FILE *out, const struct output_opts *o);
 
 /*
  * Print one decoded event (see event.h), with what the process table
- * knows of its process (pv may be NULL). Returns 0, or -1 for a record
- * that is not an event to print (a process record); nothing is printed
- * then.
+ * knows of its process (pv may be NULL) and, in JSON, the container and
+ * pod its cgroup names (ct may be NULL: none). Returns 0, or -1 for a
+ * record that is not an event to print (a process record); nothing is
+ * printed then.
  */
 struct event;
 struct proc_view;
+struct container;
 int output_event(FILE *out, const struct output_opts *o,
-		 const struct event *e, const struct proc_view *pv);
+		 const struct event *e, const struct proc_view *pv,
+		 const struct container *ct);
 
 /*
  * ,"key":"name": a name as a JSON string, which decodes to its exact

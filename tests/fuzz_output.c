@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "containers.h"
 #include "event.h"
 #include "iouringsnoop.h"
 #include "output.h"
@@ -111,11 +112,20 @@ static const struct proc_view *hostile_process(const uint8_t *data,
 	return pv;
 }
 
+/* A container and pod, as a cgroup path may name them. */
+static const struct container sample_container = {
+	.id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	.pod_uid = "01234567-89ab-cdef-0123-456789abcdef",
+};
+
 static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 {
 	static char exe[PATH_BUF];
 	static struct event e;
 	const struct proc_view *pvp = NULL;
+	/* -T means nothing in JSON: those inputs are in a container */
+	const struct container *ct = (mode & 3) == 3 ? &sample_container :
+				     NULL;
 	struct proc_view pv;
 	struct output_opts o = {
 		.json = mode & 1,
@@ -135,7 +145,7 @@ static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 	r = event_decode(&e, data, size);
 	if (!r) {
 		pvp = hostile_process(data, size, mode, &pv, exe);
-		r = output_event(f, &o, &e, pvp);
+		r = output_event(f, &o, &e, pvp, ct);
 	}
 	free(pv.json);
 	fclose(f);

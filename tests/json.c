@@ -343,8 +343,9 @@ const struct field *get(const struct object *o, const char *key)
 
 /* Keys every event must carry, by type (see FIELDS in the man page). */
 static const char *const process_keys[] = {
-	"type", "time", "pid", "tid", "comm", "uid", "ppid", "cgroup", "exe",
-	"cmdline", "cmdline_truncated", "ancestors", "ancestors_truncated",
+	"type", "time", "pid", "tid", "comm", "uid", "gid", "ppid", "cgroup",
+	"exe", "cmdline", "cmdline_truncated", "ancestors",
+	"ancestors_truncated",
 	NULL,
 };
 static const char *const common_keys[] = {

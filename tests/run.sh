@@ -45,6 +45,8 @@ esac
 . tests/command.sh
 # shellcheck source=tests/ops.sh
 . tests/ops.sh
+# shellcheck source=tests/users.sh
+. tests/users.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -243,7 +245,7 @@ extended_test() {
 	rc=$TOOL_RC
 	exe=$(sed -n 's/^exe\t//p' "$d/truth.lineage" | head -1)
 	[ "$rc" -eq 0 ] || bad="tool exited $rc"
-	[ -n "$bad" ] || head -1 "$d/out" | grep -q "PPID.*CGROUP.*PATH EXE ANCESTORS CMDLINE$" ||
+	[ -n "$bad" ] || head -1 "$d/out" | grep -q " RES  *UID  *PPID  *CGROUP  *PATH EXE ANCESTORS CMDLINE$" ||
 		bad="header: $(head -1 "$d/out")"
 	# the exe column, then the ancestors ending with the parent (same
 	# program), then the arguments with the inner space escaped
@@ -408,7 +410,8 @@ else
 		hostile-names:hostile burst-2048:burst \
 		threads-and-child:threads special-files:special \
 		at-op-paths:named process-lineage:lineage \
-		pid-namespace-cgroup:ns stale-names:names rename-race:race
+		pid-namespace-cgroup:ns stale-names:names rename-race:race \
+		other-user:users
 	columns_test
 	extended_test
 	storm_test
@@ -442,6 +445,7 @@ else
 	complete_tests
 	ops_tests
 	command_tests
+	users_tests
 	service_tests
 fi
 

@@ -110,7 +110,7 @@ summary_json() {
 # summary_verdict NAME DIR [summary_check options]: NAME passes if the
 # run in DIR is sane and its rows are DIR/truth's
 summary_verdict() {
-	local name=$1 d=$2 why res
+	local name=$1 d=$2 why res=""
 	shift 2
 	why=$(summary_sane "$d")
 	if [ -z "$why" ] && ! res=$(summary_check "$d/out" "$d/truth" "$@"); then

@@ -143,6 +143,11 @@ static void test_options_good(void)
 	      env.nr_pids == 2 && env.pids[0] == 12 && env.pids[1] == 34 &&
 	      env.nr_tids == 1 && env.tids[0] == 56,
 	      "-p twice and -t collect values");
+	check(parse("-u 0 -u 4294967294 --uid=root -u 007", &env, err,
+		    sizeof(err)) == 0 && env.nr_uids == 4 && env.uids[0] == 0 &&
+	      env.uids[1] == 4294967294U && env.uids[2] == 0 &&
+	      env.uids[3] == 7,
+	      "-u takes numbers and names (root is 0), repeatable");
 	check(parse("-c fio -c a-15-char-name", &env, err, sizeof(err)) == 0 &&
 	      env.nr_comms == 2 && !strcmp(env.comms[1], "a-15-char-name"),
 	      "-c accepts up to 15 characters");
@@ -192,7 +197,10 @@ static void test_options_bad(void)
 	static const char *const bad[] = {
 		"-p", "-p 0", "-p -5", "-p abc", "-p 1x", "-p 99999999999",
 		"-p 1 -p 2 -p 3 -p 4 -p 5 -p 6 -p 7 -p 8 -p 9",
-		"-t 0", "-t nope", "-c", "-c sixteen-chars-xx",
+		"-t 0", "-t nope", "-u", "-u no-such-user-here", "-u -1",
+		"-u 4294967295", "-u 1x", "-u +5",
+		"-u 1 -u 2 -u 3 -u 4 -u 5 -u 6 -u 7 -u 8 -u 9",
+		"-c", "-c sixteen-chars-xx",
 		"-o", "-o bogus", "-o write,write", "-o write,", "-o ,write",
 		"-o write,,read", "-o 256", "-o -1", "-P", "-P relative/path",
 		"-e", "-e nothing", "-e issue,", "-d 0", "-d -1", "-d x",
@@ -293,6 +301,7 @@ static struct event sample(int type, const char *path, int kind)
 	e.h.pid = 42;
 	e.h.tid = 43;
 	e.h.uid = 1000;
+	e.h.gid = 1001;
 	e.req.user_data = ~0ULL;
 	e.req.opcode = 23;
 	e.h.dev = (8 << 20) | 1;
@@ -316,7 +325,7 @@ static int print_record(FILE *f, const struct output_opts *o,
 
 	if (event_decode(&e, rec, size))
 		return -1;
-	return output_event(f, o, &e, NULL);
+	return output_event(f, o, &e, NULL, NULL);
 }
 
 static int count_lines(const char *s, size_t n)
@@ -349,6 +358,8 @@ static void test_output(const char *jsonl)
 	      "JSON: hostile path escaped, exact bytes in path_hex");
 	check(strstr(buf, "\"comm\":\"c\\\"o\\nm m\",\"uid\"") != NULL,
 	      "JSON: hostile comm escaped, no comm_hex for UTF-8");
+	check(strstr(buf, "\"uid\":1000,\"gid\":1001,\"ppid\"") != NULL,
+	      "JSON: the real gid right after the uid");
 	check(strstr(buf, "\"device\":2049,") && strstr(buf, "\"pos\":-1,") &&
 	      strstr(buf, "\"res\":-9,") && strstr(buf, "\"buf\":\"0x7fff0000\""),
 	      "JSON: device as st_dev, signed pos/res, hex buf");
@@ -759,6 +770,7 @@ int main(int argc, char **argv)
 	test_rename_decode();
 	test_sink();
 	test_summary(argc > 1 ? argv[1] : "/dev/null");
+	test_containers(argc > 1 ? argv[1] : "/dev/null");
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

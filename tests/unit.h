@@ -9,4 +9,7 @@ void check(int ok, const char *fmt, ...);
 /* unit_summary.c: -s and -H; JSON rows appended to the file jsonl */
 void test_summary(const char *jsonl);
 
+/* unit_containers.c: cgroup paths, the cache, the JSON keys */
+void test_containers(const char *jsonl);
+
 #endif /* __TESTS_UNIT_H */

@@ -13,8 +13,8 @@
  * The cases are in workload_writes.c (write opcodes, failures, load,
  * threads), workload_files.c (how files are named), workload_context.c
  * (process context, at-ops, creation), workload_names.c (names that
- * change under an open file) and workload_command.c (run as the traced
- * command).
+ * change under an open file), workload_command.c (run as the traced
+ * command) and workload_users.c (other users, containers).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +47,8 @@ void self(struct who *w)
 {
 	w->pid = getpid();
 	w->tid = syscall(SYS_gettid);
+	w->uid = getuid();
+	w->gid = getgid();
 	prctl(PR_GET_NAME, w->comm);
 }
 
@@ -132,6 +134,8 @@ void rec_who(const struct who *w)
 	rec_fmt("tid", "%d", w->tid);
 	rec_name("comm", w->comm);
 	printf("!comm_hex\t-\n");
+	rec_fmt("uid", "%u", w->uid);
+	rec_fmt("gid", "%u", w->gid);
 }
 
 void rec_file(const char *path, int fd)
@@ -405,6 +409,9 @@ int main(int argc, char **argv)
 		{ "sockets", case_sockets },
 		{ "fileops", case_fileops },
 		{ "personality", case_personality },
+		{ "users", case_users },
+		{ "userscreate", case_userscreate },
+		{ "incgroup", case_incgroup },
 	};
 	unsigned int i;
 

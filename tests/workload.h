@@ -14,6 +14,8 @@
 struct who {
 	int pid;
 	int tid;
+	unsigned int uid;	/* real ids, which every event carries */
+	unsigned int gid;
 	char comm[TASK_COMM_LEN];
 };
 
@@ -103,6 +105,8 @@ void case_linked(void);
 void case_burst(void);
 void case_threads(void);
 void case_diehard(void);
+/* the tid of this process's SQPOLL thread, once it has named itself */
+int sqpoll_tid(void);
 
 /* cases in workload_files.c */
 void case_deep(void);
@@ -119,6 +123,10 @@ void case_ns(void);
 void case_create(void);
 void case_storm(void);
 void case_quiet(void);
+/* the create event of a ring this thread has just set up */
+void expect_create(const struct who *w, struct io_uring *ring);
+/* this process into the cgroup v2 directory cg */
+void move_to_cgroup(const char *cg);
 
 /* cases in workload_complete.c */
 void case_complete(void);
@@ -127,6 +135,11 @@ void case_slow(void);
 void case_cmdtree(void);
 void case_cmdleaf(void);
 void case_cmdfirst(void);
+
+/* cases in workload_users.c */
+void case_users(void);
+void case_userscreate(void);
+void case_incgroup(void);
 
 /* cases in workload_names.c */
 void case_names(void);

@@ -407,6 +407,20 @@ void case_execd(void)
 
 /* --- cgroups and PID namespaces ------------------------------------------ */
 
+/* Into the cgroup v2 directory cg: this process, all its threads. */
+void move_to_cgroup(const char *cg)
+{
+	char procs[PATH_MAX + 16], pid[16];
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	fd = open(procs, O_WRONLY);
+	if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
+		die(procs, errno);
+	close(fd);
+}
+
 /* Where cgroup v2 is mounted: /sys/fs/cgroup, or .../unified on hybrids. */
 static const char *cgroup2_root(void)
 {
@@ -433,7 +447,7 @@ static const char *cgroup2_root(void)
 void case_ns(void)
 {
 	const char *cg = getenv("WL_CGROUP");
-	char made[PATH_MAX + 64], procs[PATH_MAX + 96], path[PATH_MAX], pid[32];
+	char made[PATH_MAX + 64], path[PATH_MAX];
 	struct stat st;
 	struct who w;
 	int fd, status, res = 0, pipefd[2];
@@ -459,12 +473,7 @@ void case_ns(void)
 		die("fork", errno);
 	if (!child) {
 		/* into the cgroup, then a PID namespace for the next child */
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		status = open(procs, O_WRONLY);
-		if (status < 0 || write(status, pid, strlen(pid)) < 0)
-			die(procs, errno);
-		close(status);
+		move_to_cgroup(cg);
 		if (unshare(CLONE_NEWPID))
 			die("unshare", errno);
 		grand = fork();
@@ -496,6 +505,8 @@ void case_ns(void)
 		die(made, errno);
 	w.pid = grand;
 	w.tid = grand;
+	w.uid = getuid();
+	w.gid = getgid();
 	snprintf(w.comm, sizeof(w.comm), "wl-ns");
 	rec_begin("write", ud(1), 1);
 	rec_who(&w);
@@ -516,11 +527,14 @@ void case_ns(void)
 
 /* --- ring creation ---------------------------------------------------------- */
 
-static void expect_create(const struct who *w, struct io_uring *ring)
+void expect_create(const struct who *w, struct io_uring *ring)
 {
-	printf("=type\tcreate\n=pid\t%d\n=fd\t%d\n", w->pid, ring->ring_fd);
+	printf("=type\tcreate\n=pid\t%d\n=fd\t%d\n#count\t1\n", w->pid,
+	       ring->ring_fd);
 	rec_fmt("tid", "%d", w->tid);
 	rec_str("comm", w->comm);
+	rec_fmt("uid", "%u", w->uid);
+	rec_fmt("gid", "%u", w->gid);
 	rec_fmt("sq_entries", "%u", *ring->sq.kring_entries);
 	rec_fmt("cq_entries", "%u", *ring->cq.kring_entries);
 	rec_fmt("setup_flags", "%u", ring->flags);

@@ -152,7 +152,7 @@ static int find_sqpoll_tid(void)
 }
 
 /* The thread names itself once it runs: give it a moment. */
-static int sqpoll_tid(void)
+int sqpoll_tid(void)
 {
 	int i, tid = 0;
 
