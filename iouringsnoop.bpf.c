@@ -194,7 +194,7 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 	struct event *e = &sl->s->ev;
 
 	fill_request(sl, req, ri->op, context, &ri->owner, ri->ctx);
-	fill_creds(e, req);
+	fill_creds(e, req, false);
 	if (op_args_kind(ri->op) && prepared(at_submit))
 		fill_args((__u64)req, (__u64)ri->ctx, sl->idx,
 			  ri->op | ARGS_ISSUE << 8, 0);
@@ -409,7 +409,7 @@ static __always_inline void emit_done(void *ctx, void *ring,
 		return;
 	fill_file((__u64)done_file(req, ring, in->opcode, res), sl.idx);
 	fill_request(&sl, req, in->opcode, in->context, &in->owner, ring);
-	fill_creds(e, req);
+	fill_creds(e, req, true);
 	if (type == EV_COMPLETE && op_args_kind(in->opcode))
 		fill_args((__u64)req, (__u64)ring, sl.idx,
 			  in->opcode | ARGS_DONE << 8, res);

@@ -18,7 +18,11 @@
 #
 # Environment: PAIRS (default 5), RUN_SECONDS (default 3), BENCH_ONLY (a
 # regex over "workload/tracer" to run a subset), BENCH_QUICK=1 (skip the
-# depth, lossless-rate and exec storm measurements).
+# depth, lossless-rate and exec storm measurements), BENCH_BASE (another
+# build of iouringsnoop, such as main's before a change: its json, write
+# and nomatch runs are added as base-json, base-write and base-nomatch,
+# in the same alternation, so that a change is measured against what it
+# changes in one run).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -88,8 +92,12 @@ workload() {
 
 # start_tracer NAME DIR: runs in the background (TPID), returns when ready
 start_tracer() {
-	local name=$1 d=$2 i
+	local name=$1 d=$2 i TOOL=$TOOL
 	bpftool prog show --json | jq -r '.[].id' >"$d/progs.before"
+	# base-X: tracer X, with the BENCH_BASE build
+	case $name in
+	base-*) TOOL=$BENCH_BASE; name=${name#base-} ;;
+	esac
 	case $name in
 	json)
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" -j \
@@ -158,7 +166,7 @@ stop_tracer() {
 
 # counts DIR TRACER WORKLOAD_JSON -> {"expected","delivered","lost"}
 counts() {
-	local d=$1 tracer=$2 wl=$3 lost delivered expected
+	local d=$1 tracer=${2#base-} wl=$3 lost delivered expected
 	case $tracer in
 	json|nomatch)
 		lost=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/err")
@@ -243,10 +251,15 @@ pair() {
 }
 
 echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}s runs"
+TRACERS="json columns write nomatch summary clock floor bpftrace"
+if [ -n "${BENCH_BASE:-}" ]; then
+	[ -x "$BENCH_BASE" ] || die "BENCH_BASE=$BENCH_BASE is not a program"
+	TRACERS="$TRACERS base-json base-write base-nomatch"
+fi
 for wl in fio nop mixed; do
-	for tracer in json columns write nomatch summary clock floor bpftrace; do
+	for tracer in $TRACERS; do
 		# -e write and the floor only where there are writes to follow
-		[ "$tracer" = write ] && [ "$wl" = nop ] && continue
+		[ "${tracer#base-}" = write ] && [ "$wl" = nop ] && continue
 		[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]] || continue
 		for p in $(seq 0 "$PAIRS"); do
 			pair "$wl" "$tracer" "$p"

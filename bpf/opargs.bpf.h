@@ -631,13 +631,18 @@ static __always_inline void forget_personality(struct io_kiocb *req)
 		__sync_fetch_and_add(&personal_live, -1);
 }
 
-/* An event of a request noted with a personality carries it. */
-static __always_inline void fill_creds(struct event *e, struct io_kiocb *req)
+/*
+ * An event of a request noted with a personality carries it. Before the
+ * CQE the flag must be set (an address may be an earlier request's); at
+ * the CQE the 5.10 series has cleared it already, and the note decides.
+ */
+static __always_inline void fill_creds(struct event *e, struct io_kiocb *req,
+				       bool done)
 {
 	struct personal *p;
 	__u64 key = (__u64)req;
 
-	if (!personal_live || !(e->req.flags & req_f_creds))
+	if (!personal_live || (!done && !(e->req.flags & req_f_creds)))
 		return;
 	p = bpf_map_lookup_elem(&personal, &key);
 	if (!p)

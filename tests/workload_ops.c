@@ -512,9 +512,11 @@ static void fixed_files(struct wcase *c)
 	struct io_uring_sqe *sqe;
 	char path[4096];
 	int fd = open_file("fixed", path, sizeof(path), O_RDWR), res;
+	int table[2] = { dup(fd), dup(fd) };
 
-	if (io_uring_register_files_sparse(&c->ring, 2))
-		die("io_uring_register_files_sparse", errno);
+	/* a table of real files: 5.10 takes no sparse one */
+	if (io_uring_register_files(&c->ring, table, 2))
+		die("io_uring_register_files", errno);
 	sqe = sqe_get(&c->ring);
 	io_uring_prep_files_update(sqe, &fd, 1, 1);
 	res = run(c, sqe, 90);
@@ -546,6 +548,8 @@ static void fixed_files(struct wcase *c)
 		close(res);
 	}
 	io_uring_unregister_files(&c->ring);
+	close(table[0]);
+	close(table[1]);
 	close(fd);
 }
 
@@ -633,7 +637,6 @@ void case_personality(void)
 			die("open without it did not fail with EACCES", res);
 		rec_begin("complete", ud(1 + i), 1);
 		rec_who(&c.w);
-		rec_fmt("uid", "%d", 65534);
 		rec_fmt("res", "%d", res);
 		if (!i)
 			rec_fmt("personality", "{\"id\":%d,\"uid\":0,\"gid\":0}",
@@ -643,8 +646,7 @@ void case_personality(void)
 		rec_end();
 		rec_begin("issue", ud(1 + i), 1);
 		printf("#count\t1+\n");
-		rec_fmt("uid", "%d", 65534);
-		if (!i)
+		if (!i && !getenv("WL_NO_SUBMIT_NAMES"))
 			rec_fmt("personality", "{\"id\":%d,\"uid\":0,\"gid\":0}",
 				id);
 		else
