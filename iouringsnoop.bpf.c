@@ -27,6 +27,7 @@
 #include "bpf/stats.bpf.h"		/* -s: completions counted */
 #include "bpf/iovec.bpf.h"		/* a vectored write's length */
 #include "bpf/procrec.bpf.h"		/* fork, exec and exit records */
+#include "bpf/register.bpf.h"		/* io_uring_register(2) calls */
 
 /* Backend behaviour, set by userspace with the programs it loads. */
 const volatile bool issue_at_submit = true;	/* tracepoint backend */
@@ -610,6 +611,24 @@ int BPF_PROG(tp_complete_510, void *ring, __u64 user_data, int res,
 	     unsigned int cflags)
 {
 	return on_complete_ud(ctx, ring, user_data, res, cflags);
+}
+
+/* -e register, on kernels after the 5.10 series */
+SEC("raw_tp/io_uring_register")
+int BPF_PROG(tp_register, void *ring, __u32 opcode, __u32 nr_files,
+	     __u32 nr_bufs, long ret)
+{
+	return on_register(ctx, ring, ring_id(ring), opcode, nr_files,
+			   nr_bufs, ret);
+}
+
+/* the 5.10 series, which also says whether an eventfd is registered */
+SEC("raw_tp/io_uring_register")
+int BPF_PROG(tp_register_510, void *ring, __u32 opcode, __u32 nr_files,
+	     __u32 nr_bufs, bool eventfd, long ret)
+{
+	return on_register(ctx, ring, ring_id(ring), opcode, nr_files,
+			   nr_bufs, ret);
 }
 
 /*

@@ -29,7 +29,7 @@ static const char doc[] =
 "\n"
 "USAGE: iouringsnoop [-j] [-T] [-E] [-p PID] [-t TID] [-c COMM] [-o OPS]\n"
 "                    [-P PREFIX] [--cgroup PATH] [-x] [-m DURATION]\n"
-"                    [-e issue,write,complete,create] [-d SECONDS]\n"
+"                    [-e issue,write,complete,create,register] [-d SECONDS]\n"
 "                    [-b PAGES] [-B BACKEND] [--output FILE] [-v] [-f]\n"
 "                    [-s [-H] [-i SECONDS] [--sort KEY]]\n"
 "                    [-- COMMAND [ARGS...]]\n"
@@ -52,6 +52,7 @@ static const char doc[] =
 "    iouringsnoop -E              # columns with ppid, exe, cmdline...\n"
 "    iouringsnoop --cgroup /sys/fs/cgroup/system.slice  # one cgroup\n"
 "    iouringsnoop -e create       # only new rings\n"
+"    iouringsnoop -e register     # io_uring_register(2): files, creds...\n"
 "    iouringsnoop -e complete     # every completion: res, cflags, latency\n"
 "    iouringsnoop -m 10ms -e complete -p 1234  # requests of 10 ms or more\n"
 "    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n"
@@ -88,7 +89,7 @@ static const struct argp_option opts[] = {
 	  "Only writes and completions at least this slow: a number with "
 	  "ns, us, ms or s (default unit: ms)", 0 },
 	{ "event", 'e', "KINDS", 0,
-	  "Only these event kinds: issue, write, complete, create "
+	  "Only these event kinds: issue, write, complete, create, register "
 	  "(comma-separated; default issue,write)", 0 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines instead of columns", 0 },
 	{ "output", OPT_OUTPUT, "FILE", 0,
@@ -265,9 +266,11 @@ static int add_kind(struct env *env, const char *name)
 		env->kinds |= KIND_COMPLETE;
 	else if (!strcasecmp(name, "create"))
 		env->kinds |= KIND_CREATE;
+	else if (!strcasecmp(name, "register"))
+		env->kinds |= KIND_REGISTER;
 	else
 		return fail("unknown event kind '%s' for -e: use issue, write, "
-			    "complete or create", name);
+			    "complete, create or register", name);
 	return 0;
 }
 
@@ -465,8 +468,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return set_cgroup(env, arg);
 	case 'e':
 		return add_list(env, arg, 'e', "event kind",
-				"use issue, write, complete, create, or "
-				"several with commas", add_kind);
+				"use issue, write, complete, create, "
+				"register, or several with commas", add_kind);
 	case 'm':
 		return set_min_latency(env, arg);
 	case OPT_OUTPUT:

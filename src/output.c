@@ -11,6 +11,7 @@
 #include "fields.h"
 #include "iouringsnoop.h"
 #include "line.h"
+#include "opcodes.h"
 #include "output.h"
 #include "procs.h"
 
@@ -96,22 +97,32 @@ static bool next_item(const char *s, size_t len, size_t at, size_t *n)
 }
 
 /*
+ * Columns: a name escaped for mode, and sep (unless 0) escaped too, as
+ * \xHH: it separates the items of a list.
+ */
+static void column_escaped(struct line *l, const char *s, size_t len,
+			   char sep, enum escape_mode mode)
+{
+	size_t i, from = 0;
+
+	for (i = 0; sep && i < len; i++) {
+		if (s[i] != sep)
+			continue;
+		put_escaped(l, s + from, i - from, mode);
+		putf(l, "\\x%02x", (unsigned char)sep);
+		from = i + 1;
+	}
+	put_escaped(l, s + from, len - from, mode);
+}
+
+/*
  * Columns: a name, or the items of a list with sep between them. In a
  * list of ancestors "|" separates names, so a "|" inside one is escaped.
  */
 static void column_name(struct line *l, const char *s, size_t len,
 			bool bar)
 {
-	size_t i, from = 0;
-
-	for (i = 0; bar && i < len; i++) {
-		if (s[i] != '|')
-			continue;
-		put_escaped(l, s + from, i - from, ESC_FIELD);
-		KEY(l, "\\x7c");
-		from = i + 1;
-	}
-	put_escaped(l, s + from, len - from, ESC_FIELD);
+	column_escaped(l, s, len, bar ? '|' : 0, ESC_FIELD);
 }
 
 static void column_list(struct line *l, const char *s, size_t len,
@@ -260,6 +271,106 @@ static void json_create(struct line *l, const struct output_opts *o,
 	KEY(l, "}\n");
 }
 
+void json_personality(struct line *l, unsigned int id, unsigned int uid,
+		      unsigned int gid)
+{
+	KEY_U64(l, ",\"personality\":{\"id\":", id);
+	KEY_U64(l, ",\"uid\":", uid);
+	KEY_U64(l, ",\"gid\":", gid);
+	KEY(l, "}");
+}
+
+/* The bits set in nw words, named by name(), as a JSON array. */
+static void json_bits(struct line *l, const __u64 *w, unsigned int nw,
+		      void (*name)(struct line *l, unsigned int bit))
+{
+	bool first = true;
+	unsigned int b;
+
+	KEY(l, "[");
+	for (b = 0; b < nw * 64; b++) {
+		if (!(w[b / 64] >> (b % 64) & 1))
+			continue;
+		if (!first)
+			KEY(l, ",");
+		first = false;
+		name(l, b);
+	}
+	KEY(l, "]");
+}
+
+static void json_restrictions(struct line *l, const struct reg_body *r)
+{
+	KEY(l, ",\"restrictions\":{\"register_ops\":");
+	json_bits(l, r->restrict_register, REG_OPS_WORDS, put_register_name);
+	KEY(l, ",\"sqe_ops\":");
+	json_bits(l, r->restrict_sqe, SQE_OPS_WORDS, put_op_name);
+	KEY(l, ",\"sqe_flags_allowed\":\"");
+	put_sqe_flags(l, r->restrict_flags_allowed);
+	KEY(l, "\",\"sqe_flags_required\":\"");
+	put_sqe_flags(l, r->restrict_flags_required);
+	KEY(l, "\"}");
+}
+
+/*
+ * The names of a list the BPF side built (PATH_F_LIST), each as single
+ * files are named, an empty one for an empty slot; and whether there
+ * are more files than it names.
+ */
+static void json_files(struct line *l, const struct event *e,
+		       unsigned int listed, unsigned int nr)
+{
+	size_t len = e->h.path_flags & PATH_F_LIST ? e->h.path_len : 0;
+
+	json_list(l, "files", e->path, len);
+	KEY_BOOL(l, ",\"files_truncated\":", listed < nr);
+}
+
+/* What a registration that succeeded left in the ring, by opcode. */
+static void json_registered(struct line *l, const struct event *e)
+{
+	const struct reg_body *r = &e->reg;
+
+	switch (r->opcode) {
+	case IORING_REGISTER_FILES:
+	case IORING_REGISTER_FILES2:
+		json_files(l, e, r->nr_listed, r->nr_files);
+		break;
+	case IORING_REGISTER_PERSONALITY:
+		json_personality(l, r->res, r->cred_uid, r->cred_gid);
+		break;
+	case IORING_REGISTER_RESTRICTIONS:
+		json_restrictions(l, r);
+		break;
+	case IORING_REGISTER_IOWQ_MAX_WORKERS:
+		KEY_U64(l, ",\"iowq_max_workers\":[", r->iowq_max[0]);
+		KEY_U64(l, ",", r->iowq_max[1]);
+		KEY(l, "]");
+		break;
+	default:
+		break;
+	}
+}
+
+static void json_register(struct line *l, const struct output_opts *o,
+			  const struct event *e, const struct proc_view *pv)
+{
+	const struct reg_body *r = &e->reg;
+
+	json_head(l, o, e, "register");
+	KEY_U64(l, ",\"ring\":", r->ring);
+	KEY_U64(l, ",\"opcode\":", r->opcode);
+	KEY(l, ",\"op\":");
+	put_register_name(l, r->opcode);
+	KEY_S64(l, ",\"res\":", r->res);
+	KEY_U64(l, ",\"nr_files\":", r->nr_files);
+	KEY_U64(l, ",\"nr_bufs\":", r->nr_bufs);
+	if (r->res >= 0)
+		json_registered(l, e);
+	json_process(l, pv);
+	KEY(l, "}\n");
+}
+
 static const char *file_type(const struct event *e)
 {
 	if (e->h.file_kind == FILE_PATH &&
@@ -366,6 +477,8 @@ static const char *column_event(const struct event *e)
 		return "cqe";
 	if (e->h.type == EV_CREATE)
 		return "create";
+	if (e->h.type == EV_REGISTER)
+		return "reg";
 	if (e->req.context == CTX_IOWQ)
 		return "iowq";
 	if (e->req.context == CTX_SQPOLL)
@@ -438,6 +551,112 @@ static void column_process(struct line *l, const struct proc_view *pv)
 		puts_(l, "...");
 }
 
+/* The names of the bits set in nw words, comma-separated; "-" if none. */
+static void column_bits(struct line *l, const __u64 *w, unsigned int nw,
+			const char *(*name)(unsigned int bit))
+{
+	unsigned int b, n = 0;
+
+	for (b = 0; b < nw * 64; b++) {
+		if (!(w[b / 64] >> (b % 64) & 1))
+			continue;
+		if (n++)
+			puts_(l, ",");
+		if (name(b))
+			puts_(l, name(b));
+		else
+			put_u64(l, b);
+	}
+	if (!n)
+		puts_(l, "-");
+}
+
+static void column_flags(struct line *l, unsigned int flags)
+{
+	if (flags)
+		put_sqe_flags(l, flags);
+	else
+		puts_(l, "-");
+}
+
+static void column_restrictions(struct line *l, const struct reg_body *r,
+				const char *sp)
+{
+	puts_(l, "register_ops=");
+	column_bits(l, r->restrict_register, REG_OPS_WORDS, register_op_name);
+	puts_(l, sp);
+	puts_(l, "sqe_ops=");
+	column_bits(l, r->restrict_sqe, SQE_OPS_WORDS, opcode_name);
+	puts_(l, sp);
+	puts_(l, "sqe_flags_allowed=");
+	column_flags(l, r->restrict_flags_allowed);
+	puts_(l, sp);
+	puts_(l, "sqe_flags_required=");
+	column_flags(l, r->restrict_flags_required);
+}
+
+/*
+ * Registered files, comma-separated (a comma in a name escaped), "-" for
+ * an empty slot, and ",..." when the ring has more than these.
+ */
+static void column_files(struct line *l, const struct event *e,
+			 enum escape_mode mode)
+{
+	size_t len = e->h.path_flags & PATH_F_LIST ? e->h.path_len : 0;
+	size_t at, n;
+
+	for (at = 0; next_item(e->path, len, at, &n); at += n + 1) {
+		if (at)
+			puts_(l, ",");
+		if (n)
+			column_escaped(l, e->path + at, n, ',', mode);
+		else
+			puts_(l, "-");
+	}
+	if (e->reg.nr_listed < e->reg.nr_files)
+		puts_(l, at ? ",..." : "...");
+	else if (!at)
+		puts_(l, "-");
+}
+
+/*
+ * PATH of a registration: its files, or a short description of what
+ * else it registered; "-" for anything else or a failed call. With -E
+ * the words are joined by \x20, as the column is not the last.
+ */
+static void column_registered(struct line *l, const struct output_opts *o,
+			      const struct event *e)
+{
+	enum escape_mode mode = o->extended ? ESC_FIELD : ESC_PATH;
+	const char *sp = o->extended ? "\\x20" : " ";
+	const struct reg_body *r = &e->reg;
+
+	if (r->res < 0) {
+		puts_(l, "-");
+		return;
+	}
+	switch (r->opcode) {
+	case IORING_REGISTER_FILES:
+	case IORING_REGISTER_FILES2:
+		column_files(l, e, mode);
+		break;
+	case IORING_REGISTER_PERSONALITY:
+		putf(l, "personality=%d%suid=%u%sgid=%u", r->res, sp,
+		     r->cred_uid, sp, r->cred_gid);
+		break;
+	case IORING_REGISTER_RESTRICTIONS:
+		column_restrictions(l, r, sp);
+		break;
+	case IORING_REGISTER_IOWQ_MAX_WORKERS:
+		putf(l, "iowq_max_workers=%u,%u", r->iowq_max[0],
+		     r->iowq_max[1]);
+		break;
+	default:
+		puts_(l, "-");
+		break;
+	}
+}
+
 static void column_event_line(struct line *l, const struct output_opts *o,
 			      const struct event *e,
 			      const struct proc_view *pv)
@@ -453,6 +672,8 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 	     comm);
 	if (e->h.type == EV_CREATE)
 		putf(l, "%-*s ", op_width(), "-");
+	else if (e->h.type == EV_REGISTER)
+		put_register_column(l, e->reg.opcode);
 	else
 		put_op_column(l, e->req.opcode);
 	if (e->h.type == EV_WRITE ||
@@ -463,13 +684,17 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		putf(l, "%-9s %-7s %-6d ", "-", "-", e->req.res);
 	else if (e->h.type == EV_CREATE)
 		putf(l, "%-9s %-7s %-6d ", "-", "-", e->ring.fd);
+	else if (e->h.type == EV_REGISTER)
+		putf(l, "%-9s %-7s %-6d ", "-", "-", e->reg.res);
 	else
 		putf(l, "%-9s %-7s %-6s ", "-", "-", "-");
 	if (o->completions)
 		column_done(l, e);
 	if (o->extended)
 		column_ids(l, e);
-	if (e->h.file_kind == FILE_NONE)
+	if (e->h.type == EV_REGISTER)
+		column_registered(l, o, e);
+	else if (e->h.file_kind == FILE_NONE)
 		puts_(l, "-");
 	else
 		put_path(l, e, false, mode);
@@ -513,11 +738,14 @@ int output_event(FILE *out, const struct output_opts *o,
 	static struct line l;
 
 	if (e->h.type != EV_ISSUE && e->h.type != EV_WRITE &&
-	    e->h.type != EV_COMPLETE && e->h.type != EV_CREATE)
+	    e->h.type != EV_COMPLETE && e->h.type != EV_CREATE &&
+	    e->h.type != EV_REGISTER)
 		return -1;
 	l.len = 0;
 	if (o->json && e->h.type == EV_CREATE)
 		json_create(&l, o, e, pv);
+	else if (o->json && e->h.type == EV_REGISTER)
+		json_register(&l, o, e, pv);
 	else if (o->json)
 		json_event(&l, o, e, pv);
 	else

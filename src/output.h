@@ -40,6 +40,14 @@ int output_event(FILE *out, const struct output_opts *o,
 struct line;
 void json_name(struct line *l, const char *key, const char *s, size_t len);
 
+/*
+ * ,"personality":{"id":ID,"uid":U,"gid":G}: the credentials registered
+ * under a personality id, by REGISTER_PERSONALITY, which a request names
+ * to run with them.
+ */
+void json_personality(struct line *l, unsigned int id, unsigned int uid,
+		      unsigned int gid);
+
 /* Report program runs the kernel skipped, each perhaps an event. */
 void output_skipped(FILE *out, FILE *err, const struct output_opts *o,
 		    unsigned long long count);
