@@ -43,6 +43,8 @@ esac
 . tests/complete.sh
 # shellcheck source=tests/command.sh
 . tests/command.sh
+# shellcheck source=tests/register.sh
+. tests/register.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -438,6 +440,7 @@ else
 	error_tests
 	fault_tests
 	complete_tests
+	register_tests
 	command_tests
 	service_tests
 fi

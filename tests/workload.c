@@ -13,8 +13,8 @@
  * The cases are in workload_writes.c (write opcodes, failures, load,
  * threads), workload_files.c (how files are named), workload_context.c
  * (process context, at-ops, creation), workload_names.c (names that
- * change under an open file) and workload_command.c (run as the traced
- * command).
+ * change under an open file), workload_command.c (run as the traced
+ * command) and workload_register.c (io_uring_register(2) calls).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -402,6 +402,11 @@ int main(int argc, char **argv)
 		{ "cmdtree", case_cmdtree },
 		{ "cmdleaf", case_cmdleaf },
 		{ "cmdfirst", case_cmdfirst },
+		{ "regfiles", case_regfiles },
+		{ "regpers", case_regpers },
+		{ "regrestrict", case_regrestrict },
+		{ "regiowq", case_regiowq },
+		{ "regfail", case_regfail },
 	};
 	unsigned int i;
 
