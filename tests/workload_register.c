@@ -13,6 +13,8 @@
 #include <liburing.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "workload.h"
 
@@ -46,16 +48,27 @@ static int case_file(const char *name, char *path, size_t n)
 	return open_file(name, path, n, O_RDONLY);
 }
 
+/* The name the kernel makes up for a pipe or a socket: KIND:[INODE]. */
+static void synthetic(int fd, const char *kind, char *out, size_t n)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		die("fstat", errno);
+	snprintf(out, n, "%s:[%llu]", kind, (unsigned long long)st.st_ino);
+}
+
 /*
  * Three files with an empty slot between the first two: the names in
  * slot order, "" for the empty slot. Then a table of 10 slots, more than
- * an event names: the first 8, and files_truncated.
+ * an event names, a pipe and a socket first: the first 8, and
+ * files_truncated.
  */
 void case_regfiles(void)
 {
-	char p1[4096], p2[4096], p3[4096];
+	char p1[4096], p2[4096], p3[4096], pn[64], sn[64];
+	int fds[10], pfd[2], sv[2], i, res;
 	struct io_uring ring, big;
-	int fds[10], i, res;
 	struct who w;
 
 	set_comm("wl-regfiles");
@@ -74,16 +87,22 @@ void case_regfiles(void)
 	rec_str("files_truncated", "false");
 	rec_end();
 
+	if (pipe(pfd) || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("pipe, socketpair", errno);
+	synthetic(pfd[0], "pipe", pn, sizeof(pn));
+	synthetic(sv[0], "socket", sn, sizeof(sn));
 	for (i = 0; i < 10; i++)
 		fds[i] = i == 9 ? -1 : fds[2];
+	fds[0] = pfd[0];
+	fds[1] = sv[0];
 	ring_init(&big, 4, 0);
 	res = reg(&big, IORING_REGISTER_FILES, fds, 10);
 	if (res)
 		die("IORING_REGISTER_FILES", -res);
 	expect_reg(&w, IORING_REGISTER_FILES, "REGISTER_FILES", 0, 10);
-	printf("=nr_files\t10\nfiles\t[");
-	for (i = 0; i < 8; i++)
-		printf("%s\"%s\"", i ? "," : "", p2);
+	printf("=nr_files\t10\nfiles\t[\"%s\",\"%s\"", pn, sn);
+	for (i = 2; i < 8; i++)
+		printf(",\"%s\"", p2);
 	printf("]\n");
 	rec_str("files_truncated", "true");
 	rec_end();
