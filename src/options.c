@@ -42,7 +42,7 @@ static const char doc[] =
 "its exit status. SIGINT and SIGTERM are passed on to it.\n"
 "\n"
 "EXAMPLES:\n"
-"    iouringsnoop                 # every issue and write, in columns\n"
+"    iouringsnoop                 # every issue, write and registration\n"
 "    iouringsnoop -j              # JSON Lines, one object per event\n"
 "    iouringsnoop -p 181          # only process 181\n"
 "    iouringsnoop -c fio -e write # writes submitted by threads named fio\n"
@@ -90,7 +90,7 @@ static const struct argp_option opts[] = {
 	  "ns, us, ms or s (default unit: ms)", 0 },
 	{ "event", 'e', "KINDS", 0,
 	  "Only these event kinds: issue, write, complete, create, register "
-	  "(comma-separated; default issue,write)", 0 },
+	  "(comma-separated; default issue,write,register)", 0 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines instead of columns", 0 },
 	{ "output", OPT_OUTPUT, "FILE", 0,
 	  "Append to FILE (mode 0640 when created) instead of stdout; "
@@ -694,8 +694,9 @@ enum parse_result parse_args(int argc, char **argv, struct env *env)
 		return PARSE_ERROR;
 	if (check_summary(env))
 		return PARSE_ERROR;
+	/* registrations are rare: they cost nothing when there are none */
 	if (!env->kinds)
-		env->kinds = KIND_ISSUE | KIND_WRITE;
+		env->kinds = KIND_ISSUE | KIND_WRITE | KIND_REGISTER;
 	if (env->failed_only && !(env->kinds & (KIND_WRITE | KIND_COMPLETE))) {
 		fail("-x selects failed writes and completions, but -e "
 		     "excludes both");

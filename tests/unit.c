@@ -136,9 +136,10 @@ static void test_options_good(void)
 	struct env env;
 
 	check(parse("", &env, err, sizeof(err)) == 0 &&
-	      env.kinds == (KIND_ISSUE | KIND_WRITE) && !env.json &&
-	      env.pages == 0 && env.backend == BACKEND_AUTO,
-	      "defaults: both kinds, columns, automatic pages, auto backend");
+	      env.kinds == (KIND_ISSUE | KIND_WRITE | KIND_REGISTER) &&
+	      !env.json && env.pages == 0 && env.backend == BACKEND_AUTO,
+	      "defaults: issue, write and register, columns, automatic pages, "
+	      "auto backend");
 	check(parse("-p 12 -p 34 -t 56", &env, err, sizeof(err)) == 0 &&
 	      env.nr_pids == 2 && env.pids[0] == 12 && env.pids[1] == 34 &&
 	      env.nr_tids == 1 && env.tids[0] == 56,
