@@ -19,7 +19,8 @@ register_live_tests() {
 	for pair in "${names[@]}"; do
 		c=${pair#*:}
 		"$WL" "$c" "$d" >"$d/truth.$c" 2>>"$d/wl.err" ||
-			echo "workload failed: $(tail -1 "$d/wl.err")" >"$d/broken.$c"
+			echo "workload failed: $(tail -1 "$d/wl.err")" \
+				>"$d/broken.$c"
 	done
 	stop_tool
 	TOOL_RC=$?
@@ -33,7 +34,8 @@ register_live_tests() {
 		why=$(mismatch "$d" "$d/truth.$c" "$TOOL_RC")
 		[ -n "$why" ] || [ "$c" != regrestrict ] ||
 			why=$(same_ring "$d/out" wl-regrestrict 3)
-		verdict "$name" "$why" "$(grep -c '^=type' "$d/truth.$c") records"
+		verdict "$name" "$why" \
+			"$(grep -c '^=type' "$d/truth.$c") records"
 	done
 }
 
@@ -52,7 +54,8 @@ register_columns_test() {
 	wanted "$name" || return 0
 	traced "$name" "$d" "-e register -c wl-regfiles" regfiles || return 0
 	line=$(grep '^reg .* REGISTER_FILES .* 0 .*/first,' "$d/out" | head -1)
-	want="^reg +[0-9]+ +[0-9]+ +wl-regfiles +REGISTER_FILES +- +- +0 +$d/first,-,$d/second,$d/third\$"
+	want="^reg +[0-9]+ +[0-9]+ +wl-regfiles +REGISTER_FILES +- +- +0 +"
+	want+="$d/first,-,$d/second,$d/third\$"
 	if [ "$TOOL_RC" -ne 0 ]; then
 		why="tool exited $TOOL_RC"
 	elif [ "$(grep -c '^reg ' "$d/out")" -ne 2 ]; then
