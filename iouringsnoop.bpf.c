@@ -29,6 +29,7 @@
 #include "bpf/iovec.bpf.h"		/* a vectored write's length */
 #include "bpf/procrec.bpf.h"		/* fork, exec and exit records */
 #include "bpf/opargs.bpf.h"		/* what a request does */
+#include "bpf/ring.bpf.h"		/* rings created and registered to */
 
 /* Backend behaviour, set by userspace with the programs it loads. */
 const volatile bool issue_at_submit = true;	/* tracepoint backend */
@@ -510,55 +511,6 @@ static __always_inline int on_complete_ud(void *ctx, void *ring,
 	return req ? on_complete(ctx, ring, req, user_data, res, cflags) : 0;
 }
 
-/* -e create: report the new ring, with the filters on its creator. */
-static __always_inline void emit_create(void *ctx, void *ring, int fd,
-					__u32 sq, __u32 cq, __u32 flags,
-					const struct owner *o)
-{
-	struct slot sl __auto_release = {};
-	struct event *e;
-
-	if (!owner_wanted(o))
-		return;
-	e = event_start(&sl, EV_CREATE, o);
-	if (!e)
-		return;
-	e->h.ts = bpf_ktime_get_ns();
-	e->ring.ring = ring_id(ring);
-	e->ring.setup_flags = flags;
-	e->ring.sq_entries = sq;
-	e->ring.cq_entries = cq;
-	e->ring.fd = fd;
-	e->ring.sq_tid = o->sq_tid;
-	e->h.file_kind = FILE_ANON;
-	__builtin_memcpy(e->path, "[io_uring]", 10);
-	e->h.path_len = 10;
-	emit(ctx, &sl);
-}
-
-/*
- * Remember who created a SQPOLL ring: its requests are charged to them.
- * With -e create, report every new ring.
- */
-static __always_inline int on_create(void *ctx, int fd, void *ring,
-				     __u32 sq, __u32 cq, __u32 flags)
-{
-	struct owner o = {};
-
-	if (!(flags & IORING_SETUP_SQPOLL) && !(kinds & KIND_CREATE))
-		return 0;
-	if (!pid_may_match())
-		return 0;
-	current_owner(&o);
-	if (flags & IORING_SETUP_SQPOLL)
-		remember_ring(ring, &o);
-	/* -o, -P and -x select requests: a ring is none of them */
-	if ((kinds & KIND_CREATE) && !filter_ops && !nr_prefixes &&
-	    !failed_only)
-		emit_create(ctx, ring, fd, sq, cq, flags, &o);
-	return 0;
-}
-
 /*
  * Every backend: raw tracepoints, which need no tracefs, and whose
  * arguments are plain numbers that the helpers above read with CO-RE.
@@ -638,6 +590,24 @@ int BPF_PROG(tp_complete_510, void *ring, __u64 user_data, int res,
 	     unsigned int cflags)
 {
 	return on_complete_ud(ctx, ring, user_data, res, cflags);
+}
+
+/* -e register, on kernels after the 5.10 series */
+SEC("raw_tp/io_uring_register")
+int BPF_PROG(tp_register, void *ring, __u32 opcode, __u32 nr_files,
+	     __u32 nr_bufs, long ret)
+{
+	return on_register(ctx, ring, ring_id(ring), opcode, nr_files,
+			   nr_bufs, ret);
+}
+
+/* the 5.10 series, which also says whether an eventfd is registered */
+SEC("raw_tp/io_uring_register")
+int BPF_PROG(tp_register_510, void *ring, __u32 opcode, __u32 nr_files,
+	     __u32 nr_bufs, bool eventfd, long ret)
+{
+	return on_register(ctx, ring, ring_id(ring), opcode, nr_files,
+			   nr_bufs, ret);
 }
 
 /*

@@ -332,8 +332,12 @@ struct ring_body {
 #define SQE_OPS_WORDS		2	/* IORING_OP_* < 128 */
 
 /*
- * register: one io_uring_register(2), as the kernel holds its result.
- * path lists the registered files (PATH_F_LIST), at most FILES_LISTED.
+ * register: one io_uring_register(2), as the kernel holds its result
+ * after the call. Which fields are set follows from the opcode, and only
+ * when the call succeeded: path lists the files of REGISTER_FILES(2)
+ * (PATH_F_LIST, at most FILES_LISTED), cred_* are the credentials of
+ * REGISTER_PERSONALITY, restrict_* the ring's restrictions after
+ * REGISTER_RESTRICTIONS, iowq_max its limits after IOWQ_MAX_WORKERS.
  */
 struct reg_body {
 	__u64 ring;
@@ -349,8 +353,7 @@ struct reg_body {
 	__u32 iowq_max[2];	/* IOWQ_MAX_WORKERS: bounded, unbounded */
 	__u8 restrict_flags_allowed;	/* IOSQE_* */
 	__u8 restrict_flags_required;
-	__u8 restricted;	/* the ring has restrictions */
-	__u8 pad[5];
+	__u8 pad[6];
 };
 
 /*

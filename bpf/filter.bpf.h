@@ -16,7 +16,7 @@
 #include "bpf/owner.bpf.h"
 #include "bpf/slot.bpf.h"
 
-const volatile __u32 kinds = KIND_ISSUE | KIND_WRITE;
+const volatile __u32 kinds = KIND_ISSUE | KIND_WRITE | KIND_REGISTER;
 const volatile __u32 nr_pids = 0;
 const volatile __u32 pids[MAX_PIDS] = {};
 const volatile __u32 nr_tids = 0;

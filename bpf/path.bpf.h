@@ -381,7 +381,9 @@ static __always_inline bool synthetic_name(struct event *e, struct dentry *d)
  * Its frame is at the limit: a program's frame (up to 224 bytes), this
  * one and walk_path()'s (128) must fit in 512, each rounded up to 32
  * bytes on 5.10 and 6.1, which leaves 160 here. Compare the verifier's
- * "stack depth" (-v) before and after a change.
+ * "stack depth" (-v) before and after a change. Where list_files()
+ * calls this, its frame counts with the program's (128 + 32 for
+ * tp_register).
  */
 __noinline int fill_file(__u64 file, __u32 slot)
 {

@@ -27,6 +27,7 @@ struct scratch {
 	/* room for a name read past path[]: see join_name() */
 	char spill[PATH_BUF];
 	__u32 off;		/* walk_path's write position */
+	__u32 list_len;		/* bytes of a file list built: filelist.bpf.h */
 	/* path is assembled right to left; names may spill past PATH_BUF */
 	char path[PATH_BUF + NAME_MAX_LEN + 1];
 	struct name_val nv;	/* what the walk saw, for the name cache */

@@ -77,6 +77,12 @@ static const struct variant create_variants[] = {
 	{ NULL, 0, 0 },
 };
 
+static const struct variant register_variants[] = {
+	{ "io_uring_register", 5, PROG(tp_register) },
+	{ "io_uring_register", 6, PROG(tp_register_510) },
+	{ NULL, 0, 0 },
+};
+
 static struct bpf_program *prog_at(struct iouringsnoop_bpf *obj, size_t off)
 {
 	return *(struct bpf_program **)((char *)obj + off);
@@ -196,7 +202,26 @@ static void proc_setup(struct iouringsnoop_bpf *obj)
 		enable(obj, PROG(tp_exec));
 }
 
-/* What every backend needs: submissions, completions, ring creation. */
+/*
+ * Registrations are not worth refusing a backend for: a kernel whose
+ * tracepoint has a prototype this version does not know traces all
+ * else, and says so once.
+ */
+static void pick_register(struct iouringsnoop_bpf *obj)
+{
+	static bool warned;
+
+	if (pick(obj, register_variants) || warned)
+		return;
+	warned = true;
+	fprintf(stderr, "iouringsnoop: no register events: %s\n",
+		no_variant(&register_variants[0]));
+}
+
+/*
+ * What every backend needs: submissions, completions, ring creation and,
+ * with -e register, registrations.
+ */
 static const char *common_setup(struct iouringsnoop_bpf *obj)
 {
 	const struct variant *c, *sub;
@@ -227,6 +252,9 @@ static const char *common_setup(struct iouringsnoop_bpf *obj)
 	/* both optional: older kernels lack io_uring_req_failed */
 	pick(obj, failed_variants);
 	pick(obj, create_variants);
+	/* a summary prints no event: no registration either */
+	if ((obj->rodata->kinds & KIND_REGISTER) && !obj->rodata->summary)
+		pick_register(obj);
 	return NULL;
 }
 

@@ -200,20 +200,31 @@ void put_clock(struct line *l, long long mono_to_real, unsigned long long ts)
 	putf(l, "%s.%06lld ", buf, nsec / 1000);
 }
 
-/* Unknown opcodes print as their number, never as a guessed name. */
+/*
+ * A code as a JSON string: prefix and its name, or the number when this
+ * build has no name for it, never a guessed name.
+ */
+static void put_code_name(struct line *l, const char *prefix,
+			  const char *name, unsigned int code)
+{
+	KEY(l, "\"");
+	if (name) {
+		puts_(l, prefix);
+		puts_(l, name);
+	} else {
+		put_u64(l, code);
+	}
+	KEY(l, "\"");
+}
+
 void put_op_name(struct line *l, unsigned int op)
 {
-	const char *name = opcode_name(op);
+	put_code_name(l, "IORING_OP_", opcode_name(op), op);
+}
 
-	if (name) {
-		KEY(l, "\"IORING_OP_");
-		puts_(l, name);
-		KEY(l, "\"");
-	} else {
-		KEY(l, "\"");
-		put_u64(l, op);
-		KEY(l, "\"");
-	}
+void put_register_name(struct line *l, unsigned int op)
+{
+	put_code_name(l, "IORING_", register_op_name(op), op);
 }
 
 /*
@@ -237,14 +248,30 @@ int op_width(void)
 	return width;
 }
 
-void put_op_column(struct line *l, unsigned int op)
+/* A name, or the number when there is none, padded to the OP column. */
+static void put_column_name(struct line *l, const char *name,
+			    unsigned int code)
 {
-	const char *name = opcode_name(op);
-	char num[8];
+	char num[16];
 
 	if (!name) {
-		snprintf(num, sizeof(num), "%u", op);
+		snprintf(num, sizeof(num), "%u", code);
 		name = num;
 	}
 	putf(l, "%-*s ", op_width(), name);
+}
+
+void put_op_column(struct line *l, unsigned int op)
+{
+	put_column_name(l, opcode_name(op), op);
+}
+
+/*
+ * A register opcode's name is longer than any request's: it pushes the
+ * columns after it to the right, by a single space at least, rather than
+ * widening OP on every line for the rare registration.
+ */
+void put_register_column(struct line *l, unsigned int op)
+{
+	put_column_name(l, register_op_name(op), op);
 }

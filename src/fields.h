@@ -37,9 +37,14 @@ void put_rfc3339(struct line *l, long long mono_to_real,
 		 unsigned long long ts);
 void put_clock(struct line *l, long long mono_to_real, unsigned long long ts);
 
-/* The opcode as a JSON string, and in the OP column with its space. */
+/*
+ * The opcode of a request or of an io_uring_register(2) call as a JSON
+ * string, and in the OP column with its space.
+ */
 void put_op_name(struct line *l, unsigned int op);
+void put_register_name(struct line *l, unsigned int op);
 void put_op_column(struct line *l, unsigned int op);
+void put_register_column(struct line *l, unsigned int op);
 
 /* Width of the OP column. */
 int op_width(void);

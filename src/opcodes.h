@@ -18,4 +18,13 @@ int opcode_parse(const char *text, unsigned int *op);
 /* Print every known name, comma-separated, for error messages. */
 void opcode_list(FILE *out);
 
+/* The last io_uring_register(2) opcode this build has a name for. */
+#define REGISTER_LAST_KNOWN	37
+
+/*
+ * "REGISTER_FILES" for 2, "UNREGISTER_FILES" for 3; NULL for numbers
+ * this build has no name for.
+ */
+const char *register_op_name(unsigned int op);
+
 #endif /* __OPCODES_H */

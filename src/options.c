@@ -30,7 +30,7 @@ static const char doc[] =
 "\n"
 "USAGE: iouringsnoop [-j] [-T] [-E] [-p PID] [-t TID] [-u UID] [-c COMM]\n"
 "                    [-o OPS] [-P PREFIX] [--cgroup PATH] [-x] [-m DURATION]\n"
-"                    [-e issue,write,complete,create] [-d SECONDS]\n"
+"                    [-e issue,write,complete,create,register] [-d SECONDS]\n"
 "                    [-b PAGES] [-B BACKEND] [--output FILE] [-v] [-f]\n"
 "                    [-s [-H] [-i SECONDS] [--sort KEY]]\n"
 "                    [-- COMMAND [ARGS...]]\n"
@@ -43,7 +43,7 @@ static const char doc[] =
 "its exit status. SIGINT and SIGTERM are passed on to it.\n"
 "\n"
 "EXAMPLES:\n"
-"    iouringsnoop                 # every issue and write, in columns\n"
+"    iouringsnoop                 # every issue, write and registration\n"
 "    iouringsnoop -j              # JSON Lines, one object per event\n"
 "    iouringsnoop -p 181          # only process 181\n"
 "    iouringsnoop -c fio -e write # writes submitted by threads named fio\n"
@@ -54,6 +54,7 @@ static const char doc[] =
 "    iouringsnoop -E              # columns with uid, ppid, exe, cmdline...\n"
 "    iouringsnoop --cgroup /sys/fs/cgroup/system.slice  # one cgroup\n"
 "    iouringsnoop -e create       # only new rings\n"
+"    iouringsnoop -e register     # io_uring_register(2): files, creds...\n"
 "    iouringsnoop -e complete     # every completion: res, cflags, latency\n"
 "    iouringsnoop -m 10ms -e complete -p 1234  # requests of 10 ms or more\n"
 "    iouringsnoop -d 10 -j > out.jsonl   # capture for 10 seconds\n"
@@ -94,8 +95,8 @@ static const struct argp_option opts[] = {
 	  "Only writes and completions at least this slow: a number with "
 	  "ns, us, ms or s (default unit: ms)", 0 },
 	{ "event", 'e', "KINDS", 0,
-	  "Only these event kinds: issue, write, complete, create "
-	  "(comma-separated; default issue,write)", 0 },
+	  "Only these event kinds: issue, write, complete, create, register "
+	  "(comma-separated; default issue,write,register)", 0 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines instead of columns", 0 },
 	{ "output", OPT_OUTPUT, "FILE", 0,
 	  "Append to FILE (mode 0640 when created) instead of stdout; "
@@ -294,9 +295,11 @@ static int add_kind(struct env *env, const char *name)
 		env->kinds |= KIND_COMPLETE;
 	else if (!strcasecmp(name, "create"))
 		env->kinds |= KIND_CREATE;
+	else if (!strcasecmp(name, "register"))
+		env->kinds |= KIND_REGISTER;
 	else
 		return fail("unknown event kind '%s' for -e: use issue, write, "
-			    "complete or create", name);
+			    "complete, create or register", name);
 	return 0;
 }
 
@@ -496,8 +499,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return set_cgroup(env, arg);
 	case 'e':
 		return add_list(env, arg, 'e', "event kind",
-				"use issue, write, complete, create, or "
-				"several with commas", add_kind);
+				"use issue, write, complete, create, "
+				"register, or several with commas", add_kind);
 	case 'm':
 		return set_min_latency(env, arg);
 	case OPT_OUTPUT:
@@ -722,8 +725,9 @@ enum parse_result parse_args(int argc, char **argv, struct env *env)
 		return PARSE_ERROR;
 	if (check_summary(env))
 		return PARSE_ERROR;
+	/* registrations are rare: they cost nothing when there are none */
 	if (!env->kinds)
-		env->kinds = KIND_ISSUE | KIND_WRITE;
+		env->kinds = KIND_ISSUE | KIND_WRITE | KIND_REGISTER;
 	if (env->failed_only && !(env->kinds & (KIND_WRITE | KIND_COMPLETE))) {
 		fail("-x selects failed writes and completions, but -e "
 		     "excludes both");

@@ -13,8 +13,10 @@
 #include "iouringsnoop.h"
 #include "line.h"
 #include "opargs.h"
+#include "opcodes.h"
 #include "output.h"
 #include "procs.h"
+#include "registered.h"
 
 /* len bytes of a name, escaped for mode, straight into the line. */
 static void put_escaped(struct line *l, const char *s, size_t len,
@@ -86,7 +88,7 @@ static void put_path(struct line *l, const struct event *e, bool second,
  * The next item of a NUL-separated list, from *at: a NUL at the very end
  * closes the last item, and a list cut short ends with a partial item.
  */
-static bool next_item(const char *s, size_t len, size_t at, size_t *n)
+bool next_item(const char *s, size_t len, size_t at, size_t *n)
 {
 	const char *end;
 
@@ -98,22 +100,32 @@ static bool next_item(const char *s, size_t len, size_t at, size_t *n)
 }
 
 /*
+ * Columns: a name escaped for mode, and sep (unless 0) escaped too, as
+ * \xHH: it separates the items of a list.
+ */
+void column_escaped(struct line *l, const char *s, size_t len, char sep,
+		    enum escape_mode mode)
+{
+	size_t i, from = 0;
+
+	for (i = 0; sep && i < len; i++) {
+		if (s[i] != sep)
+			continue;
+		put_escaped(l, s + from, i - from, mode);
+		putf(l, "\\x%02x", (unsigned char)sep);
+		from = i + 1;
+	}
+	put_escaped(l, s + from, len - from, mode);
+}
+
+/*
  * Columns: a name, or the items of a list with sep between them. In a
  * list of ancestors "|" separates names, so a "|" inside one is escaped.
  */
 static void column_name(struct line *l, const char *s, size_t len,
 			bool bar)
 {
-	size_t i, from = 0;
-
-	for (i = 0; bar && i < len; i++) {
-		if (s[i] != '|')
-			continue;
-		put_escaped(l, s + from, i - from, ESC_FIELD);
-		KEY(l, "\\x7c");
-		from = i + 1;
-	}
-	put_escaped(l, s + from, len - from, ESC_FIELD);
+	column_escaped(l, s, len, bar ? '|' : 0, ESC_FIELD);
 }
 
 static void column_list(struct line *l, const char *s, size_t len,
@@ -178,8 +190,7 @@ static bool json_items(struct line *l, const char *s, size_t len, bool hex)
 }
 
 /* A list as an array of strings; key_hex likewise, as for a name. */
-static void json_list(struct line *l, const char *key, const char *s,
-		      size_t len)
+void json_list(struct line *l, const char *key, const char *s, size_t len)
 {
 	json_key(l, key, "");
 	if (json_items(l, s, len, false))
@@ -277,6 +288,26 @@ static void json_create(struct line *l, const struct output_opts *o,
 	KEY(l, ",\"setup\":\"");
 	put_setup_flags(l, e->ring.setup_flags);
 	KEY_U64(l, "\",\"sq_thread_id\":", e->ring.sq_tid);
+	json_process(l, pv);
+	KEY(l, "}\n");
+}
+
+static void json_register(struct line *l, const struct output_opts *o,
+			  const struct event *e, const struct proc_view *pv,
+			  const struct container *ct)
+{
+	const struct reg_body *r = &e->reg;
+
+	json_head(l, o, e, ct, "register");
+	KEY_U64(l, ",\"ring\":", r->ring);
+	KEY_U64(l, ",\"opcode\":", r->opcode);
+	KEY(l, ",\"op\":");
+	put_register_name(l, r->opcode);
+	KEY_S64(l, ",\"res\":", r->res);
+	KEY_U64(l, ",\"nr_files\":", r->nr_files);
+	KEY_U64(l, ",\"nr_bufs\":", r->nr_bufs);
+	if (r->res >= 0)
+		json_registered(l, e);
 	json_process(l, pv);
 	KEY(l, "}\n");
 }
@@ -397,6 +428,8 @@ static const char *column_event(const struct event *e)
 		return "cqe";
 	if (e->h.type == EV_CREATE)
 		return "create";
+	if (e->h.type == EV_REGISTER)
+		return "reg";
 	if (e->req.context == CTX_IOWQ)
 		return "iowq";
 	if (e->req.context == CTX_SQPOLL)
@@ -485,6 +518,8 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 	     comm);
 	if (e->h.type == EV_CREATE)
 		putf(l, "%-*s ", op_width(), "-");
+	else if (e->h.type == EV_REGISTER)
+		put_register_column(l, e->reg.opcode);
 	else
 		put_op_column(l, e->req.opcode);
 	if (e->h.type == EV_WRITE ||
@@ -495,13 +530,17 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		putf(l, "%-9s %-7s %-6d ", "-", "-", e->req.res);
 	else if (e->h.type == EV_CREATE)
 		putf(l, "%-9s %-7s %-6d ", "-", "-", e->ring.fd);
+	else if (e->h.type == EV_REGISTER)
+		putf(l, "%-9s %-7s %-6d ", "-", "-", e->reg.res);
 	else
 		putf(l, "%-9s %-7s %-6s ", "-", "-", "-");
 	if (o->completions)
 		column_done(l, e);
 	if (o->extended)
 		column_ids(l, e);
-	if (e->h.type != EV_CREATE && column_connection(l, e, mode))
+	if (e->h.type == EV_REGISTER)
+		column_registered(l, o, e);
+	else if (e->h.type != EV_CREATE && column_connection(l, e, mode))
 		;
 	else if (e->h.file_kind == FILE_NONE)
 		puts_(l, "-");
@@ -552,11 +591,14 @@ int output_event(FILE *out, const struct output_opts *o,
 	static struct line l;
 
 	if (e->h.type != EV_ISSUE && e->h.type != EV_WRITE &&
-	    e->h.type != EV_COMPLETE && e->h.type != EV_CREATE)
+	    e->h.type != EV_COMPLETE && e->h.type != EV_CREATE &&
+	    e->h.type != EV_REGISTER)
 		return -1;
 	l.len = 0;
 	if (o->json && e->h.type == EV_CREATE)
 		json_create(&l, o, e, pv, ct);
+	else if (o->json && e->h.type == EV_REGISTER)
+		json_register(&l, o, e, pv, ct);
 	else if (o->json)
 		json_event(&l, o, e, pv, ct);
 	else

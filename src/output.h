@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "escape.h"
 
 struct output_opts {
 	bool json;		/* -j: JSON Lines */
@@ -42,6 +43,16 @@ int output_event(FILE *out, const struct output_opts *o,
  */
 struct line;
 void json_name(struct line *l, const char *key, const char *s, size_t len);
+
+/*
+ * For the renderers of event bodies: the next item of a NUL-separated
+ * list; a list as a JSON array of names (and key_hex); a name escaped
+ * for a column with sep escaped too (as it separates items).
+ */
+bool next_item(const char *s, size_t len, size_t at, size_t *n);
+void json_list(struct line *l, const char *key, const char *s, size_t len);
+void column_escaped(struct line *l, const char *s, size_t len, char sep,
+		    enum escape_mode mode);
 
 /* Report program runs the kernel skipped, each perhaps an event. */
 void output_skipped(FILE *out, FILE *err, const struct output_opts *o,

@@ -63,7 +63,9 @@ static void check_names(const char *buf, const struct event *e,
 	CHECK(parse_object(buf, &o, &err) == 0);
 	check_exact(&o, "comm", e->h.comm, strnlen(e->h.comm, TASK_COMM_LEN));
 	check_exact(&o, "exe", pv ? pv->exe : "", pv ? strlen(pv->exe) : 0);
-	if (e->h.type != EV_CREATE && e->h.file_kind == FILE_PATH &&
+	/* create and register events have no "path" */
+	if (e->h.type != EV_CREATE && e->h.type != EV_REGISTER &&
+	    e->h.file_kind == FILE_PATH &&
 	    !(e->h.path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT)))
 		check_exact(&o, "path", e->path, e->h.path_len);
 	free_object(&o);

@@ -365,6 +365,9 @@ static const char *const create_keys[] = {
 	"ring", "fd", "sq_entries", "cq_entries", "setup_flags", "setup",
 	"sq_thread_id", NULL,
 };
+static const char *const register_keys[] = {
+	"ring", "opcode", "op", "res", "nr_files", "nr_bufs", NULL,
+};
 static const char *const skipped_keys[] = { "type", "count", NULL };
 static const char *const summary_keys[] = {
 	"type", "interval_start", "interval_end", "pid", "comm", "opcode",
@@ -413,6 +416,8 @@ bool record_keys_ok(const struct object *o, FILE *why)
 	}
 	if (!strcmp(t->val, "create"))
 		return !(m + missing_keys(o, create_keys, why));
+	if (!strcmp(t->val, "register"))
+		return !(m + missing_keys(o, register_keys, why));
 	if (strcmp(t->val, "issue") && strcmp(t->val, "write") &&
 	    strcmp(t->val, "complete")) {
 		fprintf(why, "unknown type \"%s\"\n", t->val);

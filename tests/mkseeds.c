@@ -133,5 +133,25 @@ int main(int argc, char **argv)
 	memcpy(e.path + e.h.path_len, &e.args, e.h.args_len);
 	seed("open-json", 1, &e, EVENT_HDR_SIZE + e.h.path_len +
 	     e.h.args_len);
+	/* registered files: a path, an empty slot, a comma; more slots */
+	e = base(EV_REGISTER, "", FILE_NONE);
+	memset(&e.req, 0, sizeof(e.req));
+	memcpy(e.path, "/a,b\0\0socket:[7]", 17);
+	e.h.path_len = 17;
+	e.h.path_flags = PATH_F_LIST;
+	e.reg.opcode = 2;
+	e.reg.nr_files = 9;
+	e.reg.nr_listed = 3;
+	seed("register-files", 1, &e, EVENT_HDR_SIZE + e.h.path_len);
+	seed("register-columns", 16, &e, EVENT_HDR_SIZE + e.h.path_len);
+	/* restrictions, with an opcode and a flag no kernel has yet */
+	e = base(EV_REGISTER, "", FILE_NONE);
+	memset(&e.req, 0, sizeof(e.req));
+	e.reg.opcode = 11;
+	e.reg.restrict_register[0] = 1ULL << 3 | 1ULL << 63;
+	e.reg.restrict_sqe[1] = 1ULL << 60;
+	e.reg.restrict_flags_allowed = 0x81;
+	seed("register-restrictions", 1, &e, EVENT_HDR_SIZE);
+	seed("register-restrictions-columns", 0, &e, EVENT_HDR_SIZE);
 	return 0;
 }

@@ -47,6 +47,8 @@ esac
 . tests/ops.sh
 # shellcheck source=tests/users.sh
 . tests/users.sh
+# shellcheck source=tests/register.sh
+. tests/register.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -444,6 +446,7 @@ else
 	fault_tests
 	complete_tests
 	ops_tests
+	register_tests
 	command_tests
 	users_tests
 	service_tests

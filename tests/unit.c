@@ -136,9 +136,10 @@ static void test_options_good(void)
 	struct env env;
 
 	check(parse("", &env, err, sizeof(err)) == 0 &&
-	      env.kinds == (KIND_ISSUE | KIND_WRITE) && !env.json &&
-	      env.pages == 0 && env.backend == BACKEND_AUTO,
-	      "defaults: both kinds, columns, automatic pages, auto backend");
+	      env.kinds == (KIND_ISSUE | KIND_WRITE | KIND_REGISTER) &&
+	      !env.json && env.pages == 0 && env.backend == BACKEND_AUTO,
+	      "defaults: issue, write and register, columns, automatic pages, "
+	      "auto backend");
 	check(parse("-p 12 -p 34 -t 56", &env, err, sizeof(err)) == 0 &&
 	      env.nr_pids == 2 && env.pids[0] == 12 && env.pids[1] == 34 &&
 	      env.nr_tids == 1 && env.tids[0] == 56,
@@ -436,6 +437,71 @@ static void test_output(const char *jsonl)
 	check(strstr(buf, "\"path\":\".../d/f\"") &&
 	      strstr(buf, "\"path_truncated\":true"), "truncated path marked");
 	fputs(buf, out);
+	free(buf);
+
+	/* registrations: a file list, a personality, restrictions */
+	e = sample(EV_REGISTER, "", FILE_NONE);
+	memset(&e.reg, 0, sizeof(e.reg));
+	memcpy(e.path, "/a,\xff\0\0pipe:[9]", 15);
+	e.h.path_len = 15;
+	e.h.path_flags = PATH_F_LIST;
+	e.reg.opcode = 2;
+	e.reg.nr_files = 9;
+	e.reg.nr_listed = 3;
+	f = open_memstream(&buf, &n);
+	print_record(f, &j, &e, EVENT_HDR_SIZE + e.h.path_len);
+	fclose(f);
+	check(strstr(buf, "\"op\":\"IORING_REGISTER_FILES\",\"res\":0,"
+			  "\"nr_files\":9,\"nr_bufs\":0,"
+			  "\"files\":[\"/a,\\ufffd\",\"\",\"pipe:[9]\"],"
+			  "\"files_hex\":[\"2f612cff\",\"\",\"706970653a5b395d\"],"
+			  "\"files_truncated\":true,") != NULL,
+	      "register JSON: files in slot order, exact bytes, truncated");
+	fputs(buf, out);
+	free(buf);
+	f = open_memstream(&buf, &n);
+	print_record(f, &c, &e, EVENT_HDR_SIZE + e.h.path_len);
+	fclose(f);
+	check(strstr(buf, " REGISTER_FILES ") &&
+	      strstr(buf, " /a\\x2c\\xff,-,pipe:[9],...\n"),
+	      "register columns: comma escaped, empty slot -, more slots ...");
+	free(buf);
+	e.h.path_len = 0;
+	e.h.path_flags = 0;
+	e.reg.opcode = 9;
+	e.reg.res = 3;
+	e.reg.cred_uid = 1000;
+	e.reg.cred_gid = 100;
+	f = open_memstream(&buf, &n);
+	print_record(f, &j, &e, EVENT_HDR_SIZE);
+	fclose(f);
+	check(strstr(buf, ",\"personality\":{\"id\":3,\"uid\":1000,"
+			  "\"gid\":100},\"exe\"") != NULL,
+	      "register JSON: personality object, exactly three keys");
+	fputs(buf, out);
+	free(buf);
+	e.reg.opcode = 11;
+	e.reg.res = 0;
+	e.reg.restrict_register[0] = 1ULL << 0 | 1ULL << 63;
+	e.reg.restrict_sqe[0] = 1ULL << 23;
+	e.reg.restrict_sqe[1] = 1ULL << 63;
+	e.reg.restrict_flags_allowed = 0x5;
+	f = open_memstream(&buf, &n);
+	print_record(f, &j, &e, EVENT_HDR_SIZE);
+	fclose(f);
+	check(strstr(buf, ",\"restrictions\":{\"register_ops\":"
+			  "[\"IORING_REGISTER_BUFFERS\",\"63\"],\"sqe_ops\":"
+			  "[\"IORING_OP_WRITE\",\"127\"],\"sqe_flags_allowed\":"
+			  "\"FIXED_FILE|IO_LINK\",\"sqe_flags_required\":\"\"}")
+	      != NULL, "register JSON: restrictions by name, unknown as numbers");
+	fputs(buf, out);
+	free(buf);
+	e.reg.res = -16;
+	f = open_memstream(&buf, &n);
+	print_record(f, &j, &e, EVENT_HDR_SIZE);
+	fclose(f);
+	check(strstr(buf, "\"res\":-16,") && !strstr(buf, "restrictions"),
+	      "register JSON: a failed call shows nothing registered");
 	free(buf);
 
 	/* malformed records print nothing */

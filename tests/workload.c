@@ -14,7 +14,8 @@
  * threads), workload_files.c (how files are named), workload_context.c
  * (process context, at-ops, creation), workload_names.c (names that
  * change under an open file), workload_command.c (run as the traced
- * command) and workload_users.c (other users, containers).
+ * command), workload_users.c (other users, containers) and
+ * workload_register.c (io_uring_register(2) calls).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -412,6 +413,11 @@ int main(int argc, char **argv)
 		{ "users", case_users },
 		{ "userscreate", case_userscreate },
 		{ "incgroup", case_incgroup },
+		{ "regfiles", case_regfiles },
+		{ "regpers", case_regpers },
+		{ "regrestrict", case_regrestrict },
+		{ "regiowq", case_regiowq },
+		{ "regfail", case_regfail },
 	};
 	unsigned int i;
 

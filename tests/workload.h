@@ -149,6 +149,12 @@ void case_race(void);
 void case_sockets(void);
 void case_fileops(void);
 void case_personality(void);
+/* cases in workload_register.c: io_uring_register(2) calls */
+void case_regfiles(void);
+void case_regpers(void);
+void case_regrestrict(void);
+void case_regiowq(void);
+void case_regfail(void);
 
 /* the cases of workload_summary.c: tables, not events */
 void case_summary(void);
