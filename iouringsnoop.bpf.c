@@ -406,14 +406,23 @@ static __always_inline void emit_done(void *ctx, void *ring,
 	struct slot sl __auto_release = {};
 	struct event *e = event_start(&sl, type, &in->owner);
 
+	__u32 listed = 0;
+
 	if (!e)
 		return;
-	fill_file((__u64)done_file(req, ring, in->opcode, res), sl.idx);
+	/* a FILES_UPDATE's CQE names the files now in the slots it set */
+	if (type == EV_COMPLETE && in->opcode == OPCODE_FILES_UPDATE)
+		listed = updated_files(req, ring, sl.idx, res);
+	else
+		fill_file((__u64)done_file(req, ring, in->opcode, res),
+			  sl.idx);
 	fill_request(&sl, req, in->opcode, in->context, &in->owner, ring);
 	fill_creds(e, req, true);
 	if (type == EV_COMPLETE && op_args_kind(in->opcode))
 		fill_args((__u64)req, (__u64)ring, sl.idx,
 			  in->opcode | ARGS_DONE << 8, res);
+	if (listed)
+		e->args.update.nr_listed = listed;
 	e->h.ts = now;
 	e->req.latency = now - in->ts;
 	e->req.user_data = in->user_data;

@@ -18,6 +18,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include "iouringsnoop.h"
+#include "bpf/filelist.bpf.h"
 #include "bpf/ids.bpf.h"
 #include "bpf/kernel.bpf.h"
 #include "bpf/owner.bpf.h"
@@ -358,6 +359,23 @@ static __always_inline void args_update(struct event *e, struct io_kiocb *req)
 
 	a->offset = BPF_CORE_READ(up, offset);
 	a->nr = BPF_CORE_READ(up, nr_args);
+}
+
+/*
+ * The files now in the slots a FILES_UPDATE set: res of them from its
+ * offset (none when the kernel picked the slots, which only the user's
+ * array says); how many are named. From the program itself: the list's
+ * walk of each name would not fit below fill_args() on the stack.
+ */
+static __always_inline __u32 updated_files(struct io_kiocb *req,
+					   struct io_ring_ctx *ctx,
+					   __u32 slot, __s32 res)
+{
+	__u32 first = BPF_CORE_READ((struct io_rsrc_update *)req, offset);
+
+	if (res <= 0 || first == IORING_FILE_INDEX_ALLOC)
+		return 0;
+	return list_files((__u64)ctx, first, res, slot);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include "codes.h"
 #include "opargs.h"
 #include "output.h"
+#include "registered.h"
 #include "sockaddr.h"
 
 #define IORING_FILE_INDEX_ALLOC	(~0U)
@@ -445,6 +446,18 @@ static void waitid_fields(struct out *o, const struct op_waitid *a)
 	out_flags(o, "options", wait_codes, a->options);
 }
 
+static void update_files(struct out *o, const struct event *e)
+{
+	unsigned int set = e->req.res > 0 ? e->req.res : 0;
+
+	if (o->json) {
+		json_files(o->l, e, e->args.update.nr_listed, set);
+		return;
+	}
+	out_key(o, "files", "");
+	column_files(o->l, e, e->args.update.nr_listed, set, ESC_FIELD);
+}
+
 /* The fields of whichever argument set the op carries. */
 static void op_fields(struct out *o, const struct event *e)
 {
@@ -473,6 +486,9 @@ static void op_fields(struct out *o, const struct event *e)
 	case ARGS_UPDATE:
 		out_u64(o, "offset", a->update.offset);
 		out_u64(o, "nr", a->update.nr);
+		/* at the CQE: the files now in the res slots it set */
+		if (e->h.path_flags & PATH_F_LIST)
+			update_files(o, e);
 		break;
 	case ARGS_RANGE:
 		range_fields(o, &a->range, op);

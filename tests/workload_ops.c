@@ -528,6 +528,13 @@ static void fixed_files(struct wcase *c)
 		rec_fmt("nr", "%d", 1);
 	}
 	rec_end();
+	/* its CQE: the file now in the slot it set, from the ring's table */
+	rec_begin("complete", ud(90), 1);
+	rec_fmt("res", "%d", 1);
+	rec_fmt("files", "[\"%s\"]", path);
+	rec_str("files_truncated", "false");
+	rec_str("path", "");
+	rec_end();
 	if (have(c, IORING_OP_FIXED_FD_INSTALL)) {
 		sqe = sqe_get(&c->ring);
 		io_uring_prep_rw(IORING_OP_FIXED_FD_INSTALL, sqe, 1, NULL, 0,
