@@ -22,7 +22,8 @@
 # build of iouringsnoop, such as main's before a change: its json, write
 # and nomatch runs are added as base-json, base-write and base-nomatch,
 # in the same alternation, so that a change is measured against what it
-# changes in one run).
+# changes in one run), BENCH_RESULTS (where to write the results;
+# default bench/results.json).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -32,7 +33,7 @@ ONLY=${BENCH_ONLY:-}
 TOOL=$PWD/iouringsnoop
 LOADGEN=$PWD/bench/loadgen
 FLOOR=$PWD/bench/floor
-RESULTS=bench/results.json
+RESULTS=${BENCH_RESULTS:-bench/results.json}
 # on the root filesystem, as the fio workload asks
 WORK=$(mktemp -d /var/tmp/iouringsnoop-bench.XXXXXX)
 TPID=

@@ -392,7 +392,16 @@ static int open_one(enum backend b, const struct backend_hooks *h,
 	const char *reason;
 	int err;
 
-	obj = iouringsnoop_bpf__open();
+	/*
+	 * The kernel's BTF given by path: then libbpf looks no further for
+	 * a CO-RE type that this kernel lacks (one of an older kernel's),
+	 * where it would list the modules' BTF, which needs CAP_SYS_ADMIN:
+	 * the service runs with CAP_BPF and CAP_PERFMON only.
+	 */
+	LIBBPF_OPTS(bpf_object_open_opts, opts,
+		    .btf_custom_path = "/sys/kernel/btf/vmlinux");
+
+	obj = iouringsnoop_bpf__open_opts(&opts);
 	if (!obj) {
 		err = -errno;
 		snprintf(why, n, "cannot open the BPF object: %s",

@@ -317,13 +317,18 @@ static void at_flags(struct wcase *c)
 	snprintf(l, sizeof(l), "%s/at-link", dir);
 	fd = open(a, O_WRONLY | O_CREAT, 0644);
 	close(fd);
-	sqe = sqe_get(&c->ring);
-	io_uring_prep_mkdirat(sqe, AT_FDCWD, d, 0750);
-	run(c, sqe, 50);
-	first_issue(&c->w, 50, IORING_OP_MKDIRAT);
-	if (first_issue_has_args())
-		rec_str("mode", "0750");
-	rec_end();
+	/* MKDIRAT and LINKAT came after the 5.10 series */
+	if (have(c, IORING_OP_MKDIRAT)) {
+		sqe = sqe_get(&c->ring);
+		io_uring_prep_mkdirat(sqe, AT_FDCWD, d, 0750);
+		run(c, sqe, 50);
+		first_issue(&c->w, 50, IORING_OP_MKDIRAT);
+		if (first_issue_has_args())
+			rec_str("mode", "0750");
+		rec_end();
+	} else if (mkdir(d, 0750)) {
+		die(d, errno);
+	}
 	sqe = sqe_get(&c->ring);
 	io_uring_prep_renameat(sqe, AT_FDCWD, a, AT_FDCWD, b, RENAME_NOREPLACE);
 	run(c, sqe, 51);
@@ -645,7 +650,8 @@ void case_personality(void)
 		rec_begin("complete", ud(1 + i), 1);
 		rec_who(&c.w);
 		rec_fmt("res", "%d", res);
-		if (!i)
+		/* 5.10's tracepoint backend cannot tell (see PERSONALITIES) */
+		if (!i && !getenv("WL_NO_SUBMIT_NAMES"))
 			rec_fmt("personality", "{\"id\":%d,\"uid\":0,\"gid\":0}",
 				id);
 		else

@@ -180,8 +180,55 @@ static int tcp_listener(int family, void *sa, socklen_t *len)
 }
 
 /*
+ * A SEND_ZC of 2 bytes (from 6.0): its result's CQE and, later, the
+ * notification that the kernel let go of the buffer; then a RECVMSG of
+ * them on the other end.
+ */
+static void send_zc(struct wcase *c, int s, int a)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = 100 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct io_uring_sqe *sqe;
+	int res;
+
+	if (!opcode_supported(&c->ring, IORING_OP_SEND_ZC))
+		return;
+	sqe = sqe_get(&c->ring);
+	io_uring_prep_rw(IORING_OP_SEND_ZC, sqe, s, "zc", 2, 0);
+	sqe->user_data = ud(7);
+	/* its CQE and the notification, both for this user_data */
+	submit_wait(&c->ring, 2, NULL, NULL);
+	issue_rec(c, 7, "IORING_OP_SEND_ZC");
+	if (args_at_issue()) {
+		rec_local(s);
+		rec_peer(s);
+		rec_fmt("len", "%d", 2);
+		/* and MSG_ZEROCOPY, to a zero-copy send */
+		rec_fmt("msg_flags", "%d", MSG_NOSIGNAL | MSG_ZEROCOPY);
+	}
+	rec_end();
+	rec_begin("complete", ud(7), 1);
+	printf("=res\t2\n");
+	rec_fmt("len", "%d", 2);
+	rec_peer(s);
+	rec_end();
+	sqe = sqe_get(&c->ring);
+	io_uring_prep_recvmsg(sqe, a, &m, 0);
+	res = run(c, sqe, 8);
+	if (res != 2)
+		die("IORING_OP_RECVMSG", res < 0 ? -res : EIO);
+	done_rec(c, 8, "IORING_OP_RECVMSG", 2);
+	rec_local(a);
+	rec_peer(a);
+	rec_fmt("msg_flags", "%d", 0);
+	printf("!len\t-\n!dest\t-\n");
+	rec_end();
+}
+
+/*
  * SOCKET, then CONNECT to a listener on 127.0.0.1, ACCEPT there, a SEND
- * of 6 bytes and its RECV on the other end, then SHUTDOWN.
+ * of 6 bytes and its RECV on the other end, a SEND_ZC and its RECVMSG,
+ * then SHUTDOWN.
  */
 static void tcp4(struct wcase *c)
 {
@@ -285,6 +332,8 @@ static void tcp4(struct wcase *c)
 	rec_local(a);
 	rec_peer(a);
 	rec_end();
+
+	send_zc(c, s, a);
 
 	sqe = sqe_get(&c->ring);
 	io_uring_prep_shutdown(sqe, s, SHUT_WR);
