@@ -5,17 +5,6 @@
 # reaps every CQE itself, so each complete event is checked against what
 # the kernel gave it (res, cflags, buffer id), not against expectations.
 
-# Whether the kernel reports requests that fail at preparation: the
-# io_uring_req_failed tracepoint (not in 5.10), as named in its BTF. The
-# workload tells then whether a refused multishot accept must be seen.
-req_failed_tp() {
-	if grep -q btf_trace_io_uring_req_failed /sys/kernel/btf/vmlinux; then
-		echo 1
-	else
-		echo 0
-	fi
-}
-
 # Every CQE of a READ, an OPENAT, a failed RECV, a provided-buffer READ
 # and a multishot accept, with exact values; a WRITE gives a write event
 # and a complete event, one each.
@@ -82,7 +71,10 @@ min_latency_errors_test() {
 }
 
 complete_tests() {
-	WL_REQ_FAILED=$(req_failed_tp)
+	# whether the kernel reports requests that fail at preparation (the
+	# io_uring_req_failed tracepoint, not in 5.10): the workload tells
+	# then whether a refused multishot accept must be seen
+	WL_REQ_FAILED=$(btf_has btf_trace_io_uring_req_failed)
 	export WL_REQ_FAILED
 	complete_events_test
 	min_latency_test

@@ -10,6 +10,13 @@ cleanup() {
 	rm -rf "$WORK" 2>/dev/null
 }
 
+# btf_has NAME: 1 if the kernel's BTF names NAME (a type, a function,
+# a tracepoint's btf_trace_ typedef), else 0: what a kernel has decides
+# some truths, never its version number.
+btf_has() {
+	if grep -q "$1" /sys/kernel/btf/vmlinux; then echo 1; else echo 0; fi
+}
+
 pass() { passed=$((passed + 1)); echo "ok   $*"; }
 fail() { failed=$((failed + 1)); failures+=("$*"); echo "FAIL $*"; }
 

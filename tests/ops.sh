@@ -6,17 +6,6 @@
 # request runs as. The workload prints the truth from its own sockets,
 # fds and arguments.
 
-# Whether this kernel copies a CONNECT's or SENDMSG's address when it
-# prepares the request (6.10 on: struct io_async_connect is gone from
-# its BTF). Before, the first attempt keeps it on its stack.
-addr_at_prep() {
-	if grep -q io_async_connect /sys/kernel/btf/vmlinux; then
-		echo 0
-	else
-		echo 1
-	fi
-}
-
 # ops NAME CASE: the case traced with -e issue,complete, checked exactly.
 ops_case() {
 	local name=$1 d=$WORK/$1
@@ -43,18 +32,13 @@ ops_columns_test() {
 	verdict "$name" "$why" "$line"
 }
 
-# Whether sockets take URING_CMD commands (6.7 on), as the BTF says.
-sock_cmds() {
-	if grep -q io_uring_cmd_sock /sys/kernel/btf/vmlinux; then
-		echo 1
-	else
-		echo 0
-	fi
-}
-
 ops_tests() {
-	WL_ADDR_AT_PREP=$(addr_at_prep)
-	WL_SOCK_CMD=$(sock_cmds)
+	# whether this kernel copies a CONNECT's or SENDMSG's address when it
+	# prepares the request (6.10 on: struct io_async_connect is gone from
+	# its BTF; before, a first attempt keeps it on its stack), and whether
+	# sockets take URING_CMD commands (6.7 on)
+	WL_ADDR_AT_PREP=$((1 - $(btf_has io_async_connect)))
+	WL_SOCK_CMD=$(btf_has io_uring_cmd_sock)
 	export WL_ADDR_AT_PREP WL_SOCK_CMD
 	ops_case ops-sockets sockets
 	ops_case ops-files fileops
