@@ -239,16 +239,20 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	struct reqinfo ri;
 	bool issue, track;
 	__u8 context;
+	__u64 flags;
 
 	if (summary ? !summary_req_wanted(req, &ri) : !req_wanted(req, &ri))
 		return 0;
+	/* a summary does not say where requests ran: one read less */
+	flags = summary ? 0 : req_flags(req);
 	/* the request may reuse the memory of an earlier one */
 	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
 	    !summary)
 		reset_attempts(req);
 	/* only here is a personality the only reason for REQ_F_CREDS */
-	if (!summary && names_at_submit)
-		note_personality((__u64)req, (__u64)ri.ctx);
+	if (!summary && names_at_submit &&
+	    ((flags & req_f_creds) || personal_live))
+		note_personality((__u64)req, (__u64)ri.ctx, flags);
 	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
 		!summary;
 	track = track_requests && completion_wanted(ri.op);
@@ -265,8 +269,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	    !file_wanted(req, &ri, &sl, true, names_at_submit))
 		return 0;
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
-	/* a summary does not say where requests ran: one read less */
-	if (!summary && (req_flags(req) & REQ_F_FORCE_ASYNC))
+	if (flags & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
 	/* the tracepoint backend's first issue of a request */
 	ri.now = bpf_ktime_get_ns();
@@ -339,7 +342,7 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 	/* 5.10: before any hand-off, the flag is the SQE's (see opargs) */
 	if (!names_at_submit && !summary &&
 	    (context == CTX_SUBMIT || context == CTX_SQPOLL))
-		note_personality((__u64)req, (__u64)ri.ctx);
+		note_personality((__u64)req, (__u64)ri.ctx, FLAGS_UNREAD);
 	in = track_requests ? find_write(key, &way) : NULL;
 	if (in)
 		in->context = context;

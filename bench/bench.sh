@@ -374,7 +374,8 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 	--argjson seconds "$RUN" \
 	--slurpfile depth "$DEPTH" --slurpfile lossless "$LOSSLESS" \
 	--slurpfile storm "$STORM" '
-	def med: sort | if length == 0 then null
+	# the median of what is known: tracers with no expected count give nulls
+	def med: map(select(. != null)) | sort | if length == 0 then null
 		elif length % 2 == 1 then .[length / 2 | floor]
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 	{date: $date, kernel: $kernel, cpus: $cpus, pairs: $pairs,

@@ -607,11 +607,16 @@ static __always_inline __u16 personality_id(struct io_ring_ctx *ctx,
 	return 0;
 }
 
+/* The request's flags are not read yet: note_personality() reads them. */
+#define FLAGS_UNREAD		(~0ULL)
+
 /*
- * Note the request's personality, or that it has none. Global: its
- * frame is not added to the caller's, which the path walk needs.
+ * Note the request's personality, or that it has none; flags are its
+ * REQ_F_*, or FLAGS_UNREAD. Global: its frame is not added to the caller's, which the
+ * path walk needs. Called only when there is something to note or to
+ * forget: most requests never get here.
  */
-__noinline int note_personality(__u64 request, __u64 ring)
+__noinline int note_personality(__u64 request, __u64 ring, __u64 flags)
 {
 	struct io_kiocb *req = (void *)request;
 	struct io_ring_ctx *ctx = (void *)ring;
@@ -621,7 +626,9 @@ __noinline int note_personality(__u64 request, __u64 ring)
 
 	if (!req_f_creds)
 		return 0;
-	if (!(req_flags(req) & req_f_creds)) {
+	if (flags == FLAGS_UNREAD)
+		flags = req_flags(req);
+	if (!(flags & req_f_creds)) {
 		/* its memory may be an earlier request's that had one */
 		if (personal_live && !bpf_map_delete_elem(&personal, &key))
 			__sync_fetch_and_add(&personal_live, -1);
@@ -630,8 +637,7 @@ __noinline int note_personality(__u64 request, __u64 ring)
 	cr = BPF_CORE_READ(req, creds);
 	if (!cr)
 		return 0;
-	p.uid = BPF_CORE_READ(cr, uid.val);
-	p.gid = BPF_CORE_READ(cr, gid.val);
+	cred_ids(cr, &p.uid, &p.gid);
 	p.id = personality_id(ctx, cr);
 	if (!bpf_map_update_elem(&personal, &key, &p, BPF_NOEXIST))
 		__sync_fetch_and_add(&personal_live, 1);

@@ -124,16 +124,31 @@ static __always_inline void task_context(struct task_struct *t,
 }
 
 /*
- * The real uid and gid, as bpf_get_current_uid_gid() gives them for the
- * current task (without its namespace mapping): the same for any task.
+ * The real uid and gid of credentials, as bpf_get_current_uid_gid()
+ * gives them for the current task (without its namespace mapping). One
+ * read for both where they sit side by side (every kernel so far): this
+ * runs for every request.
  */
+static __always_inline void cred_ids(const struct cred *c, __u32 *uid,
+				     __u32 *gid)
+{
+	__u32 ids[2] = {};
+
+	if (bpf_core_field_offset(c->gid) ==
+	    bpf_core_field_offset(c->uid) + sizeof(__u32)) {
+		bpf_probe_read_kernel(ids, sizeof(ids), &c->uid);
+	} else {
+		ids[0] = BPF_CORE_READ(c, uid.val);
+		ids[1] = BPF_CORE_READ(c, gid.val);
+	}
+	*uid = ids[0];
+	*gid = ids[1];
+}
+
 static __always_inline void task_creds(struct task_struct *t,
 				       struct owner *o)
 {
-	const struct cred *c = BPF_CORE_READ(t, cred);
-
-	o->uid = BPF_CORE_READ(c, uid.val);
-	o->gid = BPF_CORE_READ(c, gid.val);
+	cred_ids(BPF_CORE_READ(t, cred), &o->uid, &o->gid);
 }
 
 static __always_inline void task_owner(struct task_struct *t, struct owner *o)
@@ -195,8 +210,7 @@ static __always_inline void req_owner(struct io_kiocb *req,
 	} else {
 		o->pid = BPF_CORE_READ(ctx, sq_data, task_tgid);
 		o->tid = BPF_CORE_READ(ctx, sq_data, task_pid);
-		o->uid = BPF_CORE_READ(ctx, sq_creds, uid.val);
-		o->gid = BPF_CORE_READ(ctx, sq_creds, gid.val);
+		cred_ids(BPF_CORE_READ(ctx, sq_creds), &o->uid, &o->gid);
 		BPF_CORE_READ_STR_INTO(&o->comm, sq, group_leader, comm);
 		/* the SQPOLL thread is one of the creator's threads */
 		if (!owner_brief)

@@ -54,8 +54,7 @@ static __always_inline void read_personality(struct event *e)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
 
-	e->reg.cred_uid = BPF_CORE_READ(t, cred, uid.val);
-	e->reg.cred_gid = BPF_CORE_READ(t, cred, gid.val);
+	cred_ids(BPF_CORE_READ(t, cred), &e->reg.cred_uid, &e->reg.cred_gid);
 }
 
 /* What a call that succeeded left in the ring, where the opcode says. */
