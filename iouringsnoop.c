@@ -18,6 +18,7 @@
  * stats map, which src/summary.c reads at every interval and at exit.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -494,6 +495,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (backend_open(env.backend, &hooks, &obj))
 		return 1;
+	/* loading parsed the kernel's BTF (MBs), freed now: give it back */
+	malloc_trim(0);
 	err = exiting ? 0 : trace(obj);
 	iouringsnoop_bpf__destroy(obj);
 	close_buffers(NULL);
