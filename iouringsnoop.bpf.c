@@ -30,6 +30,7 @@
 #include "bpf/procrec.bpf.h"		/* fork, exec and exit records */
 #include "bpf/opargs.bpf.h"		/* what a request does */
 #include "bpf/ring.bpf.h"		/* rings created and registered to */
+#include "bpf/ringstats.bpf.h"	/* -s: each ring's counts, programs */
 
 /* Backend behaviour, set by userspace with the programs it loads. */
 const volatile bool issue_at_submit = true;	/* tracepoint backend */
@@ -57,9 +58,6 @@ struct {
 	__type(key, __u64);
 	__type(value, __u32);
 } attempts SEC(".maps");
-
-/* Kernel bytes read for userspace by the peek program below. */
-char peek_buf[256];
 
 /* Opcode and owner filters: the cheap ones, run before any path walk. */
 static __always_inline bool req_wanted(struct io_kiocb *req,
@@ -94,9 +92,8 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 	ri->op = BPF_CORE_READ(req, opcode);
 	if (!op_wanted(ri->op))
 		return false;
-	/* the ring only to find later CQEs by user_data */
-	ri->ctx = complete_by_user_data || op_in_set(OPS_MULTI, ri->op) ?
-		  BPF_CORE_READ(req, ctx) : NULL;
+	/* the ring: its counts, and where later CQEs are found */
+	ri->ctx = BPF_CORE_READ(req, ctx);
 	/* all of it: 5.10 builds the request in a slot, from the owner */
 	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
 	id = bpf_get_current_pid_tgid();
@@ -243,8 +240,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 
 	if (summary ? !summary_req_wanted(req, &ri) : !req_wanted(req, &ri))
 		return 0;
-	/* a summary does not say where requests ran: one read less */
-	flags = summary ? 0 : req_flags(req);
+	flags = req_flags(req);
 	/* the request may reuse the memory of an earlier one */
 	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
 	    !summary)
@@ -276,7 +272,8 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	if (issue)
 		emit_issue(ctx, &sl, req, &ri, context, 1, true);
 	if (track)
-		track_request(req, &ri, context, &sl, NULL, atomics);
+		track_request(req, &ri, context, &sl, NULL, flags, atomics,
+			      true);
 	return 0;
 }
 
@@ -380,7 +377,9 @@ static __always_inline int on_prep_failed(void *ctx,
 	/* the tracepoint came after 5.10: BPF atomics are there */
 	if ((kinds & KIND_COMPLETE) || summary)
 		track_request(req, &ri, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT,
-			      &sl, sqe, true);
+			      &sl, sqe, 0, true, false);
+	if (summary)
+		ring_prep_failed(ri.ctx, ri.owner.pid);
 	if (!write)
 		return 0;
 	fill_request(&sl, req, ri.op, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT,
@@ -465,6 +464,8 @@ static __always_inline void report_done(void *ctx, void *ring,
 
 	if (summary) {
 		count_completion(&in->owner, in->opcode, res, now - in->ts);
+		if (!(cflags & IORING_CQE_F_MORE))
+			ring_done(ring, in, res);
 		return;
 	}
 	if (now - in->ts < min_latency || (failed_only && res >= 0))
@@ -778,17 +779,6 @@ int BPF_KRETPROBE(kretprobe_poll_issue)
 	return 0;
 }
 
-/*
- * Not attached: userspace runs it with BPF_PROG_TEST_RUN to read a few
- * bytes of kernel memory (args: address, size), to find rename_lock.
- */
-SEC("raw_tp")
-int peek(__u64 *ctx)
-{
-	/* a mask, not a compare: older verifiers lose that bound */
-	__u64 n = ctx[1] & (sizeof(peek_buf) - 1);
-
-	return bpf_probe_read_kernel(peek_buf, n, (void *)ctx[0]) ? 1 : 0;
-}
+#include "bpf/handrun.bpf.h"		/* programs userspace runs by hand */
 
 char LICENSE[] SEC("license") = "GPL";

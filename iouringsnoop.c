@@ -41,6 +41,7 @@
 #include "output.h"
 #include "perfbuf.h"
 #include "procfeed.h"
+#include "rings.h"
 #include "sink.h"
 #include "summary.h"
 #include "trace_helpers.h"
@@ -58,6 +59,7 @@ static FILE *out;
 static struct sink *sink;	/* --output */
 static struct summary sum;	/* -s: the interval being counted */
 static struct summary_opts so;
+static struct rings rings;	/* -s: rows per ring */
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -347,15 +349,20 @@ static int read_buffers(int timeout_ms)
 /* -s: close the interval and print its table; the next one starts. */
 static int print_summary(struct iouringsnoop_bpf *obj)
 {
+	__u32 old = obj->bss->stats_gen;
+	__u64 start = sum.start;
 	int n = summary_close(&sum, bpf_map__fd(obj->maps.stats),
 			      &obj->bss->stats_gen);
 
+	if (n >= 0)
+		n = rings_collect(&rings, obj, old, sum.end);
 	if (n < 0) {
 		fprintf(stderr, "iouringsnoop: reading the summary failed: "
 			"%s\n", strerror(-n));
 		return -1;
 	}
 	summary_print(out, &so, &sum);
+	rings_print(out, &so, &rings, start, sum.end);
 	n_events = sum.total;
 	return 0;
 }
@@ -488,6 +495,7 @@ int main(int argc, char **argv)
 	so.json = env.json;
 	so.histogram = env.histogram;
 	so.sort = env.sort;
+	rings.stuck_ns = env.stuck_given ? env.stuck_ns : STUCK_DEFAULT_NS;
 	so.mono_to_real = oo.mono_to_real;
 	hooks.verbose = env.verbose;
 	libbpf_set_print(libbpf_print_fn);
@@ -495,6 +503,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (backend_open(env.backend, &hooks, &obj))
 		return 1;
+	rings.overflows = backend_counts_overflows();
 	/* loading parsed the kernel's BTF (MBs), freed now: give it back */
 	malloc_trim(0);
 	err = exiting ? 0 : trace(obj);
@@ -502,6 +511,7 @@ int main(int argc, char **argv)
 	close_buffers(NULL);
 	containers_free(containers);
 	summary_free(&sum);
+	rings_free(&rings);
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_skipped)
 		fprintf(stderr, ", %llu program runs skipped by the kernel",

@@ -236,6 +236,8 @@ enum loss_reason {
 	LOST_SUMMARY = 4,	/* no room in the summary table (-s) */
 	LOST_FOLLOW = 5,	/* a process not followed: no room (counts
 				   processes, whose events are all missed) */
+	LOST_OVERFLOWED = 6,	/* a CQE sent to the CQ overflow list, which
+				   6.13 and later do not trace as a completion */
 	LOST_REASONS,
 };
 
@@ -584,5 +586,99 @@ struct stat_val {
 	__u64 hist[LAT_SLOTS];
 	char comm[TASK_COMM_LEN];	/* the owner's, at its first count */
 };
+
+/*
+ * Requests in flight, as the BPF side keeps them (bpf/inflight.bpf.h):
+ * userspace reads them to find stuck requests. Who a request belongs to
+ * is its owner.
+ */
+struct owner {
+	__u64 cgroup;
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;		/* real uid and gid of the submitter */
+	__u32 gid;
+	__u32 sq_tid;
+	__u32 ppid;
+	__u32 ns_pid;
+	__u32 ns_tid;
+	/*
+	 * The task's exec generation, which userspace checks against its
+	 * process table's; in what was padding, as struct reqinfo is on
+	 * stacks with no byte to spare.
+	 */
+	__u32 exec_id;
+	/* 8-byte aligned: -c compares it as two words */
+	char comm[TASK_COMM_LEN] __attribute__((aligned(8)));
+};
+
+/* What a completion needs that it no longer has. */
+struct inflight {
+	__u64 ts;
+	__u64 user_data;
+	__s64 pos;
+	__u64 buf;
+	__u64 len;
+	__u8 opcode;
+	__u8 context;
+	__u8 how;		/* HOW_*: set while in flight */
+	struct owner owner;
+};
+
+/*
+ * Requests by request, in a table of 4-way buckets (bpf/inflight.bpf.h).
+ */
+#define TRACK_WAYS		4
+#define TRACK_BUCKETS		4096
+
+struct tracked {
+	__u64 req;		/* the request; 0 when the way is free */
+	struct inflight in;
+};
+
+/*
+ * -s: what happens on each ring, counted in the kernel for the requests
+ * the filters keep, by ring id, from the ring's first such request on.
+ * The counts only grow (userspace takes differences per interval). The
+ * most in flight is kept per summary generation: an entry of another
+ * generation than max_gen[] says is stale.
+ */
+#define RINGS_MAX		16384
+
+struct ring_stat {
+	__u64 submitted;	/* requests taken, prep failures included */
+	__u64 inline_done;	/* done in the submitting thread, with no
+				   io-wq, poll arming or task work */
+	__u64 io_wq;		/* hand-offs to io-wq */
+	__u64 poll_armed;
+	__u64 task_work;	/* requests queued to task work */
+	__u64 cq_overflow;	/* CQEs that went to the overflow list */
+	__u64 short_writes;	/* write CQEs with 0 <= res < len */
+	__u64 links;		/* requests linked to a previous one */
+	__u64 failed_links;	/* links failed, their rest cancelled */
+	__u64 cq_waits;		/* waits for CQEs (io_uring_enter) */
+	__s64 inflight;		/* requests now between SQE and last CQE */
+	__u64 max_inflight[2];	/* the most in flight, by stats_gen & 1 */
+	__u32 max_gen[2];	/* the stats_gen each max_inflight is of */
+	__u32 pid;		/* the owner's process */
+	__u32 sq_entries;
+	__u32 cq_entries;
+	__u32 setup_flags;	/* IORING_SETUP_* */
+	__s32 fd;		/* from io_uring_create, else -1 */
+	__u32 pad;
+	char comm[TASK_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct ring_stat) == 152, "ring_stat layout");
+
+/*
+ * How a tracked request went, for the ring counts and for stuck
+ * requests: set in its tracking entry (struct inflight's how).
+ */
+#define HOW_IOWQ		0x1
+#define HOW_POLL		0x2
+#define HOW_TW			0x4
+#define HOW_COUNTED		0x8	/* counted in its ring's inflight */
+#define HOW_NO_CQE		0x10	/* CQE_SKIP_SUCCESS: no CQE if it works */
 
 #endif /* __IOURINGSNOOP_H */

@@ -14,18 +14,6 @@
 #include "bpf/lost.bpf.h"
 #include "bpf/owner.bpf.h"
 
-/* What a completion needs that it no longer has. */
-struct inflight {
-	__u64 ts;
-	__u64 user_data;
-	__s64 pos;
-	__u64 buf;
-	__u64 len;
-	__u8 opcode;
-	__u8 context;
-	struct owner owner;
-};
-
 /*
  * Requests by request, in a table of 4-way buckets: a way is claimed with
  * one compare-and-swap and found again with a few loads, where a hash map
@@ -33,14 +21,6 @@ struct inflight {
  * spills into the map below, which is also all that kernels without BPF
  * atomics (5.10) use.
  */
-#define TRACK_WAYS		4
-#define TRACK_BUCKETS		4096
-
-struct tracked {
-	__u64 req;		/* the request; 0 when the way is free */
-	struct inflight in;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, TRACK_BUCKETS * TRACK_WAYS);
@@ -146,8 +126,11 @@ static __always_inline struct inflight *find_write(__u64 req,
 
 static __always_inline void forget_write(__u64 req, struct tracked *way)
 {
-	if (way)
+	if (way) {
+		/* a way claimed again must not look counted in flight */
+		way->in.how = 0;
 		way->req = 0;
+	}
 	else
 		bpf_map_delete_elem(&inflight, &req);
 }

@@ -14,25 +14,7 @@
 #include "iouringsnoop.h"
 #include "bpf/kernel.bpf.h"
 
-struct owner {
-	__u64 cgroup;
-	__u32 pid;
-	__u32 tid;
-	__u32 uid;		/* real uid and gid of the submitter */
-	__u32 gid;
-	__u32 sq_tid;
-	__u32 ppid;
-	__u32 ns_pid;
-	__u32 ns_tid;
-	/*
-	 * The task's exec generation, which userspace checks against its
-	 * process table's; in what was padding, as struct reqinfo is on
-	 * stacks with no byte to spare.
-	 */
-	__u32 exec_id;
-	/* 8-byte aligned: -c compares it as two words */
-	char comm[TASK_COMM_LEN] __attribute__((aligned(8)));
-};
+/* struct owner is in iouringsnoop.h: userspace reads it in tracked requests. */
 
 /* The tracer's PID namespace: ns_pid and ns_tid are for other ones. */
 const volatile __u32 tracer_pidns_level = 0;

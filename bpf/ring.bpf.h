@@ -19,6 +19,7 @@
 #include "bpf/filter.bpf.h"
 #include "bpf/ids.bpf.h"
 #include "bpf/owner.bpf.h"
+#include "bpf/ringstats.bpf.h"
 #include "bpf/slot.bpf.h"
 
 /*
@@ -163,6 +164,7 @@ static __always_inline int on_create(void *ctx, int fd, void *ring,
 {
 	struct owner o = {};
 
+	ring_stat_created(ring, fd);
 	if (!(flags & IORING_SETUP_SQPOLL) && !(kinds & KIND_CREATE))
 		return 0;
 	if (!pid_may_match())

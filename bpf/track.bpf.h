@@ -17,6 +17,7 @@
 #include "bpf/slot.bpf.h"
 #include "bpf/inflight.bpf.h"
 #include "bpf/iovec.bpf.h"
+#include "bpf/ringstats.bpf.h"
 
 /* 5.10's completion tracepoint has no request: set with its program */
 const volatile bool complete_by_user_data = false;
@@ -48,17 +49,31 @@ static __always_inline void track_rw(struct inflight *in, struct io_kiocb *req,
 }
 
 /*
+ * The entry the request memory still holds, if any: a request whose
+ * completion went unseen (see ring_submitted()).
+ */
+static __always_inline struct inflight *held_before(struct io_kiocb *req,
+						    struct tracked *way)
+{
+	__u64 key = (__u64)req;
+
+	return way ? &way->in : bpf_map_lookup_elem(&inflight, &key);
+}
+
+/*
  * Remember a request so that its completion can be reported in full, and
  * when it was submitted: the same clock read as its issue event's. With
  * atomics (a constant: false in programs for kernels without them) it
  * goes to the table, built in place; else it is built in the slot. A
- * summary needs no more than when, what and whose.
+ * summary needs no more than when, what and whose, and a write's length
+ * (a short write is counted), and counts the request on its ring.
  */
 static __always_inline void track_request(struct io_kiocb *req,
 					  const struct reqinfo *ri,
 					  __u8 context, struct slot *sl,
 					  const struct io_uring_sqe *sqe,
-					  const bool atomics)
+					  __u64 flags, const bool atomics,
+					  const bool at_submit)
 {
 	struct tracked *way = atomics ? claim_way((__u64)req) : NULL;
 	/* where later CQEs find it: 5.10's, and a multishot request's */
@@ -71,6 +86,11 @@ static __always_inline void track_request(struct io_kiocb *req,
 	if (!way && !sl->s && !event_start(sl, EV_ISSUE, NULL))
 		return;
 	in = way ? &way->in : &sl->s->in;
+	/* a failed preparation (a constant) is counted by its caller */
+	if (summary)
+		in->how = !at_submit ? 0 :
+			  ring_submitted(ri->ctx, ri->owner.pid, flags,
+					 held_before(req, way));
 	/* a summary reads back only what it writes here: no need to zero */
 	if (!summary)
 		__builtin_memset(in, 0, sizeof(*in));
@@ -84,9 +104,10 @@ static __always_inline void track_request(struct io_kiocb *req,
 	} else {
 		in->owner = ri->owner;
 	}
-	if (!summary || by_ud)
+	/* after ring_submitted(), which reads the one it replaces */
+	if (!summary || by_ud || overflow_untraced)
 		in->user_data = req_user_data(req);
-	if (!summary)
+	if (!summary || op_in_set(OPS_WRITE, ri->op))
 		track_rw(in, req, ri, sqe);
 	if (!way)
 		spill_write((__u64)req, in);

@@ -83,6 +83,22 @@ static const struct variant register_variants[] = {
 	{ NULL, 0, 0 },
 };
 
+/* -s: each ring's counts (bpf/ringstats.bpf.h); all optional. */
+static const struct variant ring_variants[] = {
+	{ "io_uring_queue_async_work", 2, PROG(ring_iowq) },
+	{ "io_uring_queue_async_work", 5, PROG(ring_iowq_510) },
+	{ "io_uring_poll_arm", 3, PROG(ring_poll_arm) },
+	{ "io_uring_poll_arm", 6, PROG(ring_poll_arm_510) },
+	{ "io_uring_task_add", 2, PROG(ring_task_add) },
+	{ "io_uring_task_add", 4, PROG(ring_task_add_510) },
+	{ "io_uring_link", 2, PROG(ring_link) },
+	{ "io_uring_link", 3, PROG(ring_link_510) },
+	{ "io_uring_fail_link", 2, PROG(ring_fail_link) },
+	{ "io_uring_cqe_overflow", 5, PROG(ring_cqe_overflow) },
+	{ "io_uring_cqring_wait", 2, PROG(ring_cqring_wait) },
+	{ NULL, 0, 0 },
+};
+
 static struct bpf_program *prog_at(struct iouringsnoop_bpf *obj, size_t off)
 {
 	return *(struct bpf_program **)((char *)obj + off);
@@ -181,11 +197,14 @@ static void set_req_flags(struct iouringsnoop_bpf *obj)
 {
 	long long creds = kernel_enum_value("REQ_F_CREDS_BIT");
 	long long async = kernel_enum_value("REQ_F_ASYNC_DATA_BIT");
+	long long skip = kernel_enum_value("REQ_F_CQE_SKIP_BIT");
 
 	obj->rodata->req_f_creds = creds >= 0 && creds < 64 ?
 				   1ULL << creds : 0;
 	obj->rodata->req_f_async_data = async >= 0 && async < 64 ?
 					1ULL << async : 0;
+	obj->rodata->req_f_cqe_skip = skip >= 0 && skip < 64 ?
+				      1ULL << skip : 0;
 }
 
 /*
@@ -216,6 +235,34 @@ static void pick_register(struct iouringsnoop_bpf *obj)
 	warned = true;
 	fprintf(stderr, "iouringsnoop: no register events: %s\n",
 		no_variant(&register_variants[0]));
+}
+
+/*
+ * -s: every ring counter this kernel has a tracepoint for (each
+ * tracepoint's variants are adjacent in the table), and the program that
+ * names stuck requests, run by hand.
+ */
+static bool counts_overflows;
+
+static void ring_setup(struct iouringsnoop_bpf *obj)
+{
+	const struct variant *v;
+
+	for (v = ring_variants; v->tp; v++) {
+		if (tracepoint_nargs(v->tp) != v->nargs)
+			continue;
+		enable(obj, v->prog);
+		if (v->prog == PROG(ring_cqe_overflow))
+			counts_overflows = true;
+	}
+	enable(obj, PROG(stuck_name));
+	bpf_program__set_autoattach(obj->progs.stuck_name, false);
+}
+
+/* Whether this kernel counts CQ overflows (5.10 has no tracepoint). */
+bool backend_counts_overflows(void)
+{
+	return counts_overflows;
 }
 
 /*
@@ -252,6 +299,17 @@ static const char *common_setup(struct iouringsnoop_bpf *obj)
 	/* both optional: older kernels lack io_uring_req_failed */
 	pick(obj, failed_variants);
 	pick(obj, create_variants);
+	if (obj->rodata->summary)
+		ring_setup(obj);
+	/*
+	 * From 6.13 (the tracepoint with the CQE) a CQE sent to the overflow
+	 * list is not traced as a completion: counted as lost, and kept
+	 * from being listed as stuck.
+	 */
+	obj->rodata->overflow_untraced = c->prog == PROG(tp_complete);
+	if (obj->rodata->overflow_untraced && obj->rodata->track_requests &&
+	    tracepoint_nargs("io_uring_cqe_overflow") == 5)
+		enable(obj, PROG(ring_cqe_overflow));
 	/* a summary prints no event: no registration either */
 	if ((obj->rodata->kinds & KIND_REGISTER) && !obj->rodata->summary)
 		pick_register(obj);

@@ -59,4 +59,7 @@ struct backend_hooks {
 int backend_open(enum backend want, const struct backend_hooks *h,
 		 struct iouringsnoop_bpf **out);
 
+/* Whether this kernel counts CQ overflows: 5.10 has no tracepoint. */
+bool backend_counts_overflows(void);
+
 #endif /* __BACKENDS_H */

@@ -32,6 +32,7 @@ static const char *const reason_names[LOST_REASONS] = {
 	[LOST_UNTRACKED] = "untracked",
 	[LOST_SUMMARY] = "summary_full",
 	[LOST_FOLLOW] = "follow_full",
+	[LOST_OVERFLOWED] = "cq_overflow",
 };
 
 struct losses *losses_new(int drops_fd, struct bpf_object *obj)

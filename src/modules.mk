@@ -18,4 +18,4 @@ LIBBPF_A ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a
 # unit tests and the fuzzer as well; TOOL_MODULES need libbpf.
 LIB_MODULES  := codes containers escape event fields line opargs opcodes \
 		output options procs registered sink sockaddr
-TOOL_MODULES := addrcopy backends command losses perfbuf procfeed renames summary
+TOOL_MODULES := addrcopy backends command losses perfbuf procfeed renames rings summary

@@ -69,6 +69,7 @@ enum {
 	OPT_CGROUP,
 	OPT_OUTPUT,
 	OPT_SORT,
+	OPT_STUCK,
 };
 
 static const struct argp_option opts[] = {
@@ -119,6 +120,10 @@ static const struct argp_option opts[] = {
 	  0 },
 	{ "interval", 'i', "SECONDS", 0,
 	  "With -s or -H: a table every SECONDS, each of its interval only",
+	  0 },
+	{ "stuck", OPT_STUCK, "DURATION", 0,
+	  "With -s or -H: list each ring's requests in flight longer than "
+	  "DURATION (ns, us, ms or s; a bare number is in ms; default 5s)",
 	  0 },
 	{ "sort", OPT_SORT, "KEY", 0,
 	  "Order of the table: latency (total, the default), count, bytes or "
@@ -360,10 +365,10 @@ static int set_pages(struct env *env, const char *arg)
 }
 
 /*
- * -m: a decimal number and a unit, ns, us, ms or s; a bare number is in
- * milliseconds, as in fsslower. At most a day.
+ * -m and --stuck: a decimal number and a unit, ns, us, ms or s; a bare
+ * number is in milliseconds, as in fsslower. At most a day.
  */
-static int set_min_latency(struct env *env, const char *arg)
+static int set_ns(__u64 *out, const char *arg, const char *opt)
 {
 	static const struct {
 		const char *name;
@@ -386,13 +391,13 @@ static int set_min_latency(struct env *env, const char *arg)
 			v *= units[i].ns;
 			if (v > 86400e9)
 				break;
-			env->min_latency_ns = (__u64)(v + 0.5);
+			*out = (__u64)(v + 0.5);
 			return 0;
 		}
 	}
-	return fail("invalid DURATION '%s' for -m: expected a number with "
+	return fail("invalid DURATION '%s' for %s: expected a number with "
 		    "ns, us, ms or s (a bare number is in ms), at most 1 day "
-		    "(e.g. 250us, 2ms, 1s)", arg);
+		    "(e.g. 250us, 2ms, 1s)", arg, opt);
 }
 
 /* -d and -i: whole seconds, 1 to MAX_DURATION. */
@@ -502,7 +507,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				"use issue, write, complete, create, "
 				"register, or several with commas", add_kind);
 	case 'm':
-		return set_min_latency(env, arg);
+		return set_ns(&env->min_latency_ns, arg, "-m");
+	case OPT_STUCK:
+		env->stuck_given = true;
+		return set_ns(&env->stuck_ns, arg, "--stuck");
 	case OPT_OUTPUT:
 		if (!arg[0])
 			return fail("empty FILE for --output");
@@ -669,6 +677,12 @@ static int check_summary(struct env *env)
 		return fail("-i sets the interval of summaries: add -s or -H");
 	if (!env->summary && env->sort_given)
 		return fail("--sort orders the summary table: add -s or -H");
+	if (!env->summary && env->stuck_given)
+		return fail("--stuck lists stuck requests in the summary's "
+			    "ring rows: add -s or -H");
+	if (env->stuck_given && !env->stuck_ns)
+		return fail("--stuck 0 would list every request in flight: "
+			    "give a DURATION above 0");
 	return 0;
 }
 

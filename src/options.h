@@ -64,6 +64,8 @@ struct env {
 	long interval;		/* -i: seconds per summary; 0: at exit */
 	enum summary_sort sort;
 	bool sort_given;
+	__u64 stuck_ns;		/* --stuck: in flight longer is stuck */
+	bool stuck_given;
 	bool follow;		/* -f: descendants of -p too */
 	char **command;		/* after --, NULL-terminated; or NULL */
 };

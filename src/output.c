@@ -32,7 +32,7 @@ static void put_escaped(struct line *l, const char *s, size_t len,
  * path the BPF side had to cut at the root end is shown as ".../rest",
  * one cut at the leaf as "rest...". second: path2 of a two-name at-op.
  */
-static const char *path_text(const struct event *e, bool second,
+const char *path_text(const struct event *e, bool second,
 			     char *buf, size_t cap, size_t *n)
 {
 	unsigned int flags = second ? e->h.path2_flags : e->h.path_flags;

@@ -42,6 +42,7 @@ int output_event(FILE *out, const struct output_opts *o,
  * them exactly.
  */
 struct line;
+struct event;
 void json_name(struct line *l, const char *key, const char *s, size_t len);
 
 /*
@@ -53,6 +54,13 @@ bool next_item(const char *s, size_t len, size_t at, size_t *n);
 void json_list(struct line *l, const char *key, const char *s, size_t len);
 void column_escaped(struct line *l, const char *s, size_t len, char sep,
 		    enum escape_mode mode);
+
+/*
+ * The file's name as /proc/PID/fd shows it (socket:[N], anon_inode:x,
+ * a path), unescaped: in buf, or the record's own bytes; *n its length.
+ */
+const char *path_text(const struct event *e, bool second, char *buf,
+		      size_t cap, size_t *n);
 
 /* Report program runs the kernel skipped, each perhaps an event. */
 void output_skipped(FILE *out, FILE *err, const struct output_opts *o,

@@ -374,6 +374,14 @@ static const char *const summary_keys[] = {
 	"op", "count", "errors", "errnos", "bytes", "latency_sum_ns",
 	"p50_ns", "p99_ns", "max_ns", NULL,
 };
+static const char *const ring_keys[] = {
+	"type", "interval_start", "interval_end", "ring", "pid", "comm", "fd",
+	"sq_entries", "cq_entries", "setup_flags", "setup", "submitted",
+	"inline", "io_wq", "poll_armed", "task_work", "cq_overflow",
+	"short_writes", "links", "failed_links", "cq_waits", "inflight",
+	"max_inflight", "stuck_total", "stuck", NULL,
+};
+static const char *const stuck_unnamed_keys[] = { "type", "count", NULL };
 static const char *const lost_keys[] = {
 	"type", "cpu", "count", "reason", NULL,
 };
@@ -408,6 +416,10 @@ bool record_keys_ok(const struct object *o, FILE *why)
 		return !missing_keys(o, skipped_keys, why);
 	if (!strcmp(t->val, "summary"))
 		return !missing_keys(o, summary_keys, why);
+	if (!strcmp(t->val, "ring"))
+		return !missing_keys(o, ring_keys, why);
+	if (!strcmp(t->val, "stuck_unnamed"))
+		return !missing_keys(o, stuck_unnamed_keys, why);
 	m = missing_keys(o, process_keys, why);
 	/* ids in another PID namespace come in pairs */
 	if (!get(o, "ns_pid") != !get(o, "ns_tid")) {

@@ -49,6 +49,8 @@ esac
 . tests/users.sh
 # shellcheck source=tests/register.sh
 . tests/register.sh
+# shellcheck source=tests/rings.sh
+. tests/rings.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -441,6 +443,7 @@ else
 
 	lost_test
 	summary_tests
+	rings_tests
 	exit_tests
 	error_tests
 	fault_tests

@@ -418,6 +418,8 @@ int main(int argc, char **argv)
 		{ "regrestrict", case_regrestrict },
 		{ "regiowq", case_regiowq },
 		{ "regfail", case_regfail },
+		{ "rings", case_rings },
+		{ "ringstuck", case_ringstuck },
 	};
 	unsigned int i;
 

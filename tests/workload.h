@@ -159,5 +159,7 @@ void case_regfail(void);
 /* the cases of workload_summary.c: tables, not events */
 void case_summary(void);
 void case_summaryfull(void);
+void case_rings(void);
+void case_ringstuck(void);
 
 #endif /* __TESTS_WORKLOAD_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * -s: a row per ring and interval, from the counts the BPF side keeps by
+ * ring (bpf/ringstats.bpf.h), and the requests still in flight after
+ * --stuck, named by the stuck_name program.
+ */
+#ifndef __RINGS_H
+#define __RINGS_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include "iouringsnoop.h"
+
+struct iouringsnoop_bpf;
+struct summary_opts;
+
+/* The default of --stuck: requests in flight longer are listed. */
+#define STUCK_DEFAULT_NS	5000000000ULL
+/* Stuck requests named per interval (oldest first) and shown per ring. */
+#define STUCK_NAMED_MAX		4096
+#define STUCK_SHOWN_MAX		16
+
+struct stuck {
+	__u64 ring;
+	__u64 user_data;
+	__u64 age_ns;
+	__u32 pid;
+	__u8 opcode;
+	char path[PATH_BUF + 32];	/* unescaped */
+	size_t path_len;
+	bool has_path;
+};
+
+struct ring_row {
+	__u64 id;
+	struct ring_stat now;		/* as read at the interval's end */
+	struct ring_stat base;		/* as read at its start */
+	__u64 max_inflight;		/* in this interval */
+	int fd;				/* -1: not known */
+	bool fd_looked;			/* /proc was asked once */
+	bool active;			/* counted or stuck this interval */
+	unsigned int nr_stuck;
+};
+
+struct rings {
+	struct ring_row *rows;
+	unsigned int nr, cap;
+	struct stuck *stuck;		/* this interval's, oldest first */
+	unsigned int nr_stuck;
+	unsigned long long stuck_unnamed;	/* past STUCK_NAMED_MAX */
+	__u64 stuck_ns;
+	bool overflows;			/* the kernel counts CQ overflows */
+};
+
+/*
+ * Read every ring's counts after the summary generation old ended (its
+ * maxima are old's), and find the requests in flight longer than
+ * r->stuck_ns at now. Returns 0 or -errno.
+ */
+int rings_collect(struct rings *r, struct iouringsnoop_bpf *obj, __u32 old,
+		  __u64 now);
+
+/* Print the interval's rows (after the summary table) and start anew. */
+void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,
+		 __u64 start, __u64 end);
+
+void rings_free(struct rings *r);
+
+#endif /* __RINGS_H */

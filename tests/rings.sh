@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=bash
+#
+# The ring rows of -s, sourced by tests/run.sh. "workload rings"
+# (tests/workload_rings.c) makes one ring per counter and prints each
+# ring's record (selected by pid and fd); "workload ringstuck" leaves a
+# pipe read in flight for 2.5 s beside a NOP, and says which.
+
+# rings_env: what this kernel lets the truth say of CQ overflows
+rings_env() {
+	local v
+	WL_NO_OVERFLOW=
+	WL_OVERFLOW_UNSEEN=
+	[ "$(btf_has btf_trace_io_uring_cqe_overflow)" = 1 ] ||
+		WL_NO_OVERFLOW=1
+	# from 6.13 the completion tracepoint fires for posted CQEs only
+	v=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
+	[ "$v" -lt 6013 ] || WL_OVERFLOW_UNSEEN=1
+	export WL_NO_OVERFLOW WL_OVERFLOW_UNSEEN
+}
+
+# rings_run NAME CASE "OPTIONS": trace the case as the tool's command;
+# its truth goes to DIR/truth, the tool's output to DIR/out
+rings_run() {
+	local name=$1 c=$2 d=$WORK/$1 rc
+	mkdir -p "$d"
+	# shellcheck disable=SC2086
+	"$TOOL" $3 --output "$d/out" -- "$WL" "$c" "$d" \
+		>"$d/truth" 2>"$d/err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "$name: exit $rc: $(grep -v '^Tracing' "$d/err" | head -3)"
+		return 1
+	fi
+}
+
+# Every count of every ring, exactly; on 6.13 and later the overflowed
+# CQEs are counted as lost.
+rings_counts() {
+	local d=$WORK/rings-counts lost want=0
+	wanted rings-counts || return 0
+	rings_run rings-counts rings "-s -j" || return 0
+	[ -z "$WL_OVERFLOW_UNSEEN" ] || want=4
+	lost=$(jq -s 'map(select(.type == "lost" and .reason == "cq_overflow")
+		| .count) | add // 0' "$d/out")
+	if ! tests/schema.py validate "$d/out" >"$d/schema.err" 2>&1; then
+		fail "rings-counts: $(head -2 "$d/schema.err")"
+	elif ! tests/jsoncheck "$d/out" "$d/truth" 2>"$d/check.err"; then
+		fail "rings-counts: $(head -5 "$d/check.err")"
+	elif [ "$lost" != "$want" ]; then
+		fail "rings-counts: $lost overflowed CQEs counted as lost, not $want"
+	else
+		pass "rings-counts"
+	fi
+}
+
+# The stuck read is listed, with its file, at an interval; the NOP never.
+rings_stuck() {
+	local d=$WORK/rings-stuck fd ud ino pid got
+	wanted rings-stuck || return 0
+	rings_run rings-stuck ringstuck "-s -j -i 1 --stuck 300ms" || return 0
+	read -r _ fd ud ino pid <"$d/truth"
+	got=$(jq -s --argjson fd "$fd" --argjson pid "$pid" \
+		--argjson ud "$ud" --arg path "pipe:[$ino]" '
+		map(select(.type == "ring" and .pid == $pid and .fd == $fd)) |
+		{ listed: map(select(.stuck_total == 1 and (.stuck | length) == 1
+			and .stuck[0].op == "IORING_OP_READ"
+			and .stuck[0].user_data == $ud
+			and .stuck[0].path == $path and .stuck[0].pid == $pid
+			and .stuck[0].age_ns >= 300000000)) | length,
+		  others: map(.stuck[] | select(.user_data != $ud)) | length,
+		  last: (last | .stuck_total) }' "$d/out")
+	# 2.5 s in flight: stuck at two interval ends at least, then done
+	if ! jq -e '.listed >= 2 and .others == 0 and .last == 0' \
+			<<<"$got" >/dev/null; then
+		fail "rings-stuck: $got"
+	else
+		pass "rings-stuck"
+	fi
+}
+
+# Columns: the ring table's header, and the stuck read under its ring.
+rings_columns() {
+	local d=$WORK/rings-columns fd ud ino pid
+	wanted rings-columns || return 0
+	rings_run rings-columns ringstuck "-s -i 1 --stuck 300ms" || return 0
+	read -r _ fd ud ino pid <"$d/truth"
+	if ! grep -Eq '^RING +PID +COMM +FD +SQ +CQ +SUBMIT +INLINE +IOWQ +POLL +TW +OVFL +SHORT +LINKS +FLINKS +WAITS +MAXINF +STUCK +SETUP$' "$d/out"; then
+		fail "rings-columns: no ring table header"
+	elif ! grep -Eq "^  stuck +[0-9.]+m?s +READ +ud=$ud pid=$pid pipe:\\[$ino\\]$" "$d/out"; then
+		fail "rings-columns: no stuck line for ud=$ud pipe:[$ino]"
+	elif ! grep -Eq "^[0-9a-f]+ +$pid +ringstuck +$fd +8 +16 " "$d/out"; then
+		fail "rings-columns: no row for fd $fd of $pid"
+	else
+		pass "rings-columns"
+	fi
+}
+
+# -o NOP: rings with no NOP have no row; the NOP rings keep theirs.
+rings_filtered() {
+	local d=$WORK/rings-filter-op pid inl rows
+	wanted rings-filter-op || return 0
+	rings_run rings-filter-op rings "-s -j -o NOP" || return 0
+	pid=$(awk -F'\t' '$1 == "=pid" { print $2; exit }' "$d/truth")
+	# the first ring is the inline one: four NOPs
+	inl=$(awk -F'\t' '$1 == "=fd" { print $2; exit }' "$d/truth")
+	rows=$(jq -s --argjson pid "$pid" --argjson fd "$inl" -c '
+		map(select(.type == "ring" and .pid == $pid)) |
+		{ inline: map(select(.fd == $fd) | .submitted),
+		  read_or_write: map(select(.io_wq + .poll_armed > 0 and
+			.submitted == 1)) | length }' "$d/out")
+	if [ "$rows" != '{"inline":[4],"read_or_write":0}' ]; then
+		fail "rings-filter-op: $rows"
+	else
+		pass "rings-filter-op"
+	fi
+}
+
+rings_tests() {
+	rings_env
+	rings_counts
+	rings_stuck
+	rings_columns
+	rings_filtered
+}
