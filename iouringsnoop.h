@@ -237,7 +237,8 @@ enum loss_reason {
 	LOST_FOLLOW = 5,	/* a process not followed: no room (counts
 				   processes, whose events are all missed) */
 	LOST_OVERFLOWED = 6,	/* a CQE sent to the CQ overflow list, which
-				   6.13 and later do not trace as a completion */
+				   kernels after 5.10 do not trace as a
+				   completion */
 	LOST_REASONS,
 };
 

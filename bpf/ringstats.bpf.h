@@ -100,9 +100,9 @@ static __always_inline void ring_stat_created(void *ring, int fd)
 }
 
 /*
- * CQEs sent to the overflow list, by ring and user_data: from 6.13 the
- * kernel does not trace them as completions, so their requests stay
- * tracked; the stuck ones among them are not stuck.
+ * CQEs sent to the overflow list, by ring and user_data: kernels that
+ * trace overflows (all but 5.10) do not trace them as completions, so
+ * their requests stay tracked; the stuck ones among them are not stuck.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -302,13 +302,13 @@ static const char *common_setup(struct iouringsnoop_bpf *obj)
 	if (obj->rodata->summary)
 		ring_setup(obj);
 	/*
-	 * From 6.13 (the tracepoint with the CQE) a CQE sent to the overflow
-	 * list is not traced as a completion: counted as lost, and kept
-	 * from being listed as stuck.
+	 * Where the kernel traces CQ overflows (not 5.10), a CQE sent to the
+	 * overflow list is not traced as a completion: counted as lost, and
+	 * kept from being listed as stuck.
 	 */
-	obj->rodata->overflow_untraced = c->prog == PROG(tp_complete);
-	if (obj->rodata->overflow_untraced && obj->rodata->track_requests &&
-	    tracepoint_nargs("io_uring_cqe_overflow") == 5)
+	obj->rodata->overflow_untraced =
+		tracepoint_nargs("io_uring_cqe_overflow") == 5;
+	if (obj->rodata->overflow_untraced && obj->rodata->track_requests)
 		enable(obj, PROG(ring_cqe_overflow));
 	/* a summary prints no event: no registration either */
 	if ((obj->rodata->kinds & KIND_REGISTER) && !obj->rodata->summary)

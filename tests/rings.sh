@@ -8,14 +8,14 @@
 
 # rings_env: what this kernel lets the truth say of CQ overflows
 rings_env() {
-	local v
 	WL_NO_OVERFLOW=
 	WL_OVERFLOW_UNSEEN=
-	[ "$(btf_has btf_trace_io_uring_cqe_overflow)" = 1 ] ||
+	# a kernel that traces CQ overflows does not trace them as completions
+	if [ "$(btf_has btf_trace_io_uring_cqe_overflow)" = 1 ]; then
+		WL_OVERFLOW_UNSEEN=1
+	else
 		WL_NO_OVERFLOW=1
-	# from 6.13 the completion tracepoint fires for posted CQEs only
-	v=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
-	[ "$v" -lt 6013 ] || WL_OVERFLOW_UNSEEN=1
+	fi
 	export WL_NO_OVERFLOW WL_OVERFLOW_UNSEEN
 }
 
@@ -34,8 +34,8 @@ rings_run() {
 	fi
 }
 
-# Every count of every ring, exactly; on 6.13 and later the overflowed
-# CQEs are counted as lost.
+# Every count of every ring, exactly; where the kernel traces overflows,
+# the overflowed CQEs are counted as lost.
 rings_counts() {
 	local d=$WORK/rings-counts lost want=0
 	wanted rings-counts || return 0
@@ -43,8 +43,9 @@ rings_counts() {
 	[ -z "$WL_OVERFLOW_UNSEEN" ] || want=4
 	lost=$(jq -s 'map(select(.type == "lost" and .reason == "cq_overflow")
 		| .count) | add // 0' "$d/out")
-	if ! tests/schema.py validate "$d/out" >"$d/schema.err" 2>&1; then
-		fail "rings-counts: $(head -2 "$d/schema.err")"
+	# the guests of the VM matrix have no Python: the keys, in C
+	if ! tests/jsoncheck --validate "$d/out" >"$d/keys.err" 2>&1; then
+		fail "rings-counts: $(head -2 "$d/keys.err")"
 	elif ! tests/jsoncheck "$d/out" "$d/truth" 2>"$d/check.err"; then
 		fail "rings-counts: $(head -5 "$d/check.err")"
 	elif [ "$lost" != "$want" ]; then
@@ -123,3 +124,4 @@ rings_tests() {
 	rings_columns
 	rings_filtered
 }
+
