@@ -49,12 +49,12 @@ static struct ring_row *row_of(struct rings *r, __u64 id)
 	return w;
 }
 
-/* A number after "key:" in fdinfo text, or -1. */
+/* A number after "key:" in fdinfo text (masks are in hex), or -1. */
 static long fdinfo_value(const char *text, const char *key)
 {
 	const char *p = strstr(text, key);
 
-	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+	return p ? strtol(p + strlen(key), NULL, 0) : -1;
 }
 
 /* Whether /proc/PID/fd/FD is an io_uring whose fdinfo fits the sizes. */

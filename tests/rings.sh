@@ -117,11 +117,38 @@ rings_filtered() {
 	fi
 }
 
+# A ring made before the tool started: its fd from /proc/PID/fdinfo.
+rings_before() {
+	local d=$WORK/rings-before wpid
+	wanted rings-before || return 0
+	mkdir -p "$d"
+	"$WL" ringbefore "$d" >"$d/truth" 2>"$d/wl.err" &
+	wpid=$!
+	# the ring exists once its record is printed
+	while ! grep -q -- '^--$' "$d/truth" && kill -0 "$wpid" 2>/dev/null; do
+		sleep 0.05
+	done
+	if ! started rings-before "$d" -s -j -i 1 -c ringbefore; then
+		touch "$d/go"
+		wait "$wpid"
+		return 0
+	fi
+	touch "$d/go"
+	wait "$wpid" || { stop_tool; fail "rings-before: workload failed"; return; }
+	stop_tool
+	if ! tests/jsoncheck "$d/out" "$d/truth" 2>"$d/check.err"; then
+		fail "rings-before: $(head -5 "$d/check.err")"
+	else
+		pass "rings-before"
+	fi
+}
+
 rings_tests() {
 	rings_env
 	rings_counts
 	rings_stuck
 	rings_columns
 	rings_filtered
+	rings_before
 }
 

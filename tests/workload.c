@@ -420,6 +420,7 @@ int main(int argc, char **argv)
 		{ "regfail", case_regfail },
 		{ "rings", case_rings },
 		{ "ringstuck", case_ringstuck },
+		{ "ringbefore", case_ringbefore },
 	};
 	unsigned int i;
 

@@ -161,5 +161,6 @@ void case_summary(void);
 void case_summaryfull(void);
 void case_rings(void);
 void case_ringstuck(void);
+void case_ringbefore(void);
 
 #endif /* __TESTS_WORKLOAD_H */

@@ -11,6 +11,7 @@
  *              WL_NO_OVERFLOW=1: the kernel has no overflow tracepoint;
  *              WL_OVERFLOW_UNSEEN=1: it does not trace an overflowed CQE
  *              as a completion (every kernel that traces overflows).
+ *   ringbefore a ring made before the tracer started (DIR/go lets it go on)
  *   ringstuck  a pipe read left in flight for WL_STUCK_MS (default 2500)
  *              next to a NOP; the truth is one line for tests/rings.sh:
  *              "stuck FD USER_DATA PIPE_INODE PID".
@@ -323,4 +324,37 @@ void case_ringstuck(void)
 	}
 	close(p[0]);
 	close(p[1]);
+}
+
+/*
+ * A ring made before the tracer starts: its fd comes from /proc, read
+ * at the end of the interval (-i 1) in which the ring is first counted,
+ * so the ring stays open 1.5 s after its three NOPs. The ring is made,
+ * its record printed, then DIR/go is waited for.
+ */
+void case_ringbefore(void)
+{
+	struct io_uring *ring;
+	char go[4096];
+
+	set_comm("ringbefore");
+	ring = &all[0];
+	ring_init(ring, 16, 0);
+	/* one interval counts the NOPs: the others have no row */
+	printf("=type\tring\n=pid\t%d\n=fd\t%d\n#count\t1\n", getpid(),
+	       ring->ring_fd);
+	count("sq_entries", ring->sq.ring_entries);
+	count("cq_entries", ring->cq.ring_entries);
+	count("submitted", 3);
+	count("inline", 3);
+	printf("--\n");
+	fflush(stdout);
+	snprintf(go, sizeof(go), "%s/go", dir);
+	while (access(go, F_OK))
+		usleep(5000);
+	nops(ring, 3, 0);
+	if (submit(ring) != 3 || reap(ring) != 3)
+		die("NOPs", EPROTO);
+	usleep(1500000);
+	io_uring_queue_exit(ring);
 }
