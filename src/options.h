@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include "backends.h"
 #include "iouringsnoop.h"
@@ -65,6 +66,8 @@ struct env {
 	enum summary_sort sort;
 	bool sort_given;
 	bool follow;		/* -f: descendants of -p too */
+	bool metrics;		/* --metrics: counted as -s, served */
+	struct sockaddr_storage metrics_addr;
 	char **command;		/* after --, NULL-terminated; or NULL */
 };
 
@@ -86,5 +89,11 @@ enum parse_result parse_args(int argc, char **argv, struct env *env);
  * if not, requests are not tracked.
  */
 bool env_completions_possible(const struct env *env);
+
+/* Whether completions are counted in the kernel (-s, -H, --metrics). */
+static inline bool env_counting(const struct env *env)
+{
+	return env->summary || env->metrics;
+}
 
 #endif /* __OPTIONS_H */
