@@ -410,8 +410,8 @@ static void metrics_render_lost(FILE *f, const struct metrics *m)
 	       "Events or counts lost in the kernel, per reason.");
 	for (r = 0; r < LOST_REASONS; r++)
 		if (m->lost_names[r])
-			fprintf(f, "iouringsnoop_lost_events_total{reason=\"%s\"} "
-				"%llu\n", m->lost_names[r],
+			fprintf(f, "iouringsnoop_lost_events_total"
+				"{reason=\"%s\"} %llu\n", m->lost_names[r],
 				(unsigned long long)m->lost[r]);
 }
 

@@ -30,7 +30,7 @@
 #define CONN_LIMIT	64	/* connections at once */
 #define CONN_PER_IP	16	/* from one address */
 #define CONN_TIMEOUT	5	/* seconds of silence before a close */
-#define CONN_MEMORY	(32 << 10)	/* per connection: header, buffers */
+#define CONN_MEMORY	(32 << 10)	/* per connection: its header */
 #define BACKLOG		64
 
 #define CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
@@ -152,8 +152,8 @@ static void addr_text(const struct sockaddr_storage *a, char *buf, size_t n)
  */
 static int listen_on(const struct sockaddr_storage *a)
 {
-	socklen_t len = a->ss_family == AF_INET6 ?
-			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	socklen_t len = a->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						   sizeof(struct sockaddr_in);
 	int fd, one = 1, err;
 
 	fd = socket(a->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,

@@ -66,7 +66,7 @@ static const char doc[] =
 "    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n"
 "    iouringsnoop -s -H -- fio job.fio  # per process and opcode, at exit\n"
 "    iouringsnoop -H -i 5         # and latency histograms, every 5 s\n"
-"    iouringsnoop --metrics 9464  # Prometheus: http://127.0.0.1:9464/metrics\n";
+"    iouringsnoop --metrics 9464  # http://127.0.0.1:9464/metrics\n";
 
 enum {
 	OPT_USAGE = 0x100,
