@@ -49,6 +49,8 @@ esac
 . tests/users.sh
 # shellcheck source=tests/register.sh
 . tests/register.sh
+# shellcheck source=tests/metrics.sh
+. tests/metrics.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -450,6 +452,7 @@ else
 	command_tests
 	users_tests
 	service_tests
+	metrics_tests
 fi
 
 # a long log is often read from its end: name the failures again
