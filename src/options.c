@@ -451,6 +451,9 @@ static int set_metrics(struct env *env, const char *arg)
 
 	if (env->metrics)
 		return fail("--metrics given twice: give one address");
+	if (arg[0] == '[' && !strstr(arg, "]:"))
+		return fail("invalid --metrics '%s': an IPv6 address needs a "
+			    "port after it, as in [::1]:9464", arg);
 	if (p < 0)
 		return fail("invalid PORT '%s' in --metrics '%s': expected a "
 			    "number from 1 to 65535", port, arg);
