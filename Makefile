@@ -62,7 +62,7 @@ BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	      libmicrohttpd-dev \
 	      linux-libc-dev
 TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev python3-jsonschema \
-	      logrotate lintian man-db rsyslog fio prometheus
+	      logrotate lintian man-db rsyslog fio prometheus curl
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
 DEB_PKGS   := debhelper dpkg-dev
