@@ -71,7 +71,8 @@ static void test_totals(void)
 	metrics_set_lost(m, 0, "buffer_full", 0);
 	t = metrics_render(m, &len);
 	check(t && len == strlen(t) &&
-	      has(t, "iouringsnoop_completions_total{comm=\"fio\",op=\"WRITE\"} 12"),
+	      has(t, "iouringsnoop_completions_total{comm=\"fio\","
+		  "op=\"WRITE\"} 12"),
 	      "metrics: completions add up over generations, unnamed ones "
 	      "by the pid's name");
 	check(t && has(t, "iouringsnoop_errors_total{comm=\"fio\",op=\"WRITE\","
@@ -95,8 +96,8 @@ static void test_totals(void)
 	      "exact seconds");
 	check(t && lines_with(t, "_bucket{comm=\"fio\"") == LAT_SLOTS,
 	      "metrics: %d buckets per series, +Inf included", LAT_SLOTS);
-	check(t && has(t, "iouringsnoop_lost_events_total{reason=\"buffer_full\"}"
-		       " 0") && lines_with(t, "# TYPE ") == 5 &&
+	check(t && has(t, "iouringsnoop_lost_events_total"
+		       "{reason=\"buffer_full\"} 0") && lines_with(t, "# TYPE ") == 5 &&
 	      lines_with(t, "# HELP ") == 5,
 	      "metrics: a lost reason at 0; HELP and TYPE of 5 families");
 	check(metrics_completions(m) == 13, "metrics: 13 completions in all");
