@@ -49,7 +49,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	      -Wno-unused-parameter -I. -MMD -MP
 
 include src/modules.mk
-LDLIBS    += $(LIBBPF_A) -lelf -lz
+LDLIBS    += $(LIBBPF_A) -lelf -lz -lmicrohttpd -lpthread
 LIB_OBJS  := $(patsubst %,$(OUTPUT)/src/%.o,$(LIB_MODULES)) \
 	     $(OUTPUT)/trace_helpers.o
 TOOL_OBJS := $(patsubst %,$(OUTPUT)/src/%.o,$(TOOL_MODULES)) \
@@ -59,9 +59,10 @@ TOOL_OBJS := $(patsubst %,$(OUTPUT)/src/%.o,$(TOOL_MODULES)) \
 SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
+	      libmicrohttpd-dev \
 	      linux-libc-dev
 TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev python3-jsonschema \
-	      logrotate lintian man-db rsyslog
+	      logrotate lintian man-db rsyslog fio prometheus curl
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
 DEB_PKGS   := debhelper dpkg-dev

@@ -16,6 +16,8 @@
  *
  * With -s or -H no event is sent: the programs count completions in the
  * stats map, which src/summary.c reads at every interval and at exit.
+ * --metrics counts the same way, reads the map every second into totals
+ * (src/metrics.c) and serves them over HTTP (src/metricsd.c).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -37,6 +39,7 @@
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
 #include "losses.h"
+#include "metricsd.h"
 #include "options.h"
 #include "output.h"
 #include "perfbuf.h"
@@ -60,6 +63,7 @@ static struct sink *sink;	/* --output */
 static struct summary sum;	/* -s: the interval being counted */
 static struct summary_opts so;
 static struct rings rings;	/* -s: rows per ring */
+static struct metricsd *metricsd;	/* --metrics */
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -163,11 +167,11 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 		key = (__u64)time(NULL) * 0x9E3779B97F4A7C15ULL ^ getpid();
 	obj->rodata->req_key = key | 1;
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
-	obj->rodata->summary = env.summary;
+	obj->rodata->summary = env_counting(&env);
 	/* a summary names processes by pid and comm only; -u needs the uid */
-	obj->rodata->owner_brief = env.summary && !env.nr_uids;
+	obj->rodata->owner_brief = env_counting(&env) && !env.nr_uids;
 	obj->rodata->track_procs = (env.json || env.extended) &&
-				   !env.summary;
+				   !env_counting(&env);
 	obj->rodata->follow = env.follow;
 	/* the set is preallocated: no memory for it when nothing is followed */
 	if (!env.follow)
@@ -346,21 +350,43 @@ static int read_buffers(int timeout_ms)
 	return err == -EINTR ? 0 : err;
 }
 
-/* -s: close the interval and print its table; the next one starts. */
-static int print_summary(struct iouringsnoop_bpf *obj)
+/*
+ * Flip the generation and read the old one into the interval; what was
+ * read goes to the --metrics totals too.
+ */
+static int collect_stats(struct iouringsnoop_bpf *obj)
 {
 	__u32 old = obj->bss->stats_gen;
-	__u64 start = sum.start;
+	unsigned int before = sum.nr_ents;
 	int n = summary_close(&sum, bpf_map__fd(obj->maps.stats),
 			      &obj->bss->stats_gen);
 
 	if (n >= 0)
-		n = rings_collect(&rings, obj, old, sum.end);
+		n = rings_collect(&rings, obj, old);
 	if (n < 0) {
 		fprintf(stderr, "iouringsnoop: reading the summary failed: "
 			"%s\n", strerror(-n));
 		return -1;
 	}
+	if (metricsd) {
+		metricsd_add(metricsd, sum.ents + before, sum.nr_ents - before);
+		metricsd_rings(metricsd, &rings);
+	}
+	return 0;
+}
+
+/* -s: close the interval and print its table; the next one starts. */
+static int print_summary(struct iouringsnoop_bpf *obj)
+{
+	__u64 start = sum.start;
+	int err;
+
+	if (collect_stats(obj))
+		return -1;
+	err = rings_find_stuck(&rings, obj, sum.end);
+	if (err)
+		fprintf(stderr, "iouringsnoop: finding stuck requests failed: "
+			"%s\n", strerror(-err));
 	summary_print(out, &so, &sum);
 	rings_print(out, &so, &rings, start, sum.end);
 	n_events = sum.total;
@@ -378,10 +404,31 @@ static bool interval_due(__u64 now, __u64 *next)
 	return true;
 }
 
+/*
+ * --metrics: every second, the map read into the totals, which scrapes
+ * get from then on. Without -s, what was read is not kept for a table.
+ */
+static int publish_metrics(struct iouringsnoop_bpf *obj,
+			   const struct losses *losses, __u64 now, __u64 *next)
+{
+	if (!metricsd || now < *next)
+		return 0;
+	*next = now + 1000000000ULL;
+	if (collect_stats(obj))
+		return -1;
+	if (env.summary)
+		summary_compact(&sum);
+	else
+		sum.nr_ents = 0;
+	metricsd_publish(metricsd, losses);
+	n_events = metricsd_completions(metricsd);
+	return 0;
+}
+
 static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct losses *losses;
-	__u64 end = 0, tick, now;
+	__u64 end = 0, tick, now, scrape;
 	int err = 0;
 
 	/* the programs run already: what /proc says now, then records */
@@ -394,11 +441,12 @@ static int trace(struct iouringsnoop_bpf *obj)
 	}
 	sum.start = monotonic_ns();
 	tick = sum.start + env.interval * 1000000000ULL;
+	scrape = sum.start;
 	if (env.duration)
 		end = sum.start + env.duration * 1000000000ULL;
 	/* as libbpf-tools do: the banner, then the column header */
 	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
-	if (!env.summary)
+	if (!env_counting(&env))
 		output_header(out, &oo);
 	if (!flush_output())
 		goto out;
@@ -421,6 +469,10 @@ static int trace(struct iouringsnoop_bpf *obj)
 			break;
 		if (env.summary && interval_due(now, &tick) &&
 		    print_summary(obj)) {
+			err = 1;
+			goto out;
+		}
+		if (publish_metrics(obj, losses, now, &scrape)) {
 			err = 1;
 			goto out;
 		}
@@ -490,7 +542,7 @@ int main(int argc, char **argv)
 	oo.completions = env.kinds & KIND_COMPLETE;
 	oo.mono_to_real = monotonic_to_realtime();
 	/* columns have no container: no cache, no walk of the tree */
-	if (env.json && !env.summary)
+	if (env.json && !env_counting(&env))
 		containers = containers_new(NULL, NULL);
 	so.json = env.json;
 	so.histogram = env.histogram;
@@ -501,12 +553,19 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 	if (preflight())
 		return 1;
-	if (backend_open(env.backend, &hooks, &obj))
+	/* before the slow load: a port in use is said at once */
+	if (env.metrics &&
+	    !(metricsd = metricsd_start(&env.metrics_addr, env.verbose)))
 		return 1;
+	if (backend_open(env.backend, &hooks, &obj)) {
+		metricsd_stop(metricsd);
+		return 1;
+	}
 	rings.overflows = backend_counts_overflows();
 	/* loading parsed the kernel's BTF (MBs), freed now: give it back */
 	malloc_trim(0);
 	err = exiting ? 0 : trace(obj);
+	metricsd_stop(metricsd);
 	iouringsnoop_bpf__destroy(obj);
 	close_buffers(NULL);
 	containers_free(containers);

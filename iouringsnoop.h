@@ -672,6 +672,14 @@ struct ring_stat {
 
 _Static_assert(sizeof(struct ring_stat) == 152, "ring_stat layout");
 
+/* The counts of struct ring_stat, each with its JSON and metrics name. */
+#define RING_COUNTS(X)							\
+	X(submitted, "submitted") X(inline_done, "inline")		\
+	X(io_wq, "io_wq") X(poll_armed, "poll_armed")			\
+	X(task_work, "task_work") X(cq_overflow, "cq_overflow")		\
+	X(short_writes, "short_writes") X(links, "links")		\
+	X(failed_links, "failed_links") X(cq_waits, "cq_waits")
+
 /*
  * How a tracked request went, for the ring counts and for stuck
  * requests: set in its tracking entry (struct inflight's how).

@@ -20,7 +20,7 @@ static bool plain_ascii(const char *s, size_t len, enum escape_mode mode)
 
 	for (i = 0; i < len; i++) {
 		if (p[i] < 0x21 || p[i] > 0x7e || p[i] == '\\' ||
-		    (p[i] == '"' && mode == ESC_JSON))
+		    (p[i] == '"' && (mode == ESC_JSON || mode == ESC_LABEL)))
 			if (p[i] != ' ' || mode == ESC_FIELD)
 				return false;
 	}
@@ -119,6 +119,27 @@ static int column_escape(char *tmp, const unsigned char *s, size_t n)
 	return t;
 }
 
+/* The same in a Prometheus label value, where only three need one. */
+static size_t label_escape(const unsigned char *s, size_t len, char *tmp,
+			   int *t)
+{
+	uint32_t cp;
+	size_t n;
+
+	*t = 0;
+	if (s[0] >= 0x80) {
+		n = utf8_seq(s, len, &cp);
+		if (n)
+			return n;
+		*t = snprintf(tmp, 16, "\xef\xbf\xbd");
+	} else if (s[0] == '\\' || s[0] == '"') {
+		*t = snprintf(tmp, 16, "\\%c", s[0]);
+	} else if (s[0] == '\n') {
+		*t = snprintf(tmp, 16, "\\n");
+	}
+	return 1;
+}
+
 /*
  * How many bytes at s are taken as one unit, and their escape in tmp
  * (t > 0), or none (t == 0: copy them as they are).
@@ -130,6 +151,8 @@ static size_t escape_one(const unsigned char *s, size_t len,
 	uint32_t cp = s[0];
 	size_t n = 1;
 
+	if (mode == ESC_LABEL)
+		return label_escape(s, len, tmp, t);
 	*t = 0;
 	if (s[0] >= 0x80) {
 		n = utf8_seq(s, len, &cp);

@@ -15,6 +15,7 @@ enum escape_mode {
 	ESC_PATH,		/* columns, last field: spaces kept */
 	ESC_FIELD,		/* columns, inner field: spaces escaped */
 	ESC_JSON,		/* inside a JSON string */
+	ESC_LABEL,		/* a Prometheus label value */
 };
 
 /* Room for n bytes escaped: the longest escape is \u00XX for one byte. */
@@ -33,6 +34,10 @@ enum escape_mode {
  * \t, other controls and the deceptive code points \uXXXX; a byte that
  * is not UTF-8 becomes \ufffd, and the caller gives the exact bytes in a
  * *_hex key (utf8_valid() tells when).
+ * A Prometheus label value: the exposition format's escapes, \\, \" and
+ * \n, and nothing else, so that it reads back as exactly the name when
+ * that is valid UTF-8; a byte that is not UTF-8 becomes U+FFFD (parsers
+ * reject the whole scrape otherwise).
  */
 size_t escape_name(char *dst, size_t cap, const char *src, size_t len,
 		   enum escape_mode mode);

@@ -93,6 +93,22 @@ static __u64 skipped_runs(struct losses *l)
 	return sum;
 }
 
+const char *losses_reason_name(unsigned int reason)
+{
+	return reason < LOST_REASONS ? reason_names[reason] : NULL;
+}
+
+unsigned long long losses_count(const struct losses *l, unsigned int reason)
+{
+	const __u64 *seen = l->seen + (size_t)reason * l->ncpus;
+	unsigned long long sum = 0;
+	int cpu;
+
+	for (cpu = 0; reason < LOST_REASONS && cpu < l->ncpus; cpu++)
+		sum += seen[cpu];
+	return sum;
+}
+
 unsigned long long losses_skipped(const struct losses *l)
 {
 	return l->skipped;

@@ -26,4 +26,10 @@ unsigned long long losses_report(struct losses *l, FILE *out, FILE *err,
 /* Program runs the kernel skipped so far (reported by losses_report). */
 unsigned long long losses_skipped(const struct losses *l);
 
+/* The name of a reason (< LOST_REASONS), as lost lines give it. */
+const char *losses_reason_name(unsigned int reason);
+
+/* What was lost for a reason so far, over the CPUs, as last reported. */
+unsigned long long losses_count(const struct losses *l, unsigned int reason);
+
 #endif /* __LOSSES_H */

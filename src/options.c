@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Command line: argp options into struct env, with one-line errors. */
 #include <argp.h>
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -33,6 +35,7 @@ static const char doc[] =
 "                    [-e issue,write,complete,create,register] [-d SECONDS]\n"
 "                    [-b PAGES] [-B BACKEND] [--output FILE] [-v] [-f]\n"
 "                    [-s [-H] [-i SECONDS] [--sort KEY]]\n"
+"                    [--metrics [ADDR:]PORT]\n"
 "                    [-- COMMAND [ARGS...]]\n"
 "\n"
 "Filters run in the kernel. Different filters must all match; a filter\n"
@@ -62,7 +65,8 @@ static const char doc[] =
 "    iouringsnoop -p 181 -f       # 181 and what it forks from now on\n"
 "    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n"
 "    iouringsnoop -s -H -- fio job.fio  # per process and opcode, at exit\n"
-"    iouringsnoop -H -i 5         # and latency histograms, every 5 s\n";
+"    iouringsnoop -H -i 5         # and latency histograms, every 5 s\n"
+"    iouringsnoop --metrics 9464  # http://127.0.0.1:9464/metrics\n";
 
 enum {
 	OPT_USAGE = 0x100,
@@ -70,6 +74,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_SORT,
 	OPT_STUCK,
+	OPT_METRICS,
 };
 
 static const struct argp_option opts[] = {
@@ -128,6 +133,11 @@ static const struct argp_option opts[] = {
 	{ "sort", OPT_SORT, "KEY", 0,
 	  "Order of the table: latency (total, the default), count, bytes or "
 	  "errors", 0 },
+	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
+	  "Serve the summary's counts since the start on "
+	  "http://ADDR:PORT/metrics for Prometheus (ADDR: an IPv4 address, "
+	  "or IPv6 in brackets; default 127.0.0.1); no event lines, and "
+	  "nothing on stdout unless -s is given too", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and backend probing details",
 	  0 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
@@ -431,6 +441,54 @@ static int set_sort(struct env *env, const char *arg)
 		    "or errors", arg);
 }
 
+/*
+ * --metrics [ADDR:]PORT: a port alone listens on 127.0.0.1, where only
+ * this machine reaches it; an address is numeric, IPv6 in brackets.
+ */
+static int set_metrics(struct env *env, const char *arg)
+{
+	struct sockaddr_in6 *in6 = (void *)&env->metrics_addr;
+	struct sockaddr_in *in = (void *)&env->metrics_addr;
+	const char *colon = strrchr(arg, ':'), *port = colon ? colon + 1 : arg;
+	char host[INET6_ADDRSTRLEN + 2] = "127.0.0.1";
+	size_t n = colon ? (size_t)(colon - arg) : 0;
+	long p = parse_long(port, 1, 65535);
+
+	if (env->metrics)
+		return fail("--metrics given twice: give one address");
+	if (arg[0] == '[' && !strstr(arg, "]:"))
+		return fail("invalid --metrics '%s': an IPv6 address needs a "
+			    "port after it, as in [::1]:9464", arg);
+	if (p < 0)
+		return fail("invalid PORT '%s' in --metrics '%s': expected a "
+			    "number from 1 to 65535", port, arg);
+	if (colon && n < sizeof(host)) {
+		memcpy(host, arg, n);
+		host[n] = '\0';
+	}
+	if (colon && (n >= sizeof(host) || !n))
+		return fail("invalid ADDR in --metrics '%s': give an IPv4 "
+			    "address, or an IPv6 one in brackets", arg);
+	memset(&env->metrics_addr, 0, sizeof(env->metrics_addr));
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+		host[n - 1] = '\0';
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(p);
+		if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) == 1) {
+			env->metrics = true;
+			return 0;
+		}
+	} else if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(p);
+		env->metrics = true;
+		return 0;
+	}
+	return fail("invalid ADDR '%s' in --metrics '%s': give an IPv4 "
+		    "address such as 0.0.0.0, or an IPv6 one in brackets "
+		    "such as [::1]", host, arg);
+}
+
 /* What argp hands parse_opt: the result, and whether help was printed. */
 struct parse_input {
 	struct env *env;
@@ -526,6 +584,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return set_seconds(&env->interval, arg, 'i');
 	case OPT_SORT:
 		return set_sort(env, arg);
+	case OPT_METRICS:
+		return set_metrics(env, arg);
 	/* argp_state_help() prints nothing under ARGP_NO_ERRS */
 	case 'h':
 		argp_help(state->root_argp, stdout, ARGP_HELP_SHORT_USAGE |
@@ -673,6 +733,10 @@ static int check_summary(struct env *env)
 	if (env->summary && env->min_latency_ns)
 		return fail("-m selects event lines, which -s and -H do not "
 			    "print: the table has P99 and MAX");
+	if (env->metrics && (env->kinds || env->failed_only ||
+			     env->min_latency_ns))
+		return fail("-e, -x and -m select event lines, which --metrics "
+			    "does not print: it counts every completion");
 	if (!env->summary && env->interval)
 		return fail("-i sets the interval of summaries: add -s or -H");
 	if (!env->summary && env->sort_given)
@@ -764,7 +828,7 @@ bool env_completions_possible(const struct env *env)
 {
 	unsigned int w;
 
-	if (env->summary || env->kinds & KIND_COMPLETE)
+	if (env_counting(env) || env->kinds & KIND_COMPLETE)
 		return true;
 	if (!(env->kinds & KIND_WRITE))
 		return false;

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include "backends.h"
 #include "iouringsnoop.h"
@@ -67,6 +68,8 @@ struct env {
 	__u64 stuck_ns;		/* --stuck: in flight longer is stuck */
 	bool stuck_given;
 	bool follow;		/* -f: descendants of -p too */
+	bool metrics;		/* --metrics: counted as -s, served */
+	struct sockaddr_storage metrics_addr;
 	char **command;		/* after --, NULL-terminated; or NULL */
 };
 
@@ -88,5 +91,11 @@ enum parse_result parse_args(int argc, char **argv, struct env *env);
  * if not, requests are not tracked.
  */
 bool env_completions_possible(const struct env *env);
+
+/* Whether completions are counted in the kernel (-s, -H, --metrics). */
+static inline bool env_counting(const struct env *env)
+{
+	return env->summary || env->metrics;
+}
 
 #endif /* __OPTIONS_H */

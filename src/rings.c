@@ -117,35 +117,30 @@ static __u64 delta(__u64 now, __u64 base)
 	return now >= base ? now - base : now;
 }
 
-#define RING_COUNTS(X) \
-	X(submitted) X(inline_done) X(io_wq) X(poll_armed) X(task_work) \
-	X(cq_overflow) X(short_writes) X(links) X(failed_links) X(cq_waits)
-
 static bool counted(const struct ring_row *w)
 {
-#define X(f) || delta(w->now.f, w->base.f)
+#define X(f, name) || delta(w->now.f, w->base.f)
 	return false RING_COUNTS(X);
 #undef X
 }
 
-/* One ring's read: its interval maximum, and whether it did anything. */
+/*
+ * One ring's read: the most in flight during generation old (at its
+ * start, or as counted in it) raises the interval's.
+ */
 static void take(struct ring_row *w, const struct ring_stat *s, __u32 old)
 {
-	__s64 before = w->base.inflight;
+	__s64 before = w->now.inflight;
+	__u64 most = before > 0 ? before : 0;
 
+	w->last = w->now;
 	w->now = *s;
 	if (w->fd < 0 && s->fd >= 0)
 		w->fd = s->fd;
-	/* the most in flight: at the start, or as counted since */
-	w->max_inflight = before > 0 ? before : 0;
-	if (s->max_gen[old & 1] == old &&
-	    s->max_inflight[old & 1] > w->max_inflight)
-		w->max_inflight = s->max_inflight[old & 1];
-	w->active = counted(w);
-	if (w->fd < 0 && !w->fd_looked && w->active) {
-		w->fd_looked = true;
-		w->fd = fd_from_proc(s);
-	}
+	if (s->max_gen[old & 1] == old && s->max_inflight[old & 1] > most)
+		most = s->max_inflight[old & 1];
+	if (most > w->max_inflight)
+		w->max_inflight = most;
 }
 
 static int read_counts(struct rings *r, int fd, __u32 old)
@@ -155,12 +150,9 @@ static int read_counts(struct rings *r, int fd, __u32 old)
 	struct ring_row *w;
 	unsigned int i;
 
-	/* the last read is this interval's start */
-	for (i = 0; i < r->nr; i++) {
-		r->rows[i].base = r->rows[i].now;
-		r->rows[i].active = false;
-		r->rows[i].nr_stuck = 0;
-	}
+	/* a ring not read again (evicted) changed nothing since */
+	for (i = 0; i < r->nr; i++)
+		r->rows[i].last = r->rows[i].now;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
@@ -270,8 +262,8 @@ static bool name_one(struct iouringsnoop_bpf *obj,
 	return true;
 }
 
-static int find_stuck(struct rings *r, struct iouringsnoop_bpf *obj,
-		      __u64 now)
+int rings_find_stuck(struct rings *r, struct iouringsnoop_bpf *obj,
+		     __u64 now)
 {
 	struct candidate *c = NULL;
 	struct ring_row *w;
@@ -281,6 +273,8 @@ static int find_stuck(struct rings *r, struct iouringsnoop_bpf *obj,
 
 	r->nr_stuck = 0;
 	r->stuck_unnamed = 0;
+	for (i = 0; i < r->nr; i++)
+		r->rows[i].nr_stuck = 0;
 	if (now <= r->stuck_ns)
 		return 0;
 	err = gather(obj, now - r->stuck_ns, &c, &n);
@@ -307,7 +301,6 @@ static int find_stuck(struct rings *r, struct iouringsnoop_bpf *obj,
 			break;
 		}
 		w->nr_stuck++;
-		w->active = true;
 		r->nr_stuck++;
 	}
 out:
@@ -315,12 +308,29 @@ out:
 	return err;
 }
 
-int rings_collect(struct rings *r, struct iouringsnoop_bpf *obj, __u32 old,
-		  __u64 now)
+int rings_collect(struct rings *r, struct iouringsnoop_bpf *obj, __u32 old)
 {
-	int err = read_counts(r, bpf_map__fd(obj->maps.ring_stats), old);
+	return read_counts(r, bpf_map__fd(obj->maps.ring_stats), old);
+}
 
-	return err ? err : find_stuck(r, obj, now);
+void rings_each_change(const struct rings *r,
+		       void (*fn)(void *ctx, const char *comm,
+				  const struct ring_stat *delta),
+		       void *ctx)
+{
+	const struct ring_row *w;
+	struct ring_stat d;
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++) {
+		w = &r->rows[i];
+		memset(&d, 0, sizeof(d));
+#define X(f, name) d.f = delta(w->now.f, w->last.f);
+		RING_COUNTS(X)
+#undef X
+		d.inflight = w->now.inflight;
+		fn(ctx, w->now.comm, &d);
+	}
 }
 
 /* Rows with something to say first, busiest first. */
@@ -491,13 +501,22 @@ void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,
 {
 	static struct line l;
 	unsigned int i, nr = 0;
+	struct ring_row *w;
 
 	l.len = 0;
+	for (i = 0; i < r->nr; i++) {
+		w = &r->rows[i];
+		w->active = counted(w) || w->nr_stuck;
+		if (w->active && w->fd < 0 && !w->fd_looked) {
+			w->fd_looked = true;
+			w->fd = fd_from_proc(&w->now);
+		}
+	}
 	qsort(r->rows, r->nr, sizeof(*r->rows), by_submitted);
 	while (nr < r->nr && r->rows[nr].active)
 		nr++;
 	if (!nr && !r->stuck_unnamed)
-		return;
+		goto anew;
 	if (o->json) {
 		for (i = 0; i < nr; i++) {
 			json_ring(&l, o, r, &r->rows[i], start, end);
@@ -513,6 +532,11 @@ void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,
 	}
 	if (!o->json)
 		fputc('\n', out);
+anew:
+	for (i = 0; i < r->nr; i++) {
+		r->rows[i].base = r->rows[i].now;
+		r->rows[i].max_inflight = 0;
+	}
 }
 
 void rings_free(struct rings *r)

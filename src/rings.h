@@ -34,9 +34,10 @@ struct stuck {
 
 struct ring_row {
 	__u64 id;
-	struct ring_stat now;		/* as read at the interval's end */
-	struct ring_stat base;		/* as read at its start */
-	__u64 max_inflight;		/* in this interval */
+	struct ring_stat now;		/* as last read */
+	struct ring_stat last;		/* as read before that */
+	struct ring_stat base;		/* as read at the interval's start */
+	__u64 max_inflight;		/* in this interval, so far */
 	int fd;				/* -1: not known */
 	bool fd_looked;			/* /proc was asked once */
 	bool active;			/* counted or stuck this interval */
@@ -55,11 +56,26 @@ struct rings {
 
 /*
  * Read every ring's counts after the summary generation old ended (its
- * maxima are old's), and find the requests in flight longer than
- * r->stuck_ns at now. Returns 0 or -errno.
+ * maxima are old's): at each interval's end, and more often for
+ * --metrics. Returns 0 or -errno.
  */
-int rings_collect(struct rings *r, struct iouringsnoop_bpf *obj, __u32 old,
-		  __u64 now);
+int rings_collect(struct rings *r, struct iouringsnoop_bpf *obj, __u32 old);
+
+/*
+ * The requests in flight longer than r->stuck_ns at now, for the rows
+ * about to be printed. Returns 0 or -errno.
+ */
+int rings_find_stuck(struct rings *r, struct iouringsnoop_bpf *obj,
+		     __u64 now);
+
+/*
+ * What each ring counted since the read before the last one, per ring,
+ * for --metrics: fn is called for each ring whose counts grew.
+ */
+void rings_each_change(const struct rings *r,
+		       void (*fn)(void *ctx, const char *comm,
+				  const struct ring_stat *delta),
+		       void *ctx);
 
 /* Print the interval's rows (after the summary table) and start anew. */
 void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,

@@ -174,6 +174,8 @@ static void collapse(struct summary *s)
 			*++to = *e;
 			continue;
 		}
+		if (!to->val.comm[0])
+			memcpy(to->val.comm, e->val.comm, sizeof(e->val.comm));
 		memset(&r, 0, sizeof(r));
 		add_val(&r, &to->val);
 		add_val(&r, &e->val);
@@ -187,14 +189,19 @@ static void collapse(struct summary *s)
 		s->nr_ents = to - s->ents + 1;
 }
 
+void summary_compact(struct summary *s)
+{
+	qsort(s->ents, s->nr_ents, sizeof(*s->ents), cmp_key);
+	collapse(s);
+}
+
 int summary_merge(struct summary *s)
 {
 	struct summary_row *r = NULL;
 	struct stat_entry *e;
 	unsigned int i;
 
-	qsort(s->ents, s->nr_ents, sizeof(*s->ents), cmp_key);
-	collapse(s);
+	summary_compact(s);
 	free(s->rows);
 	s->nr_rows = 0;
 	s->rows = calloc(s->nr_ents ? s->nr_ents : 1, sizeof(*s->rows));

@@ -89,6 +89,12 @@ __u64 hist_percentile(const __u64 *hist, __u64 count, __u64 max,
  */
 int summary_close(struct summary *s, int map_fd, volatile __u32 *gen);
 
+/*
+ * Keys that differ only in generation made one: what a long interval
+ * keeps between its tables stays as large as its distinct keys.
+ */
+void summary_compact(struct summary *s);
+
 /* The keys merged into rows, one per process and opcode. */
 int summary_merge(struct summary *s);
 

@@ -125,7 +125,7 @@ rings_before() {
 	"$WL" ringbefore "$d" >"$d/truth" 2>"$d/wl.err" &
 	wpid=$!
 	# the ring exists once its record is printed
-	while ! grep -q -- '^--$' "$d/truth" && kill -0 "$wpid" 2>/dev/null; do
+	while ! grep -qs -- '^--$' "$d/truth" && kill -0 "$wpid" 2>/dev/null; do
 		sleep 0.05
 	done
 	if ! started rings-before "$d" -s -j -i 1 -c ringbefore; then

@@ -51,6 +51,8 @@ esac
 . tests/register.sh
 # shellcheck source=tests/rings.sh
 . tests/rings.sh
+# shellcheck source=tests/metrics.sh
+. tests/metrics.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -453,6 +455,7 @@ else
 	command_tests
 	users_tests
 	service_tests
+	metrics_tests
 fi
 
 # a long log is often read from its end: name the failures again

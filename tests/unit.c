@@ -6,7 +6,9 @@
  * to the file given as argv[1], for the runner to validate with jq too.
  * Prints one "ok"/"FAIL" line per check and "unit: N passed, M failed".
  */
+#include <arpa/inet.h>
 #include <linux/types.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +190,21 @@ static void test_options_good(void)
 		    sizeof(err)) == 0 && env.summary && env.interval == 3 &&
 	      env.sort == SORT_ERRORS && env.nr_pids == 1,
 	      "long summary options, with filters");
+	check(parse("--metrics 9464", &env, err, sizeof(err)) == 0 &&
+	      env.metrics && !env.summary &&
+	      env.metrics_addr.ss_family == AF_INET &&
+	      ((struct sockaddr_in *)&env.metrics_addr)->sin_port ==
+	      htons(9464) &&
+	      ((struct sockaddr_in *)&env.metrics_addr)->sin_addr.s_addr ==
+	      htonl(INADDR_LOOPBACK), "--metrics PORT: 127.0.0.1");
+	check(parse("--metrics [::1]:80 -s -i 1", &env, err,
+		    sizeof(err)) == 0 && env.metrics && env.summary &&
+	      env.metrics_addr.ss_family == AF_INET6 &&
+	      ((struct sockaddr_in6 *)&env.metrics_addr)->sin6_port ==
+	      htons(80), "--metrics [::1]:PORT with -s -i");
+	check(parse("--metrics=0.0.0.0:65535", &env, err, sizeof(err)) == 0 &&
+	      env.metrics_addr.ss_family == AF_INET,
+	      "--metrics=0.0.0.0:65535");
 	check(parse("-fp 7", &env, err, sizeof(err)) == 0 && env.follow &&
 	      env.pids[0] == 7 && !env.command, "-p -f follows");
 	test_command_args();
@@ -212,6 +229,12 @@ static void test_options_bad(void)
 		"-s -m 1ms",
 		"stray", "-x -e issue", "--ver", "-f", "--follow", "-f -t 5",
 		"-p 1 -- ls", "--", "-j --", "ls -- ls",
+		"--metrics", "--metrics 0", "--metrics 65536", "--metrics x",
+		"--metrics :80", "--metrics ::1:80", "--metrics [::1]",
+		"--metrics [::1]:", "--metrics localhost:80", "--metrics 1.2.3:80",
+		"--metrics [1.2.3.4]:80", "--metrics 80 -e write",
+		"--metrics 80 -x", "--metrics 80 -m 1ms", "--metrics 80 -i 1",
+		"--metrics 80 --metrics 81",
 	};
 	char err[8192], big[5200], line[5300];
 	struct env env;
@@ -276,6 +299,12 @@ static const struct {
 	  "truncated UTF-8 sequence" },
 	{ "\xf0\x9f\x98\x80", 4, ESC_PATH, "\xf0\x9f\x98\x80",
 	  "4-byte UTF-8 kept" },
+	{ "q\"b\\n\nx", 7, ESC_LABEL, "q\\\"b\\\\n\\nx",
+	  "label: quote, backslash, newline" },
+	{ "a\x1b\t b", 5, ESC_LABEL, "a\x1b\t b", "label: other bytes kept" },
+	{ "\xff\xc3\xa9", 3, ESC_LABEL, "\xef\xbf\xbd\xc3\xa9",
+	  "label: not UTF-8 is U+FFFD" },
+	{ "q\"q", 3, ESC_LABEL, "q\\\"q", "label: plain but a quote" },
 };
 
 static void test_escaping(void)
@@ -837,6 +866,7 @@ int main(int argc, char **argv)
 	test_sink();
 	test_summary(argc > 1 ? argv[1] : "/dev/null");
 	test_containers(argc > 1 ? argv[1] : "/dev/null");
+	test_metrics();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -12,4 +12,7 @@ void test_summary(const char *jsonl);
 /* unit_containers.c: cgroup paths, the cache, the JSON keys */
 void test_containers(const char *jsonl);
 
+/* unit_metrics.c: --metrics totals and text */
+void test_metrics(void);
+
 #endif /* __TESTS_UNIT_H */
