@@ -20,7 +20,8 @@
 # regex over "workload/tracer" to run a subset), BENCH_QUICK=1 (skip the
 # depth, lossless-rate and exec storm measurements), BENCH_BASE (another
 # build of iouringsnoop, such as main's before a change: its json, write
-# and nomatch runs are added as base-json, base-write and base-nomatch,
+# nomatch and summary runs are added as base-json, base-write,
+# base-nomatch and base-summary,
 # in the same alternation, so that a change is measured against what it
 # changes in one run), BENCH_RESULTS (where to write the results;
 # default bench/results.json).
@@ -255,7 +256,7 @@ echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}
 TRACERS="json columns write nomatch summary clock floor bpftrace"
 if [ -n "${BENCH_BASE:-}" ]; then
 	[ -x "$BENCH_BASE" ] || die "BENCH_BASE=$BENCH_BASE is not a program"
-	TRACERS="$TRACERS base-json base-write base-nomatch"
+	TRACERS="$TRACERS base-json base-write base-nomatch base-summary"
 fi
 for wl in fio nop mixed; do
 	for tracer in $TRACERS; do

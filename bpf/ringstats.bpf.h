@@ -26,12 +26,15 @@
 const volatile __u64 req_f_cqe_skip = 0;
 
 /*
- * LRU: rings come and go and nothing says when one is freed; the ones
- * evicted are the longest unused. A ring evicted and seen again starts
- * from zero, which userspace notices (its counts go down).
+ * Rings come and go and nothing says when one is freed: userspace
+ * deletes the entries of rings idle for a minute (src/rings.c). Not LRU:
+ * its lookups write, and cost the submission a third more (fio, -s). A
+ * ring deleted and seen again starts from zero, which userspace notices
+ * (its counts go down); a ring that finds the table full is counted as
+ * lost (summary_full).
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RINGS_MAX);
 	__type(key, __u64);
 	__type(value, struct ring_stat);

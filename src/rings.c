@@ -141,6 +141,30 @@ static void take(struct ring_row *w, const struct ring_stat *s, __u32 old)
 		most = s->max_inflight[old & 1];
 	if (most > w->max_inflight)
 		w->max_inflight = most;
+	if (s->inflight > 0 || memcmp(s, &w->last, sizeof(*s)))
+		w->idle = 0;
+	else
+		w->idle++;
+}
+
+/*
+ * Forget the rings idle for RING_IDLE_READS reads (closed, most likely):
+ * their entries, once printed, and their rows. A ring that wakes up
+ * exactly then can lose what it counted in that instant.
+ */
+static void forget_idle(struct rings *r, int fd)
+{
+	unsigned int i = 0;
+
+	while (i < r->nr) {
+		if (r->rows[i].idle < RING_IDLE_READS ||
+		    counted(&r->rows[i])) {
+			i++;
+			continue;
+		}
+		bpf_map_delete_elem(fd, &r->rows[i].id);
+		r->rows[i] = r->rows[--r->nr];
+	}
 }
 
 static int read_counts(struct rings *r, int fd, __u32 old)
@@ -163,6 +187,7 @@ static int read_counts(struct rings *r, int fd, __u32 old)
 			return -ENOMEM;
 		take(w, &s, old);
 	}
+	forget_idle(r, fd);
 	return 0;
 }
 

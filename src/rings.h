@@ -17,6 +17,8 @@ struct summary_opts;
 
 /* The default of --stuck: requests in flight longer are listed. */
 #define STUCK_DEFAULT_NS	5000000000ULL
+/* Reads after which a ring that changed nothing is forgotten. */
+#define RING_IDLE_READS		60
 /* Stuck requests named per interval (oldest first) and shown per ring. */
 #define STUCK_NAMED_MAX		4096
 #define STUCK_SHOWN_MAX		16
@@ -41,6 +43,7 @@ struct ring_row {
 	int fd;				/* -1: not known */
 	bool fd_looked;			/* /proc was asked once */
 	bool active;			/* counted or stuck this interval */
+	unsigned int idle;		/* reads in a row that changed nothing */
 	unsigned int nr_stuck;
 };
 
