@@ -62,6 +62,7 @@ static const char doc[] =
 "    iouringsnoop -p 181 -f       # 181 and what it forks from now on\n"
 "    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n"
 "    iouringsnoop -s -H -- fio job.fio  # per process and opcode, at exit\n"
+"    iouringsnoop --timeline t.json -- fio job.fio  # open in Perfetto UI\n"
 "    iouringsnoop -H -i 5         # and latency histograms, every 5 s\n";
 
 enum {
@@ -69,6 +70,7 @@ enum {
 	OPT_CGROUP,
 	OPT_OUTPUT,
 	OPT_SORT,
+	OPT_TIMELINE,
 };
 
 static const struct argp_option opts[] = {
@@ -101,6 +103,10 @@ static const struct argp_option opts[] = {
 	{ "output", OPT_OUTPUT, "FILE", 0,
 	  "Append to FILE (mode 0640 when created) instead of stdout; "
 	  "SIGHUP reopens it, for log rotation", 0 },
+	{ "timeline", OPT_TIMELINE, "FILE", 0,
+	  "Also draw each request, from submission to completion, in FILE: "
+	  "Chrome's Trace Event Format (Perfetto UI, chrome://tracing, "
+	  "speedscope); stdout prints what it would without it", 0 },
 	{ "extended", 'E', NULL, 0,
 	  "Columns: add UID, PPID, CGROUP, EXE, ANCESTORS and CMDLINE (JSON "
 	  "always has them)", 0 },
@@ -508,6 +514,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return fail("empty FILE for --output");
 		env->output = arg;
 		return 0;
+	case OPT_TIMELINE:
+		if (!arg[0])
+			return fail("empty FILE for --timeline");
+		env->timeline = arg;
+		return 0;
 	case 'd':
 		return set_seconds(&env->duration, arg, 'd');
 	case 'b':
@@ -665,6 +676,9 @@ static int check_summary(struct env *env)
 	if (env->summary && env->min_latency_ns)
 		return fail("-m selects event lines, which -s and -H do not "
 			    "print: the table has P99 and MAX");
+	if (env->summary && env->timeline)
+		return fail("--timeline draws requests one by one, which -s and "
+			    "-H do not send: they count them in the kernel");
 	if (!env->summary && env->interval)
 		return fail("-i sets the interval of summaries: add -s or -H");
 	if (!env->summary && env->sort_given)
@@ -750,7 +764,7 @@ bool env_completions_possible(const struct env *env)
 {
 	unsigned int w;
 
-	if (env->summary || env->kinds & KIND_COMPLETE)
+	if (env->summary || env->kinds & KIND_COMPLETE || env->timeline)
 		return true;
 	if (!(env->kinds & KIND_WRITE))
 		return false;
@@ -760,4 +774,44 @@ bool env_completions_possible(const struct env *env)
 		if (env->opmask[w] & OPS_MASK(OPS_WRITE, w))
 			return true;
 	return false;
+}
+
+/*
+ * --timeline draws every request that passes the filters in the kernel:
+ * it needs issue and complete events whatever -e, -x and -m say, so
+ * these three are applied here instead, to what is printed.
+ */
+unsigned int env_traced_kinds(const struct env *env)
+{
+	if (!env->timeline)
+		return env->kinds;
+	return env->kinds | KIND_ISSUE | KIND_COMPLETE;
+}
+
+bool env_filters_in_kernel(const struct env *env)
+{
+	return !env->timeline;
+}
+
+/* -x and -m, as the kernel applies them (see env_traced_kinds). */
+static bool slow_or_failed(const struct env *env, const struct event *e)
+{
+	if (e->h.type != EV_WRITE && e->h.type != EV_COMPLETE)
+		return !env->failed_only;
+	if (env->failed_only && e->req.res >= 0)
+		return false;
+	return e->req.latency >= env->min_latency_ns;
+}
+
+bool env_prints(const struct env *env, const struct event *e)
+{
+	if (env_filters_in_kernel(env))
+		return true;
+	return env->kinds & 1U << e->h.type && slow_or_failed(env, e);
+}
+
+bool env_draws(const struct env *env, const struct event *e)
+{
+	return e->h.type != EV_COMPLETE || env_filters_in_kernel(env) ||
+	       slow_or_failed(env, e);
 }
