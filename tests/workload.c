@@ -418,6 +418,7 @@ int main(int argc, char **argv)
 		{ "regrestrict", case_regrestrict },
 		{ "regiowq", case_regiowq },
 		{ "regfail", case_regfail },
+		{ "timeline", case_timeline },
 	};
 	unsigned int i;
 
