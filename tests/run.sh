@@ -49,6 +49,8 @@ esac
 . tests/users.sh
 # shellcheck source=tests/register.sh
 . tests/register.sh
+# shellcheck source=tests/timeline.sh
+. tests/timeline.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -447,6 +449,7 @@ else
 	complete_tests
 	ops_tests
 	register_tests
+	timeline_tests
 	command_tests
 	users_tests
 	service_tests
