@@ -61,7 +61,7 @@ SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	      linux-libc-dev
 TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev python3-jsonschema \
-	      logrotate lintian man-db rsyslog
+	      logrotate lintian man-db rsyslog fio chromium
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
 DEB_PKGS   := debhelper dpkg-dev
@@ -140,8 +140,10 @@ endef
 deps:
 	$(call install_missing,$(BUILD_PKGS))
 
+# speedscope, the viewer the --timeline tests load, comes from npm
 deps-test:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(DEB_PKGS))
+	$(Q)$(SUDO) tests/speedscope.sh install
 
 deps-vm:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS))
