@@ -201,7 +201,7 @@ timeline_errors_test() {
 	local name=timeline-errors d=$WORK/timeline-errors
 	wanted $name || return 0
 	mkdir -p "$d"
-	if "$TOOL" -s --timeline "$d/t.json" 2>"$d/err"; [ $? -ne 2 ] ||
+	if "$TOOL" -s -d 1 --timeline "$d/t.json" 2>"$d/err"; [ $? -ne 2 ] ||
 	   ! grep -q "^iouringsnoop: --timeline draws" "$d/err"; then
 		fail "$name: -s with --timeline is not refused: $(head -2 "$d/err")"
 	elif "$TOOL" --timeline "$d/no/such/t.json" 2>"$d/err"; [ $? -ne 1 ] ||
