@@ -837,6 +837,7 @@ int main(int argc, char **argv)
 	test_sink();
 	test_summary(argc > 1 ? argv[1] : "/dev/null");
 	test_containers(argc > 1 ? argv[1] : "/dev/null");
+	test_timeline();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

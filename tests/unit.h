@@ -12,4 +12,7 @@ void test_summary(const char *jsonl);
 /* unit_containers.c: cgroup paths, the cache, the JSON keys */
 void test_containers(const char *jsonl);
 
+/* unit_timeline.c: --timeline's filters and file */
+void test_timeline(void);
+
 #endif /* __TESTS_UNIT_H */
