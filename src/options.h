@@ -89,7 +89,7 @@ enum parse_result parse_args(int argc, char **argv, struct env *env);
 bool env_completions_possible(const struct env *env);
 
 /*
- * What the kernel sends: the kinds of -e, and with --timeline issue and
+ * src/kinds.c. What the kernel sends: the kinds of -e, and with --timeline issue and
  * complete events too. -x and -m are applied in the kernel when
  * env_filters_in_kernel(), else to what is printed and drawn here.
  */
