@@ -31,7 +31,7 @@ install() {
 # serve FILE COMMAND...: COMMAND with URL set to speedscope's page with
 # FILE to load, served on a free port of 127.0.0.1 while it runs
 serve() {
-	local file=$1 root port srv rc
+	local file=$1 root port="" srv rc
 	shift
 	root=$(mktemp -d) || return 1
 	ln -s "$APP" "$root/app"
@@ -58,14 +58,22 @@ chromium_() {
 		--virtual-time-budget=5000 "$@" 2>/dev/null
 }
 
+# the sandwich view lists the frames of the first thread as text
+dom() {
+	chromium_ --dump-dom "$URL&view=sandwich"
+}
+
+shot() {
+	chromium_ --window-size=1280,720 --screenshot="$PNG" "$URL" >/dev/null
+}
+
 case ${1:-} in
 install) install ;;
 dir) echo "$APP" ;;
 dom) [ -e "$APP/index.html" ] || exit 3
-     serve "$2" eval 'chromium_ --dump-dom "$URL&view=sandwich"' ;;
+     serve "$2" dom ;;
 shot) [ -e "$APP/index.html" ] || exit 3
       PNG=$(realpath -m "$3")
-      serve "$2" eval 'chromium_ --window-size=1280,720 \
-		--screenshot="$PNG" "$URL"' >/dev/null ;;
+      serve "$2" shot ;;
 *) echo "usage: $0 install|dir|dom FILE|shot FILE PNG" >&2; exit 2 ;;
 esac

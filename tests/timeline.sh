@@ -86,7 +86,9 @@ timeline_filter_test() {
 	local name d opts want got
 	for name in timeline-filter-op timeline-filter-failed; do
 		d=$WORK/$name
-		wanted $name && tl_ready $name || continue
+		if ! wanted $name || ! tl_ready $name; then
+			continue
+		fi
 		opts="-o nop -c wl-timeline"
 		[ $name = timeline-filter-failed ] && opts="-x -c wl-timeline"
 		tl_case $name "$d" "$opts" || continue
