@@ -89,9 +89,10 @@ enum parse_result parse_args(int argc, char **argv, struct env *env);
 bool env_completions_possible(const struct env *env);
 
 /*
- * src/kinds.c. What the kernel sends: the kinds of -e, and with --timeline issue and
- * complete events too. -x and -m are applied in the kernel when
- * env_filters_in_kernel(), else to what is printed and drawn here.
+ * In src/kinds.c. What the kernel sends: the kinds of -e, and with
+ * --timeline issue and complete events too. -x and -m are applied in
+ * the kernel when env_filters_in_kernel(), else to what is printed and
+ * drawn, in user space.
  */
 unsigned int env_traced_kinds(const struct env *env);
 bool env_filters_in_kernel(const struct env *env);

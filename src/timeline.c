@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/io_uring.h>
+#include "event.h"
 #include "iouringsnoop.h"
 #include "line.h"
 #include "opcodes.h"
@@ -392,7 +393,7 @@ static void draw_more(struct timeline *tl, struct thread *t,
 static void draw_request(struct timeline *tl, const struct event *e)
 {
 	struct thread *t = thread_of(tl, e->h.tid);
-	__u64 start = e->h.ts - e->req.latency;
+	__u64 start = event_submit_ts(e);
 	unsigned int k;
 
 	name_process(tl, e);
@@ -400,8 +401,6 @@ static void draw_request(struct timeline *tl, const struct event *e)
 		draw_more(tl, t, e);
 		return;
 	}
-	if (e->req.latency > e->h.ts)
-		start = e->h.ts;
 	k = pick_track(tl, t, 0, start, e->h.ts);
 	name_track(tl, t, e, k);
 	slice_head(tl, e, "request", k, start, e->h.ts);
