@@ -505,6 +505,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		atexit(close_timeline);
+		/* a hang-up ends the tool as SIGTERM does: the file closed */
+		if (!env.output) {
+			struct sigaction sa = { .sa_sigaction = stop_handler,
+						.sa_flags = SA_SIGINFO };
+
+			sigaction(SIGHUP, &sa, NULL);
+		}
 	}
 	oo.json = env.json;
 	oo.timestamp = env.timestamp;

@@ -106,12 +106,19 @@ timeline_filter_test() {
 	done
 }
 
-# SIGTERM instead of SIGINT; and to a tool running a command, which
-# passes it on and ends with it
+# SIGTERM and SIGHUP instead of SIGINT; and SIGTERM to a tool running a
+# command, which passes it on and ends with it
 timeline_sigterm_test() {
 	local name=timeline-sigterm d=$WORK/timeline-sigterm rc
 	if wanted $name && tl_ready $name &&
 	   tl_case $name "$d" "-c wl-timeline" TERM; then
+		tl_verdict $name iowq "$d/t.json" "$d/truth"
+	fi
+	# a hang-up, without --output, ends it the same way
+	name=timeline-sighup
+	d=$WORK/$name
+	if wanted $name && tl_ready $name &&
+	   tl_case $name "$d" "-c wl-timeline" HUP; then
 		tl_verdict $name iowq "$d/t.json" "$d/truth"
 	fi
 	name=timeline-sigterm-command
