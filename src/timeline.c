@@ -34,10 +34,25 @@ struct thread {
 	__u64 end[2 * LANES];	/* its request tracks, then io-wq's */
 };
 
-/* A request on io-wq: where its io-wq slice starts. */
+/* What drawing a request and its io-wq work needs, from its CQE. */
+struct span {
+	__u64 user_data;
+	__u64 start, stop;	/* submission, last CQE */
+	__u32 pid, tid;
+	__u8 opcode;
+	__u8 track;		/* the request's */
+	bool draw;		/* false: -x or -m leave it out */
+};
+
+/*
+ * A request on io-wq, one half seen: its issue there (ts, where the
+ * io-wq slice starts), or its completion (done.stop is set). Either may
+ * come first, as the CPUs' buffers are read one after the other.
+ */
 struct iowq_start {
 	__u64 req;		/* 0: a free entry */
 	__u64 ts;
+	struct span done;
 };
 
 /* What could not be drawn, or not as it should be. */
@@ -46,6 +61,7 @@ struct not_drawn {
 	unsigned long long no_thread;	/* the thread table was full */
 	unsigned long long iowq_full;	/* io-wq starts not kept: full */
 	unsigned long long iowq_stale;	/* an io-wq start before submission */
+	unsigned long long iowq_unmatched; /* a CQE of io-wq, no issue seen */
 };
 
 struct timeline {
@@ -169,9 +185,13 @@ static __u32 track_tid(__u32 tid, unsigned int k)
 	return tid | (__u32)k << TID_SHIFT;
 }
 
-/* A track's name, once: "comm", "comm (2)", "iou-wrk-TID (2)"... */
+/*
+ * A track's name, once: "comm", "comm (2)", "iou-wrk-TID (2)"... comm
+ * is needed for the request tracks only (k < LANES).
+ */
 static void name_track(struct timeline *tl, struct thread *t,
-		       const struct event *e, unsigned int k)
+		       const struct span *sp, const char *comm,
+		       unsigned int k)
 {
 	struct line *l = &tl->l;
 	char name[64];
@@ -183,16 +203,16 @@ static void name_track(struct timeline *tl, struct thread *t,
 		t->named |= 1U << k;
 	if (k < LANES)
 		n = snprintf(name, sizeof(name), "%.*s", TASK_COMM_LEN,
-			     e->h.comm);
+			     comm);
 	else
-		n = snprintf(name, sizeof(name), "iou-wrk-%u", e->h.tid);
+		n = snprintf(name, sizeof(name), "iou-wrk-%u", sp->tid);
 	if (k % LANES)
 		n += snprintf(name + n, sizeof(name) - n, " (%u)",
 			      k % LANES + 1);
 	begin(tl);
 	KEY_U64(l, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":",
-		e->h.pid);
-	KEY_U64(l, ",\"tid\":", track_tid(e->h.tid, k));
+		sp->pid);
+	KEY_U64(l, ",\"tid\":", track_tid(sp->tid, k));
 	first_name(l, "name", name, n);
 	KEY(l, "}}");
 	end(tl);
@@ -229,7 +249,7 @@ static unsigned int pick_track(struct timeline *tl, struct thread *t,
 }
 
 /* "ph":"X" from start to stop on track k, its args left open. */
-static void slice_head(struct timeline *tl, const struct event *e,
+static void slice_head(struct timeline *tl, const struct span *sp,
 		       const char *cat, unsigned int k, __u64 start,
 		       __u64 stop)
 {
@@ -237,17 +257,17 @@ static void slice_head(struct timeline *tl, const struct event *e,
 
 	begin(tl);
 	KEY(l, "{\"ph\":\"X\",\"name\":\"");
-	put_op(l, e->req.opcode);
+	put_op(l, sp->opcode);
 	KEY(l, "\",\"cat\":\"");
 	puts_(l, cat);
 	KEY(l, "\",\"ts\":");
 	put_us(l, start);
 	KEY(l, ",\"dur\":");
 	put_us(l, stop - start);
-	KEY_U64(l, ",\"pid\":", e->h.pid);
-	KEY_U64(l, ",\"tid\":", track_tid(e->h.tid, k));
+	KEY_U64(l, ",\"pid\":", sp->pid);
+	KEY_U64(l, ",\"tid\":", track_tid(sp->tid, k));
 	/* user_data as text: a JSON number loses 64-bit precision */
-	KEY_U64(l, ",\"args\":{\"user_data\":\"", e->req.user_data);
+	KEY_U64(l, ",\"args\":{\"user_data\":\"", sp->user_data);
 	KEY(l, "\"");
 }
 
@@ -264,7 +284,7 @@ static void put_request_args(struct timeline *tl, const struct event *e)
 }
 
 /* A flow event of flow id: "s" leaves the request, "f" enters io-wq. */
-static void flow(struct timeline *tl, const struct event *e, bool finish,
+static void flow(struct timeline *tl, const struct span *sp, bool finish,
 		 unsigned int k, __u64 ts)
 {
 	struct line *l = &tl->l;
@@ -276,8 +296,8 @@ static void flow(struct timeline *tl, const struct event *e, bool finish,
 	put_u64(l, tl->flows);
 	KEY(l, ",\"ts\":");
 	put_us(l, ts);
-	KEY_U64(l, ",\"pid\":", e->h.pid);
-	KEY_U64(l, ",\"tid\":", track_tid(e->h.tid, k));
+	KEY_U64(l, ",\"pid\":", sp->pid);
+	KEY_U64(l, ",\"tid\":", track_tid(sp->tid, k));
 	KEY(l, "}");
 	end(tl);
 }
@@ -317,19 +337,33 @@ static void iowq_remove(struct timeline *tl, struct iowq_start *s)
 }
 
 /*
- * An issue on io-wq: the start of its io-wq slice. A request is issued
- * there more than once (a retry): the first counts; attempt 1 is a new
- * request on an id an earlier one left behind.
+ * The io-wq work of a request drawn as sp says, from its issue there at
+ * from to its completion, and its flow pair; once both halves are seen.
  */
-static void note_iowq(struct timeline *tl, const struct event *e)
+static void draw_iowq(struct timeline *tl, const struct span *sp,
+		      __u64 from)
 {
-	struct iowq_start *s;
+	struct thread *t = thread_of(tl, sp->tid);
+	unsigned int k;
 
-	if (e->req.context != CTX_IOWQ || !e->req.req)
+	if (!sp->draw)
 		return;
-	s = iowq_find(tl, e->req.req);
-	if (s->req && e->req.attempt != 1)
-		return;
+	k = pick_track(tl, t, LANES, from, sp->stop);
+	name_track(tl, t, sp, NULL, k);
+	slice_head(tl, sp, "io-wq", k, from, sp->stop);
+	KEY(&tl->l, "}}");
+	end(tl);
+	tl->flows++;
+	flow(tl, sp, false, sp->track, from);
+	flow(tl, sp, true, k, from);
+}
+
+/* Keep one half of req's io-wq work (see struct iowq_start). */
+static void keep(struct timeline *tl, struct iowq_start *s, __u64 req,
+		 __u64 ts, const struct span *done)
+{
+	static const struct span none;
+
 	if (!s->req) {
 		/* one free entry at least, or a lookup would never end */
 		if (tl->nr_iowq >= IOWQ_MAX - 1) {
@@ -338,45 +372,75 @@ static void note_iowq(struct timeline *tl, const struct event *e)
 		}
 		tl->nr_iowq++;
 	}
-	s->req = e->req.req;
-	s->ts = e->h.ts;
+	s->req = req;
+	s->ts = ts;
+	s->done = done ? *done : none;
 }
 
-/* The io-wq part of a request drawn from start, and its flow pair. */
-static void draw_iowq(struct timeline *tl, struct thread *t,
-		      const struct event *e, unsigned int req_track,
-		      __u64 start)
+/*
+ * An issue on io-wq: the start of its io-wq slice. A request is issued
+ * there more than once (a retry): the first counts; attempt 1 is a new
+ * request on an id an earlier one left behind.
+ */
+static void note_iowq(struct timeline *tl, const struct event *e)
 {
-	struct iowq_start *s = e->req.req ? iowq_find(tl, e->req.req) : NULL;
-	unsigned int k;
-	__u64 from;
+	struct iowq_start *s;
+	struct span done;
 
-	if (!s || !s->req)
+	if (e->req.context != CTX_IOWQ || !e->req.req)
 		return;
-	from = s->ts;
-	iowq_remove(tl, s);
-	/* left by an earlier request with the same id (its CQE was lost) */
-	if (from < start || from > e->h.ts) {
-		tl->lost.iowq_stale++;
+	s = iowq_find(tl, e->req.req);
+	if (s->req && s->done.stop) {
+		/* its completion was read first */
+		done = s->done;
+		iowq_remove(tl, s);
+		if (e->h.ts >= done.start && e->h.ts <= done.stop) {
+			draw_iowq(tl, &done, e->h.ts);
+			return;
+		}
+		/* a completion whose issue was lost; this is another one */
+		tl->lost.iowq_unmatched += done.draw;
+		s = iowq_find(tl, e->req.req);
+	} else if (s->req && e->req.attempt != 1) {
 		return;
 	}
-	k = pick_track(tl, t, LANES, from, e->h.ts);
-	name_track(tl, t, e, k);
-	slice_head(tl, e, "io-wq", k, from, e->h.ts);
-	KEY(&tl->l, "}}");
-	end(tl);
-	tl->flows++;
-	flow(tl, e, false, req_track, from);
-	flow(tl, e, true, k, from);
+	keep(tl, s, e->req.req, e->h.ts, NULL);
+}
+
+/*
+ * Its io-wq work, at a request's completion: drawn if its issue there
+ * was seen, else kept until it is (the completion says io-wq).
+ */
+static void match_iowq(struct timeline *tl, const struct event *e,
+		       const struct span *sp)
+{
+	struct iowq_start *s;
+	__u64 from;
+
+	if (!e->req.req)
+		return;
+	s = iowq_find(tl, e->req.req);
+	if (s->req && !s->done.stop) {
+		from = s->ts;
+		iowq_remove(tl, s);
+		/* left by an earlier request with the same id (CQE lost) */
+		if (from < sp->start || from > sp->stop)
+			tl->lost.iowq_stale += sp->draw;
+		else
+			draw_iowq(tl, sp, from);
+		return;
+	}
+	if (e->req.context == CTX_IOWQ)
+		keep(tl, s, e->req.req, 0, sp);
 }
 
 /* An instant on the request's first track: a CQE that more will follow. */
 static void draw_more(struct timeline *tl, struct thread *t,
-		      const struct event *e)
+		      const struct event *e, const struct span *sp)
 {
 	struct line *l = &tl->l;
 
-	name_track(tl, t, e, 0);
+	name_track(tl, t, sp, e->h.comm, 0);
 	begin(tl);
 	KEY(l, "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"");
 	put_op(l, e->req.opcode);
@@ -390,36 +454,37 @@ static void draw_more(struct timeline *tl, struct thread *t,
 	end(tl);
 }
 
-static void draw_request(struct timeline *tl, const struct event *e)
+/* A CQE: its request drawn at the last one, unless draw is false. */
+static void draw_request(struct timeline *tl, const struct event *e,
+			 bool draw)
 {
-	struct thread *t = thread_of(tl, e->h.tid);
-	__u64 start = event_submit_ts(e);
-	unsigned int k;
+	struct thread *t = draw ? thread_of(tl, e->h.tid) : NULL;
+	struct span sp = {
+		.user_data = e->req.user_data,
+		.start = event_submit_ts(e),
+		.stop = e->h.ts,
+		.pid = e->h.pid,
+		.tid = e->h.tid,
+		.opcode = e->req.opcode,
+		.draw = draw,
+	};
 
-	name_process(tl, e);
+	if (draw)
+		name_process(tl, e);
 	if (e->req.cflags & IORING_CQE_F_MORE) {
-		draw_more(tl, t, e);
+		if (draw)
+			draw_more(tl, t, e, &sp);
 		return;
 	}
-	k = pick_track(tl, t, 0, start, e->h.ts);
-	name_track(tl, t, e, k);
-	slice_head(tl, e, "request", k, start, e->h.ts);
-	put_request_args(tl, e);
-	KEY(&tl->l, "}}");
-	end(tl);
-	draw_iowq(tl, t, e, k, start);
-}
-
-/* A request not drawn (-x, -m): its io-wq start goes all the same. */
-static void forget(struct timeline *tl, const struct event *e)
-{
-	struct iowq_start *s;
-
-	if (e->req.cflags & IORING_CQE_F_MORE || !e->req.req)
-		return;
-	s = iowq_find(tl, e->req.req);
-	if (s->req)
-		iowq_remove(tl, s);
+	if (draw) {
+		sp.track = pick_track(tl, t, 0, sp.start, sp.stop);
+		name_track(tl, t, &sp, e->h.comm, sp.track);
+		slice_head(tl, &sp, "request", sp.track, sp.start, sp.stop);
+		put_request_args(tl, e);
+		KEY(&tl->l, "}}");
+		end(tl);
+	}
+	match_iowq(tl, e, &sp);
 }
 
 void timeline_event(struct timeline *tl, const struct event *e, bool draw)
@@ -428,10 +493,8 @@ void timeline_event(struct timeline *tl, const struct event *e, bool draw)
 		return;
 	if (e->h.type == EV_ISSUE)
 		note_iowq(tl, e);
-	else if (e->h.type == EV_COMPLETE && draw)
-		draw_request(tl, e);
 	else if (e->h.type == EV_COMPLETE)
-		forget(tl, e);
+		draw_request(tl, e, draw);
 }
 
 void timeline_instant(struct timeline *tl, __u64 ts_ns, __u32 pid,
@@ -494,6 +557,16 @@ void timeline_flush(struct timeline *tl)
 		fflush(tl->f);
 }
 
+/* The completions on io-wq still waiting for their issue: never seen. */
+static void unmatched(struct timeline *tl)
+{
+	unsigned int i;
+
+	for (i = 0; i < IOWQ_MAX; i++)
+		if (tl->iowq[i].req && tl->iowq[i].done.draw)
+			tl->lost.iowq_unmatched++;
+}
+
 /* The counts of what was not drawn, in otherData and on report. */
 static void put_lost(struct timeline *tl, FILE *report)
 {
@@ -509,6 +582,8 @@ static void put_lost(struct timeline *tl, FILE *report)
 		  "io-wq at once", tl->lost.iowq_full },
 		{ "iowq_stale", "io-wq slices not drawn: an earlier "
 		  "request's start", tl->lost.iowq_stale },
+		{ "iowq_unmatched", "io-wq slices not drawn: their issue on "
+		  "io-wq was not seen", tl->lost.iowq_unmatched },
 	};
 	size_t i;
 
@@ -529,6 +604,7 @@ int timeline_close(struct timeline *tl, FILE *report)
 	if (!tl)
 		return 0;
 	if (tl->f) {
+		unmatched(tl);
 		put_lost(tl, report);
 		err = ferror(tl->f) | fclose(tl->f) ? -1 : 0;
 		if (err && report)

@@ -168,8 +168,61 @@ static void test_file(void)
 	free(text);
 }
 
+/* The whole file, NUL-terminated, then removed; NULL if unreadable. */
+static char *slurp(char *path)
+{
+	char *text = calloc(1, 16 << 20);
+	FILE *f = fopen(path, "r");
+
+	if (f && text)
+		fread(text, 1, (16 << 20) - 1, f);
+	if (f)
+		fclose(f);
+	unlink(path);
+	return text;
+}
+
+/*
+ * A CPU's buffer read before another's: a completion on io-wq before
+ * its issue there, which still draws the io-wq slice; and one whose
+ * issue never comes, counted.
+ */
+static void test_out_of_order(void)
+{
+	char path[] = "/tmp/unit-timeline.XXXXXX", *text;
+	struct timeline *tl;
+	struct event e;
+	int fd = mkstemp(path);
+
+	if (fd >= 0)
+		close(fd);
+	tl = timeline_open(path);
+	if (!tl)
+		return;
+	e = req_event(EV_COMPLETE, 5, 2000000, 1000000, 4096);
+	e.req.context = CTX_IOWQ;
+	timeline_event(tl, &e, true);
+	e = req_event(EV_COMPLETE, 6, 2000000, 1000000, 4096);
+	e.req.context = CTX_IOWQ;
+	timeline_event(tl, &e, true);
+	e = req_event(EV_ISSUE, 5, 1500000, 0, 0);
+	e.req.context = CTX_IOWQ;
+	e.req.attempt = 2;
+	timeline_event(tl, &e, true);
+	timeline_close(tl, NULL);
+	text = slurp(path);
+	check(text && count(text, "\"cat\":\"io-wq\",\"ts\":1500.000,"
+			    "\"dur\":500.000") == 1 &&
+	      count(text, "\"ph\":\"s\"") == 1 &&
+	      strstr(text, "\"iowq_unmatched\":1"),
+	      "a completion read before its issue on io-wq: drawn when it "
+	      "comes; one that never comes: counted");
+	free(text);
+}
+
 void test_timeline(void)
 {
 	test_filters();
 	test_file();
+	test_out_of_order();
 }
