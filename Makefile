@@ -62,7 +62,7 @@ BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	      libmicrohttpd-dev \
 	      linux-libc-dev
 TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev python3-jsonschema \
-	      logrotate lintian man-db rsyslog fio prometheus curl
+	      logrotate lintian man-db rsyslog fio prometheus curl chromium
 VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time
 DEB_PKGS   := debhelper dpkg-dev
@@ -141,8 +141,11 @@ endef
 deps:
 	$(call install_missing,$(BUILD_PKGS))
 
+# speedscope, the viewer the --timeline tests load, comes from npm
 deps-test:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(DEB_PKGS))
+	$(Q)$(SUDO) tests/speedscope.sh install || \
+		echo "  DEPS     speedscope not fetched: timeline-viewer cannot run"
 
 deps-vm:
 	$(call install_missing,$(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS))

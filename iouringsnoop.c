@@ -12,7 +12,7 @@
  *   (src/event.c) -> its process, as it was then (src/procfeed.c over
  *   src/procs.c), and with -j its container (src/containers.c) ->
  *   output_event() (src/output.c) -> stdout, or the --output file
- *   (src/sink.c)
+ *   (src/sink.c); with --timeline, also timeline_event() (src/timeline.c)
  *
  * With -s or -H no event is sent: the programs count completions in the
  * stats map, which src/summary.c reads at every interval and at exit.
@@ -47,6 +47,7 @@
 #include "rings.h"
 #include "sink.h"
 #include "summary.h"
+#include "timeline.h"
 #include "trace_helpers.h"
 
 static volatile sig_atomic_t exiting, reopen;
@@ -64,6 +65,7 @@ static struct summary sum;	/* -s: the interval being counted */
 static struct summary_opts so;
 static struct rings rings;	/* -s: rows per ring */
 static struct metricsd *metricsd;	/* --metrics */
+static struct timeline *tl;	/* --timeline */
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -125,6 +127,10 @@ static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 		n_malformed++;
 		return;
 	}
+	timeline_event(tl, &e, env_draws(&env, &e));
+	/* what --timeline alone asked the kernel for is not printed */
+	if (!env_prints(&env, &e))
+		return;
 	pv = procfeed ? procfeed_lookup(procfeed, &e) : NULL;
 	ct = containers_lookup(containers, e.h.cgroup);
 	if (output_event(out, &oo, &e, pv, ct))
@@ -140,10 +146,12 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	__u64 key;
 
 	(void)ctx;
-	obj->rodata->kinds = env.kinds;
+	obj->rodata->kinds = env_traced_kinds(&env);
 	obj->rodata->track_requests = env_completions_possible(&env);
-	obj->rodata->failed_only = env.failed_only;
-	obj->rodata->min_latency = env.min_latency_ns;
+	if (env_filters_in_kernel(&env)) {
+		obj->rodata->failed_only = env.failed_only;
+		obj->rodata->min_latency = env.min_latency_ns;
+	}
 	obj->rodata->nr_pids = env.nr_pids;
 	for (i = 0; i < env.nr_pids; i++)
 		obj->rodata->pids[i] = env.pids[i];
@@ -301,6 +309,7 @@ static bool flush_output(void)
 {
 	unsigned long long failed, before;
 
+	timeline_flush(tl);
 	if (!sink)
 		return fflush(stdout) == 0 && !ferror(stdout);
 	fflush(out);
@@ -494,6 +503,16 @@ out:
 	return err;
 }
 
+/*
+ * The timeline is closed (its array and object) on every way out: the
+ * end of main, and exit() from anywhere.
+ */
+static void close_timeline(void)
+{
+	timeline_close(tl, stderr);
+	tl = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct backend_hooks hooks = {
@@ -536,6 +555,23 @@ int main(int argc, char **argv)
 	}
 	if (!isatty(fileno(out)))
 		setvbuf(out, NULL, _IOFBF, 1 << 20);
+	if (env.timeline) {
+		tl = timeline_open(env.timeline);
+		if (!tl) {
+			fprintf(stderr, "iouringsnoop: cannot open %s for "
+				"--timeline: %s\n", env.timeline,
+				strerror(errno));
+			return 1;
+		}
+		atexit(close_timeline);
+		/* a hang-up ends the tool as SIGTERM does: the file closed */
+		if (!env.output) {
+			struct sigaction sa = { .sa_sigaction = stop_handler,
+						.sa_flags = SA_SIGINFO };
+
+			sigaction(SIGHUP, &sa, NULL);
+		}
+	}
 	oo.json = env.json;
 	oo.timestamp = env.timestamp;
 	oo.extended = env.extended;
@@ -571,6 +607,7 @@ int main(int argc, char **argv)
 	containers_free(containers);
 	summary_free(&sum);
 	rings_free(&rings);
+	close_timeline();
 	fprintf(stderr, "%llu events, %llu lost", n_events, n_lost);
 	if (n_skipped)
 		fprintf(stderr, ", %llu program runs skipped by the kernel",

@@ -65,6 +65,7 @@ static const char doc[] =
 "    iouringsnoop -p 181 -f       # 181 and what it forks from now on\n"
 "    iouringsnoop -j --output /var/log/iouringsnoop/events.jsonl\n"
 "    iouringsnoop -s -H -- fio job.fio  # per process and opcode, at exit\n"
+"    iouringsnoop --timeline t.json -- fio job.fio  # open in Perfetto UI\n"
 "    iouringsnoop -H -i 5         # and latency histograms, every 5 s\n"
 "    iouringsnoop --metrics 9464  # http://127.0.0.1:9464/metrics\n";
 
@@ -75,6 +76,7 @@ enum {
 	OPT_SORT,
 	OPT_STUCK,
 	OPT_METRICS,
+	OPT_TIMELINE,
 };
 
 static const struct argp_option opts[] = {
@@ -107,6 +109,10 @@ static const struct argp_option opts[] = {
 	{ "output", OPT_OUTPUT, "FILE", 0,
 	  "Append to FILE (mode 0640 when created) instead of stdout; "
 	  "SIGHUP reopens it, for log rotation", 0 },
+	{ "timeline", OPT_TIMELINE, "FILE", 0,
+	  "Also draw each request, from submission to completion, in FILE: "
+	  "Chrome's Trace Event Format (Perfetto UI, chrome://tracing, "
+	  "speedscope); stdout prints what it would without it", 0 },
 	{ "extended", 'E', NULL, 0,
 	  "Columns: add UID, PPID, CGROUP, EXE, ANCESTORS and CMDLINE (JSON "
 	  "always has them)", 0 },
@@ -574,6 +580,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return fail("empty FILE for --output");
 		env->output = arg;
 		return 0;
+	case OPT_TIMELINE:
+		if (!arg[0])
+			return fail("empty FILE for --timeline");
+		env->timeline = arg;
+		return 0;
 	case 'd':
 		return set_seconds(&env->duration, arg, 'd');
 	case 'b':
@@ -737,6 +748,10 @@ static int check_summary(struct env *env)
 			     env->min_latency_ns))
 		return fail("-e, -x and -m select event lines, which --metrics "
 			    "does not print: it counts every completion");
+	if (env_counting(env) && env->timeline)
+		return fail("--timeline draws requests one by one, which -s, "
+			    "-H and --metrics do not send: they count them in "
+			    "the kernel");
 	if (!env->summary && env->interval)
 		return fail("-i sets the interval of summaries: add -s or -H");
 	if (!env->summary && env->sort_given)
@@ -828,7 +843,7 @@ bool env_completions_possible(const struct env *env)
 {
 	unsigned int w;
 
-	if (env_counting(env) || env->kinds & KIND_COMPLETE)
+	if (env_counting(env) || env->kinds & KIND_COMPLETE || env->timeline)
 		return true;
 	if (!(env->kinds & KIND_WRITE))
 		return false;

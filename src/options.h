@@ -60,6 +60,7 @@ struct env {
 	unsigned int pages;	/* perf buffer pages per CPU; 0: automatic */
 	enum backend backend;
 	const char *output;	/* --output FILE, or NULL for stdout */
+	const char *timeline;	/* --timeline FILE, or NULL */
 	bool summary;		/* -s, or -H: counted in the kernel */
 	bool histogram;		/* -H: latency histograms too */
 	long interval;		/* -i: seconds per summary; 0: at exit */
@@ -86,8 +87,8 @@ enum parse_result {
 enum parse_result parse_args(int argc, char **argv, struct env *env);
 
 /*
- * Whether any completion can be reported or counted (-s, -e write or
- * complete, and -o):
+ * Whether any completion can be reported, counted or drawn (-s, -e
+ * write or complete, and -o; --timeline):
  * if not, requests are not tracked.
  */
 bool env_completions_possible(const struct env *env);
@@ -97,5 +98,21 @@ static inline bool env_counting(const struct env *env)
 {
 	return env->summary || env->metrics;
 }
+
+/*
+ * In src/kinds.c. What the kernel sends: the kinds of -e, and with
+ * --timeline issue and complete events too. -x and -m are applied in
+ * the kernel when env_filters_in_kernel(), else to what is printed and
+ * drawn, in user space.
+ */
+unsigned int env_traced_kinds(const struct env *env);
+bool env_filters_in_kernel(const struct env *env);
+
+/* Whether an event sent is printed: of a kind -e asked for, -x and -m. */
+struct event;
+bool env_prints(const struct env *env, const struct event *e);
+
+/* Whether it goes to the timeline: -x and -m select requests there too. */
+bool env_draws(const struct env *env, const struct event *e);
 
 #endif /* __OPTIONS_H */

@@ -73,6 +73,12 @@ const char *path_text(const struct event *e, bool second,
 	return buf;
 }
 
+const char *output_path_text(const struct event *e, char *buf, size_t cap,
+			     size_t *n)
+{
+	return path_text(e, false, buf, cap, n);
+}
+
 static void put_path(struct line *l, const struct event *e, bool second,
 		     enum escape_mode mode)
 {

@@ -37,6 +37,14 @@ int output_event(FILE *out, const struct output_opts *o,
 		 const struct container *ct);
 
 /*
+ * The event's file named as its path column names it, not escaped: in
+ * buf (cap bytes, PATH_BUF + 32 is enough), or the record's own bytes;
+ * *n bytes long, 0 when there is no file.
+ */
+const char *output_path_text(const struct event *e, char *buf, size_t cap,
+			     size_t *n);
+
+/*
  * ,"key":"name": a name as a JSON string, which decodes to its exact
  * bytes when they are UTF-8; when they are not, ,"key_hex":"..." gives
  * them exactly.

@@ -53,6 +53,8 @@ esac
 . tests/rings.sh
 # shellcheck source=tests/metrics.sh
 . tests/metrics.sh
+# shellcheck source=tests/timeline.sh
+. tests/timeline.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -452,6 +454,7 @@ else
 	complete_tests
 	ops_tests
 	register_tests
+	timeline_tests
 	command_tests
 	users_tests
 	service_tests

@@ -867,6 +867,7 @@ int main(int argc, char **argv)
 	test_summary(argc > 1 ? argv[1] : "/dev/null");
 	test_containers(argc > 1 ? argv[1] : "/dev/null");
 	test_metrics();
+	test_timeline();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

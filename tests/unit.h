@@ -14,5 +14,7 @@ void test_containers(const char *jsonl);
 
 /* unit_metrics.c: --metrics totals and text */
 void test_metrics(void);
+/* unit_timeline.c: --timeline's filters and file */
+void test_timeline(void);
 
 #endif /* __TESTS_UNIT_H */

@@ -421,6 +421,7 @@ int main(int argc, char **argv)
 		{ "rings", case_rings },
 		{ "ringstuck", case_ringstuck },
 		{ "ringbefore", case_ringbefore },
+		{ "timeline", case_timeline },
 	};
 	unsigned int i;
 

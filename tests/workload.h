@@ -156,6 +156,9 @@ void case_regrestrict(void);
 void case_regiowq(void);
 void case_regfail(void);
 
+/* the case of workload_timeline.c: requests inline and on io-wq */
+void case_timeline(void);
+
 /* the cases of workload_summary.c: tables, not events */
 void case_summary(void);
 void case_summaryfull(void);
