@@ -147,6 +147,7 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 
 	(void)ctx;
 	obj->rodata->kinds = env_traced_kinds(&env);
+	obj->rodata->timeline = env.timeline;
 	obj->rodata->track_requests = env_completions_possible(&env);
 	if (env_filters_in_kernel(&env)) {
 		obj->rodata->failed_only = env.failed_only;
@@ -434,10 +435,27 @@ static int publish_metrics(struct iouringsnoop_bpf *obj,
 	return 0;
 }
 
+/*
+ * --timeline: each second, the requests that have become stuck since the
+ * last look are marked on it (src/rings.c).
+ */
+static void mark_stuck(struct iouringsnoop_bpf *obj, __u64 now, __u64 *seen)
+{
+	int err;
+
+	if (!tl || now < *seen + 1000000000ULL)
+		return;
+	err = rings_timeline(&rings, obj, tl, *seen, now);
+	if (err)
+		fprintf(stderr, "iouringsnoop: finding stuck requests failed: "
+			"%s\n", strerror(-err));
+	*seen = now;
+}
+
 static int trace(struct iouringsnoop_bpf *obj)
 {
 	struct losses *losses;
-	__u64 end = 0, tick, now, scrape;
+	__u64 end = 0, tick, now, scrape, stuck_seen;
 	int err = 0;
 
 	/* the programs run already: what /proc says now, then records */
@@ -449,6 +467,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 		return 1;
 	}
 	sum.start = monotonic_ns();
+	stuck_seen = sum.start;
 	tick = sum.start + env.interval * 1000000000ULL;
 	scrape = sum.start;
 	if (env.duration)
@@ -485,6 +504,7 @@ static int trace(struct iouringsnoop_bpf *obj)
 			err = 1;
 			goto out;
 		}
+		mark_stuck(obj, now, &stuck_seen);
 		if (!flush_output())
 			goto out;
 		/* all it did is in the buffers now: drained below */

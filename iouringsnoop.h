@@ -196,6 +196,8 @@ enum event_type {
 	EV_CREATE = 3,		/* a new ring: struct ring_body */
 	EV_COMPLETE = 4,	/* a CQE of a tracked request */
 	EV_REGISTER = 5,	/* an io_uring_register(2): struct reg_body */
+	EV_OVERFLOW = 6,	/* --timeline: a CQE went to the CQ overflow
+				   list; req_body's ring and user_data */
 	/* process records, on their own buffer, never printed */
 	EV_FORK = 8,		/* pid forked from ppid */
 	EV_EXEC = 9,		/* pid ran path; path2 holds its arguments */

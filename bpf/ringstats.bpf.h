@@ -20,6 +20,8 @@
 #include "bpf/inflight.bpf.h"
 #include "bpf/kernel.bpf.h"
 #include "bpf/lost.bpf.h"
+#include "bpf/owner.bpf.h"
+#include "bpf/slot.bpf.h"
 #include "bpf/stats.bpf.h"
 
 /* REQ_F_CQE_SKIP, from this kernel's BTF (0 before 5.17). */
@@ -116,6 +118,31 @@ struct {
 
 /* Set by userspace where io_uring_complete misses overflowed CQEs. */
 const volatile bool overflow_untraced = false;
+
+/*
+ * --timeline: overflows are sent as events (its instants), and stuck
+ * requests are named (stuck_name).
+ */
+const volatile bool timeline = false;
+
+/* A CQ overflow of a process the filters keep, as an event. */
+static __always_inline void send_overflow(void *ctx, void *ring, __u64 ud)
+{
+	struct slot sl __auto_release = {};
+	struct owner o = {};
+	struct event *e;
+
+	current_owner(&o);
+	if (!owner_wanted(&o))
+		return;
+	e = event_start(&sl, EV_OVERFLOW, &o);
+	if (!e)
+		return;
+	e->req.ring = ring_id(ring);
+	e->req.user_data = ud;
+	e->h.ts = bpf_ktime_get_ns();
+	emit(ctx, &sl);
+}
 
 /*
  * A wanted request was taken, and is tracked to its last CQE: in flight,
@@ -261,7 +288,8 @@ static __always_inline int ring_ud_way(void *ring, __u64 ud, enum ring_way w)
 	return 0;
 }
 
-static __always_inline int ring_overflow(void *ring, __u64 user_data)
+static __always_inline int ring_overflow(void *ctx, void *ring,
+					 __u64 user_data)
 {
 	struct ud_key k = { .ring = ring_id(ring), .user_data = user_data };
 	struct ring_stat *v = summary ? ring_stat_of(ring) : NULL;
@@ -272,6 +300,8 @@ static __always_inline int ring_overflow(void *ring, __u64 user_data)
 	/* a ring counted, or any ring of a process -p keeps */
 	if (!overflow_untraced || !pid_may_match() || (summary && !v))
 		return 0;
+	if (timeline)
+		send_overflow(ctx, ring, user_data);
 	bpf_map_update_elem(&overflowed, &k, &one, BPF_ANY);
 	count_lost(LOST_OVERFLOWED);
 	/* done: out of flight, although its entry stays (held_before()) */
@@ -359,7 +389,7 @@ int BPF_PROG(ring_fail_link, struct io_kiocb *req, struct io_kiocb *link)
 SEC("raw_tp/io_uring_cqe_overflow")
 int BPF_PROG(ring_cqe_overflow, void *ring, __u64 user_data)
 {
-	return ring_overflow(ring, user_data);
+	return ring_overflow(ctx, ring, user_data);
 }
 
 SEC("raw_tp/io_uring_cqring_wait")

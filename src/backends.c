@@ -301,6 +301,11 @@ static const char *common_setup(struct iouringsnoop_bpf *obj)
 	pick(obj, create_variants);
 	if (obj->rodata->summary)
 		ring_setup(obj);
+	/* --timeline marks stuck requests too */
+	if (obj->rodata->timeline) {
+		enable(obj, PROG(stuck_name));
+		bpf_program__set_autoattach(obj->progs.stuck_name, false);
+	}
 	/*
 	 * Where the kernel traces CQ overflows (not 5.10), a CQE sent to the
 	 * overflow list is not traced as a completion: counted as lost, and

@@ -14,6 +14,7 @@ static int known_type(__u8 type)
 	case EV_CREATE:
 	case EV_COMPLETE:
 	case EV_REGISTER:
+	case EV_OVERFLOW:
 	case EV_FORK:
 	case EV_EXEC:
 	case EV_EXIT:

@@ -134,7 +134,8 @@ static const struct argp_option opts[] = {
 	  0 },
 	{ "stuck", OPT_STUCK, "DURATION", 0,
 	  "With -s or -H: list each ring's requests in flight longer than "
-	  "DURATION (ns, us, ms or s; a bare number is in ms; default 5s)",
+	  "DURATION; with --timeline, mark them (ns, us, ms or s; a bare "
+	  "number is in ms; default 5s)",
 	  0 },
 	{ "sort", OPT_SORT, "KEY", 0,
 	  "Order of the table: latency (total, the default), count, bytes or "
@@ -756,9 +757,10 @@ static int check_summary(struct env *env)
 		return fail("-i sets the interval of summaries: add -s or -H");
 	if (!env->summary && env->sort_given)
 		return fail("--sort orders the summary table: add -s or -H");
-	if (!env->summary && env->stuck_given)
+	if (!env->summary && !env->timeline && env->stuck_given)
 		return fail("--stuck lists stuck requests in the summary's "
-			    "ring rows: add -s or -H");
+			    "ring rows or marks them on the timeline: add -s, "
+			    "-H or --timeline");
 	if (env->stuck_given && !env->stuck_ns)
 		return fail("--stuck 0 would list every request in flight: "
 			    "give a DURATION above 0");

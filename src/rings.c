@@ -22,7 +22,9 @@
 #include "line.h"
 #include "output.h"
 #include "rings.h"
+#include "opcodes.h"
 #include "summary.h"
+#include "timeline.h"
 #include "iouringsnoop.skel.h"
 
 static struct ring_row *row_of(struct rings *r, __u64 id)
@@ -196,6 +198,7 @@ struct candidate {
 	__u64 req;
 	__u64 ts;
 	__u32 pid;
+	__u32 tid;
 	__u8 opcode;
 };
 
@@ -221,6 +224,7 @@ static int add_candidate(struct candidate **c, unsigned int *n,
 	}
 	(*c)[(*n)++] = (struct candidate){ .req = req, .ts = in->ts,
 					   .pid = in->owner.pid,
+					   .tid = in->owner.tid,
 					   .opcode = in->opcode };
 	return 0;
 }
@@ -278,7 +282,9 @@ static bool name_one(struct iouringsnoop_bpf *obj,
 	st->ring = obj->bss->stuck_ring;
 	st->user_data = obj->bss->stuck_user_data;
 	st->age_ns = now - c->ts;
+	st->submit_ts = c->ts;
 	st->pid = c->pid;
+	st->tid = c->tid;
 	st->opcode = c->opcode;
 	st->has_path = e->h.file_kind != FILE_NONE;
 	p = path_text(e, false, st->path, sizeof(st->path), &st->path_len);
@@ -330,6 +336,36 @@ int rings_find_stuck(struct rings *r, struct iouringsnoop_bpf *obj,
 	}
 out:
 	free(c);
+	return err;
+}
+
+int rings_timeline(struct rings *r, struct iouringsnoop_bpf *obj,
+		   struct timeline *tl, __u64 since, __u64 now)
+{
+	char ud[24], op[8], path[PATH_BUF + 32];
+	const struct stuck *st;
+	const char *name;
+	unsigned int i;
+	__u64 at;
+	int err = rings_find_stuck(r, obj, now);
+
+	for (i = 0; i < r->nr_stuck; i++) {
+		st = &r->stuck[i];
+		at = st->submit_ts + r->stuck_ns;
+		if (at <= since || at > now)
+			continue;
+		name = opcode_name(st->opcode);
+		if (!name) {
+			snprintf(op, sizeof(op), "%u", st->opcode);
+			name = op;
+		}
+		snprintf(ud, sizeof(ud), "%llu",
+			 (unsigned long long)st->user_data);
+		snprintf(path, sizeof(path), "%.*s", (int)st->path_len,
+			 st->path);
+		timeline_instant(tl, at, st->pid, st->tid, "stuck", "op", name,
+				 "user_data", ud, "path", path, NULL);
+	}
 	return err;
 }
 

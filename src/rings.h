@@ -27,7 +27,9 @@ struct stuck {
 	__u64 ring;
 	__u64 user_data;
 	__u64 age_ns;
+	__u64 submit_ts;	/* CLOCK_MONOTONIC ns */
 	__u32 pid;
+	__u32 tid;		/* 0 where a summary keeps none */
 	__u8 opcode;
 	char path[PATH_BUF + 32];	/* unescaped */
 	size_t path_len;
@@ -79,6 +81,15 @@ void rings_each_change(const struct rings *r,
 		       void (*fn)(void *ctx, const char *comm,
 				  const struct ring_stat *delta),
 		       void *ctx);
+
+/*
+ * --timeline: an instant "stuck" for each request that has become stuck
+ * (in flight for r->stuck_ns) after since and by now, at that moment.
+ * Returns 0 or -errno.
+ */
+struct timeline;
+int rings_timeline(struct rings *r, struct iouringsnoop_bpf *obj,
+		   struct timeline *tl, __u64 since, __u64 now);
 
 /* Print the interval's rows (after the summary table) and start anew. */
 void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,

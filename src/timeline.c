@@ -487,6 +487,21 @@ static void draw_request(struct timeline *tl, const struct event *e,
 	match_iowq(tl, e, &sp);
 }
 
+/*
+ * A CQE that went to the CQ overflow list, on the track of the thread
+ * that posted it: its request is not drawn (the kernel does not trace
+ * it as a completion).
+ */
+static void mark_overflow(struct timeline *tl, const struct event *e)
+{
+	char ring[24], ud[24];
+
+	snprintf(ring, sizeof(ring), "%llu", (unsigned long long)e->req.ring);
+	snprintf(ud, sizeof(ud), "%llu", (unsigned long long)e->req.user_data);
+	timeline_instant(tl, e->h.ts, e->h.pid, e->h.tid, "cq_overflow",
+			 "ring", ring, "user_data", ud, NULL);
+}
+
 void timeline_event(struct timeline *tl, const struct event *e, bool draw)
 {
 	if (!tl)
@@ -495,6 +510,8 @@ void timeline_event(struct timeline *tl, const struct event *e, bool draw)
 		note_iowq(tl, e);
 	else if (e->h.type == EV_COMPLETE)
 		draw_request(tl, e, draw);
+	else if (e->h.type == EV_OVERFLOW)
+		mark_overflow(tl, e);
 }
 
 void timeline_instant(struct timeline *tl, __u64 ts_ns, __u32 pid,

@@ -143,6 +143,53 @@ rings_before() {
 	fi
 }
 
+# --timeline: the stuck read is marked once, exactly --stuck after the
+# start of its slice; the NOP never.
+rings_timeline_stuck() {
+	local d=$WORK/rings-timeline-stuck ud ino pid got
+	wanted rings-timeline-stuck || return 0
+	rings_run rings-timeline-stuck ringstuck \
+		"--timeline $WORK/rings-timeline-stuck/t.json --stuck 300ms -e write" ||
+		return 0
+	read -r _ _ ud ino pid < <(grep '^stuck ' "$d/truth")
+	got=$(jq -c --arg ud "$ud" --argjson pid "$pid" --arg path "pipe:[$ino]" '
+		.traceEvents as $e |
+		($e | map(select(.ph == "X" and .args.user_data == $ud))) as $s |
+		($e | map(select(.ph == "i" and .name == "stuck"))) as $i |
+		{ marks: ($i | length),
+		  right: ($i | map(select(.pid == $pid and .tid == $pid and
+			.args.op == "READ" and .args.user_data == $ud and
+			.args.path == $path)) | length),
+		  after_start: (if ($s | length) == 1 and ($i | length) == 1
+			then ($i[0].ts - $s[0].ts) * 1000 | round else null end) }' \
+		"$d/t.json")
+	if [ "$got" != '{"marks":1,"right":1,"after_start":300000000}' ]; then
+		fail "rings-timeline-stuck: $got"
+	else
+		pass "rings-timeline-stuck"
+	fi
+}
+
+# --timeline: each overflowed CQE is an instant on the thread that posted
+# it, where the kernel traces overflows.
+rings_timeline_overflow() {
+	local d=$WORK/rings-timeline-overflow pid want=4 got
+	wanted rings-timeline-overflow || return 0
+	rings_run rings-timeline-overflow rings \
+		"--timeline $WORK/rings-timeline-overflow/t.json -e write" ||
+		return 0
+	[ -z "$WL_NO_OVERFLOW" ] || want=0
+	pid=$(awk -F'\t' '$1 == "=pid" { print $2; exit }' "$d/truth")
+	got=$(jq --argjson pid "$pid" '[.traceEvents[] |
+		select(.ph == "i" and .name == "cq_overflow" and .pid == $pid
+			and .tid == $pid)] | length' "$d/t.json")
+	if [ "$got" != "$want" ]; then
+		fail "rings-timeline-overflow: $got overflow marks, not $want"
+	else
+		pass "rings-timeline-overflow"
+	fi
+}
+
 rings_tests() {
 	rings_env
 	rings_counts
@@ -150,5 +197,7 @@ rings_tests() {
 	rings_columns
 	rings_filtered
 	rings_before
+	rings_timeline_stuck
+	rings_timeline_overflow
 }
 
