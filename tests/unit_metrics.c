@@ -69,6 +69,12 @@ static void test_totals(void)
 	e[2] = entry(11, "a\"b", 250, 0, 1);
 	metrics_add(m, e, 3);
 	metrics_set_lost(m, 0, "buffer_full", 0);
+	/* the ring counts of two rings of one name, summed */
+	metrics_rings_begin(m, true);
+	metrics_add_ring(m, "fio", &(struct ring_stat){ .submitted = 5,
+		.io_wq = 5, .inflight = 2 });
+	metrics_add_ring(m, "fio", &(struct ring_stat){ .submitted = 2,
+		.inflight = -1 });
 	t = metrics_render(m, &len);
 	check(t && len == strlen(t) &&
 	      has(t, "iouringsnoop_completions_total{comm=\"fio\","
@@ -97,9 +103,14 @@ static void test_totals(void)
 	check(t && lines_with(t, "_bucket{comm=\"fio\"") == LAT_SLOTS,
 	      "metrics: %d buckets per series, +Inf included", LAT_SLOTS);
 	check(t && has(t, "iouringsnoop_lost_events_total"
-		       "{reason=\"buffer_full\"} 0") && lines_with(t, "# TYPE ") == 5 &&
-	      lines_with(t, "# HELP ") == 5,
-	      "metrics: a lost reason at 0; HELP and TYPE of 5 families");
+		       "{reason=\"buffer_full\"} 0") && lines_with(t, "# TYPE ") == 16 &&
+	      lines_with(t, "# HELP ") == 16,
+	      "metrics: a lost reason at 0; HELP and TYPE of 16 families");
+	check(t && has(t, "iouringsnoop_ring_submitted_total{comm=\"fio\"} 7") &&
+	      has(t, "iouringsnoop_ring_io_wq_total{comm=\"fio\"} 5") &&
+	      has(t, "iouringsnoop_ring_cq_overflow_total{comm=\"fio\"} 0") &&
+	      has(t, "iouringsnoop_ring_inflight{comm=\"fio\"} 2"),
+	      "metrics: ring counts summed per name, in flight as a gauge");
 	check(metrics_completions(m) == 13, "metrics: 13 completions in all");
 	free(t);
 	metrics_free(m);
