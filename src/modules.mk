@@ -17,7 +17,7 @@ LIBBPF_A ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a
 # The userspace modules. LIB_MODULES need no skeleton and are linked into the
 # unit tests and the fuzzer as well; TOOL_MODULES need libbpf.
 LIB_MODULES  := codes containers escape event fields kinds line metrics \
-		opargs opcodes output options procs registered sink sockaddr \
+		opargs opcodes optvalues output options procs registered sink sockaddr \
 		timeline
 TOOL_MODULES := addrcopy backends command losses metricsd perfbuf procfeed \
 		renames rings summary
