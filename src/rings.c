@@ -587,7 +587,8 @@ void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,
 		column_rings(out, &l, r, nr);
 	}
 	if (r->stuck_unnamed) {
-		putf(&l, o->json ? "{\"type\":\"stuck_unnamed\",\"count\":%llu}\n" :
+		putf(&l, o->json ?
+		     "{\"type\":\"stuck_unnamed\",\"count\":%llu}\n" :
 		     "%llu more stuck requests, not named\n", r->stuck_unnamed);
 		flush_line(out, &l);
 	}
