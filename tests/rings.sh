@@ -144,7 +144,8 @@ rings_before() {
 }
 
 # --timeline: the stuck read is marked once, exactly --stuck after the
-# start of its slice; the NOP never.
+# start of its request slice (where the kernel sends a pipe read to io-wq,
+# that work has a slice of its own); the NOP never.
 rings_timeline_stuck() {
 	local d=$WORK/rings-timeline-stuck ud ino pid got
 	wanted rings-timeline-stuck || return 0
@@ -154,7 +155,8 @@ rings_timeline_stuck() {
 	read -r _ _ ud ino pid < <(grep '^stuck ' "$d/truth")
 	got=$(jq -c --arg ud "$ud" --argjson pid "$pid" --arg path "pipe:[$ino]" '
 		.traceEvents as $e |
-		($e | map(select(.ph == "X" and .args.user_data == $ud))) as $s |
+		($e | map(select(.ph == "X" and .cat == "request" and
+			.args.user_data == $ud))) as $s |
 		($e | map(select(.ph == "i" and .name == "stuck"))) as $i |
 		{ marks: ($i | length),
 		  right: ($i | map(select(.pid == $pid and .tid == $pid and
