@@ -329,7 +329,7 @@ void case_ringstuck(void)
 /*
  * A ring made before the tracer starts: its fd comes from /proc, read
  * at the end of the interval (-i 1) in which the ring is first counted,
- * so the ring stays open 1.5 s after its three NOPs. The ring is made,
+ * so the ring stays open 3 s after its three NOPs. The ring is made,
  * its record printed, then DIR/go is waited for.
  */
 void case_ringbefore(void)
@@ -355,6 +355,6 @@ void case_ringbefore(void)
 	nops(ring, 3, 0);
 	if (submit(ring) != 3 || reap(ring) != 3)
 		die("NOPs", EPROTO);
-	usleep(1500000);
+	usleep(3000000);
 	io_uring_queue_exit(ring);
 }
