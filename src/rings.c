@@ -446,22 +446,18 @@ static void json_ring(struct line *l, const struct summary_opts *o,
 	KEY_U64(l, ",\"setup_flags\":", n->setup_flags);
 	KEY(l, ",\"setup\":\"");
 	put_setup_flags(l, n->setup_flags);
-	KEY_U64(l, "\",\"submitted\":", delta(n->submitted, b->submitted));
-	KEY_U64(l, ",\"inline\":", delta(n->inline_done, b->inline_done));
-	KEY_U64(l, ",\"io_wq\":", delta(n->io_wq, b->io_wq));
-	KEY_U64(l, ",\"poll_armed\":", delta(n->poll_armed, b->poll_armed));
-	KEY_U64(l, ",\"task_work\":", delta(n->task_work, b->task_work));
-	if (r->overflows)
-		KEY_U64(l, ",\"cq_overflow\":",
-			delta(n->cq_overflow, b->cq_overflow));
-	else
-		KEY(l, ",\"cq_overflow\":null");
-	KEY_U64(l, ",\"short_writes\":",
-		delta(n->short_writes, b->short_writes));
-	KEY_U64(l, ",\"links\":", delta(n->links, b->links));
-	KEY_U64(l, ",\"failed_links\":",
-		delta(n->failed_links, b->failed_links));
-	KEY_U64(l, ",\"cq_waits\":", delta(n->cq_waits, b->cq_waits));
+	KEY(l, "\"");
+	/* the counts by their names in RING_COUNTS; no overflows on 5.10 */
+#define X(f, name)							\
+	KEY(l, ",\"");							\
+	puts_(l, name);							\
+	KEY(l, "\":");							\
+	if (&n->f == &n->cq_overflow && !r->overflows)			\
+		KEY(l, "null");						\
+	else								\
+		put_u64(l, delta(n->f, b->f));
+	RING_COUNTS(X)
+#undef X
 	KEY_S64(l, ",\"inflight\":", n->inflight > 0 ? n->inflight : 0);
 	KEY_U64(l, ",\"max_inflight\":", w->max_inflight);
 	KEY_U64(l, ",\"stuck_total\":", w->nr_stuck);
