@@ -114,24 +114,36 @@ bool kernel_func_exists(const char *name)
 	return find_type(name, BTF_KIND_FUNC) != NULL;
 }
 
-long long kernel_enum_value(const char *name)
+void kernel_enum_values(const char *const names[], long long vals[], int n)
 {
 	const struct btf *btf = vmlinux_btf();
 	const struct btf_type *t;
 	const struct btf_enum *e;
-	int id, n, i;
+	int id, cnt, i, k, left = n;
+	const char *s;
 
-	n = btf ? (int)btf__type_cnt(btf) : 0;
-	for (id = 1; id < n; id++) {
+	for (k = 0; k < n; k++)
+		vals[k] = -1;
+	/*
+	 * One pass over every type for all the names: BTF has no index of
+	 * enumerators, and a kernel has over a hundred thousand types.
+	 */
+	cnt = btf ? (int)btf__type_cnt(btf) : 0;
+	for (id = 1; id < cnt && left; id++) {
 		t = btf__type_by_id(btf, id);
 		if (!btf_is_enum(t))
 			continue;
 		e = btf_enum(t);
-		for (i = 0; i < btf_vlen(t); i++, e++)
-			if (!strcmp(btf__name_by_offset(btf, e->name_off), name))
-				return e->val;
+		for (i = 0; i < btf_vlen(t); i++, e++) {
+			s = btf__name_by_offset(btf, e->name_off);
+			for (k = 0; k < n; k++) {
+				if (vals[k] >= 0 || strcmp(s, names[k]))
+					continue;
+				vals[k] = e->val;
+				left--;
+			}
+		}
 	}
-	return -1;
 }
 
 const char *missing_capability(void)

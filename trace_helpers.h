@@ -11,8 +11,9 @@ struct btf;
 const struct btf *vmlinux_btf(void);
 
 /*
- * Free it: libbpf loads its own copy to load programs, and holding both
- * at once doubles the tool's peak memory. A later call loads it again.
+ * Free it once the programs are attached: libbpf parses its own copy to
+ * load them, and the tool need not hold both for its whole run. A later
+ * call parses it again.
  */
 void vmlinux_btf_free(void);
 
@@ -35,10 +36,11 @@ int kernel_member(const char *type, const char *member, bool *char_ptr);
 bool kernel_func_exists(const char *name);
 
 /*
- * The value of an enumerator (REQ_F_CREDS_BIT), also of an anonymous
- * enum, which CO-RE cannot look up; -1 if the kernel has none.
+ * The values of enumerators (REQ_F_CREDS_BIT), also of anonymous enums,
+ * which CO-RE cannot look up: vals[k] for names[k], -1 where the kernel
+ * has none.
  */
-long long kernel_enum_value(const char *name);
+void kernel_enum_values(const char *const names[], long long vals[], int n);
 
 /*
  * Missing privileges for loading tracing programs: NULL when the process

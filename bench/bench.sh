@@ -5,7 +5,8 @@
 # bench/floor (a clock read and a record per hook, the least any tracer of
 # these events pays; as "clock", a clock read per hook and no record, the
 # least a latency summary pays), on three io_uring workloads, then the BPF cost
-# against path depth, the highest lossless event rate and an exec storm.
+# against path depth, the highest lossless event rate, an exec storm and
+# the start-up time (exec to attached, median of STARTUP_RUNS, default 10).
 # Every workload runs untraced and traced in
 # alternation (A B A B...), PAIRS times per tracer, and only ratios within
 # this run are reported, as medians. Events are counted, not estimated:
@@ -336,6 +337,65 @@ if [ "${BENCH_QUICK:-}" != 1 ]; then
 	echo "  lossless rates done" >&2
 fi
 
+# --- start-up: from exec to attached --------------------------------------
+
+# Milliseconds from the exec of a command to the first line of its
+# output that matches RE: iouringsnoop says "Tracing io_uring..." (on
+# stderr) once its programs are attached, bpftrace "Attaching N
+# probes..." (on stdout) as it starts to attach them.
+startup_once() {
+	local re=$1 t0 t1 line pid
+	shift
+	t0=$EPOCHREALTIME
+	coproc SU { exec "$@" 2>&1; }
+	pid=$SU_PID
+	while IFS= read -r line <&"${SU[0]}"; do
+		[[ $line =~ $re ]] && break
+	done
+	t1=$EPOCHREALTIME
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
+}
+
+STARTUP=$WORK/startup.jsonl
+: >"$STARTUP"
+STARTUP_RUNS=${STARTUP_RUNS:-10}
+# the tracers in turn, STARTUP_RUNS rounds, so that all see the same load
+startup() {
+	local round name cmd
+	declare -A ms=()
+	local -a names=(columns json summary bpftrace)
+	[ -n "${BENCH_BASE:-}" ] && names+=(base-columns base-json)
+	for round in $(seq "$STARTUP_RUNS"); do
+		for name in "${names[@]}"; do
+			[ -z "$ONLY" ] || [[ startup/$name =~ $ONLY ]] || continue
+			case $name in
+			columns) cmd=("$TOOL") ;;
+			json) cmd=("$TOOL" -j) ;;
+			summary) cmd=("$TOOL" -s) ;;
+			base-columns) cmd=("$BENCH_BASE") ;;
+			base-json) cmd=("$BENCH_BASE" -j) ;;
+			bpftrace) cmd=(bpftrace -e "$BPFTRACE_PROG") ;;
+			esac
+			if [ "$name" = bpftrace ]; then
+				ms[$name]+="$(startup_once '^Attaching' "${cmd[@]}") "
+			else
+				ms[$name]+="$(startup_once '^Tracing' "${cmd[@]}") "
+			fi
+		done
+	done
+	for name in "${!ms[@]}"; do
+		jq -nc --arg t "$name" --argjson l "[${ms[$name]// /,}0]" '
+			($l[:-1] | sort) as $s | {tracer: $t, runs: ($s | length),
+			ms_median: (if ($s | length) % 2 == 1 then $s[($s | length) / 2 | floor]
+				    else ($s[($s | length) / 2 - 1] + $s[($s | length) / 2]) / 2 end),
+			ms_min: $s[0], ms_max: $s[-1]}' >>"$STARTUP"
+	done
+}
+startup
+echo "  start-up done" >&2
+
 # --- exec storm: no process record may be lost -----------------------------
 
 # 1000 fork+exec with 6 KB of arguments each, every 200th a writer that
@@ -374,7 +434,7 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 	--argjson cpus "$(nproc)" --argjson pairs "$PAIRS" \
 	--argjson seconds "$RUN" \
 	--slurpfile depth "$DEPTH" --slurpfile lossless "$LOSSLESS" \
-	--slurpfile storm "$STORM" '
+	--slurpfile storm "$STORM" --slurpfile startup "$STARTUP" '
 	# the median of what is known: tracers with no expected count give nulls
 	def med: map(select(. != null)) | sort | if length == 0 then null
 		elif length % 2 == 1 then .[length / 2 | floor]
@@ -408,7 +468,8 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 			else ([.cpu_s_list, .delivered_list] | transpose
 			      | map(select(.[1] > 0) | (.[0] - ($idle[$w] // 0)) / .[1] * 1e6)
 			      | med) end)} | del(.cpu_s_list, .delivered_list))),
-	 depth: $depth, lossless: $lossless, storm: $storm, runs: .}' "$RUNS" >"$RESULTS"
+	 depth: $depth, lossless: $lossless, storm: $storm,
+	 startup: $startup, runs: .}' "$RUNS" >"$RESULTS"
 
 jq -r '
 	"",
@@ -430,6 +491,10 @@ jq -r '
 	(if (.lossless | length) > 0 then
 		"Highest event rate with nothing lost: " +
 		(.lossless | map("\(.tracer) \(.events_per_s)/s") | join(", "))
+	 else empty end),
+	(if (.startup | length) > 0 then
+		"Start-up, exec to attached (median of \(.startup[0].runs); min-max): " +
+		(.startup | sort_by(.tracer) | map("\(.tracer) \(.ms_median) ms (\(.ms_min)-\(.ms_max))") | join(", "))
 	 else empty end),
 	(if (.storm | length) > 0 then
 		"Exec storm (1000 fork+exec, 6 KB of arguments, 5 writers): " +

@@ -13,21 +13,6 @@
 #define IOV_CHUNK		8	/* read at a time, on the stack: the
 					   calls below a program share 512 bytes */
 
-/* The same for a 32-bit process: {u32 base, u32 len}, one at a time. */
-static __always_inline __u64 compat_iov_total(__u64 uaddr, __u64 nr)
-{
-	__u64 total = 0, i;
-	__u32 iov[2];
-
-	for (i = 0; i < MAX_IOVECS && i < nr; i++) {
-		if (bpf_probe_read_user(iov, sizeof(iov),
-					(void *)(uaddr + i * sizeof(iov))))
-			break;
-		total += iov[1];
-	}
-	return total;
-}
-
 /*
  * Sum of the lengths of n (at most IOV_CHUNK) user iovecs, read onto the
  * stack. The array is zeroed first so that the sum runs over all of it
@@ -50,19 +35,42 @@ __noinline __s64 iov_chunk(__u64 uaddr, __u64 n)
 	return total;
 }
 
-/* Total bytes of a user iovec array of nr entries. */
+/*
+ * The same for a 32-bit process, whose iovec is {u32 base, u32 len}: as
+ * many bytes hold twice as many, read the same way.
+ */
+__noinline __s64 compat_iov_chunk(__u64 uaddr, __u64 n)
+{
+	__u32 iov[2 * IOV_CHUNK];
+	__s64 total = 0;
+	__u64 i;
+
+	if (n > IOV_CHUNK)
+		n = IOV_CHUNK;
+	__builtin_memset(iov, 0, sizeof(iov));
+	if (bpf_probe_read_user(iov, n * 2 * sizeof(__u32), (void *)uaddr))
+		return -1;
+	for (i = 0; i < IOV_CHUNK; i++)
+		total += iov[2 * i + 1];
+	return total;
+}
+
+/*
+ * Total bytes of a user iovec array of nr entries, a chunk at a time:
+ * the verifier checks a loop of 128 calls, not one of 1,024 reads.
+ */
 __noinline __u64 iov_total(__u64 uaddr, __u64 nr, __u64 compat)
 {
-	__u64 total = 0, c;
+	__u64 size = compat ? 2 * sizeof(__u32) : sizeof(struct iovec);
+	__u64 total = 0, c, at;
 	__s64 part;
 
-	if (compat)
-		return compat_iov_total(uaddr, nr);
 	for (c = 0; c < MAX_IOVECS / IOV_CHUNK; c++) {
 		if (c * IOV_CHUNK >= nr)
 			break;
-		part = iov_chunk(uaddr + c * IOV_CHUNK * sizeof(struct iovec),
-				 nr - c * IOV_CHUNK);
+		at = uaddr + c * IOV_CHUNK * size;
+		part = compat ? compat_iov_chunk(at, nr - c * IOV_CHUNK) :
+				iov_chunk(at, nr - c * IOV_CHUNK);
 		if (part < 0)
 			break;
 		total += part;

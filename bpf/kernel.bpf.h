@@ -111,10 +111,14 @@ static __always_inline bool current_is_io_worker(void)
 	return BPF_CORE_READ(cur, flags) & PF_IO_WORKER;
 }
 
-/* A registered (fixed) file: the ring's table, not any task's fd table. */
-static __always_inline struct file *fixed_file(struct io_ring_ctx *ctx,
-					       __u32 idx)
+/*
+ * A registered (fixed) file: the ring's table, not any task's fd table.
+ * Global, as is fd_file_at(): a dozen places look files up, and the
+ * verifier then checks the lookup once per program instead of at each.
+ */
+__noinline __u64 fixed_file_at(__u64 ring, __u32 idx)
 {
+	struct io_ring_ctx *ctx = (void *)ring;
 	struct io_ring_ctx___old *old = (void *)ctx;
 	struct io_fixed_file___old *files;
 	struct io_rsrc_node **nodes;
@@ -123,39 +127,50 @@ static __always_inline struct file *fixed_file(struct io_ring_ctx *ctx,
 
 	if (bpf_core_field_exists(ctx->file_table.data)) {
 		if (idx >= BPF_CORE_READ(ctx, file_table.data.nr))
-			return NULL;
+			return 0;
 		nodes = BPF_CORE_READ(ctx, file_table.data.nodes);
 		if (bpf_probe_read_kernel(&node, sizeof(node), &nodes[idx]) ||
 		    !node)
-			return NULL;
+			return 0;
 		ptr = BPF_CORE_READ(node, file_ptr);
 	} else {
 		if (idx >= BPF_CORE_READ(old, nr_user_files))
-			return NULL;
+			return 0;
 		files = BPF_CORE_READ(old, file_table.files);
 		if (bpf_probe_read_kernel(&ptr, sizeof(ptr), &files[idx]))
-			return NULL;
+			return 0;
 	}
-	return (struct file *)(ptr & ~FFS_FLAG_BITS);
+	return ptr & ~FFS_FLAG_BITS;
+}
+
+static __always_inline struct file *fixed_file(struct io_ring_ctx *ctx,
+					       __u32 idx)
+{
+	return (struct file *)fixed_file_at((__u64)ctx, idx);
 }
 
 /*
  * An ordinary fd, in the current task's table: io-wq workers and SQPOLL
  * threads share it with their process, so it is the submitter's too.
  */
-static __always_inline struct file *fd_file(int fd)
+__noinline __u64 fd_file_at(__s32 fd)
 {
 	struct task_struct *cur = (void *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(cur, files, fdt);
 	struct file **fds;
-	struct file *f;
+	__u64 f;
 
 	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
+		return 0;
 	fds = BPF_CORE_READ(fdt, fd);
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
-		return NULL;
+		return 0;
 	return f;
+}
+
+static __always_inline struct file *fd_file(int fd)
+{
+	return (struct file *)fd_file_at(fd);
 }
 
 /*

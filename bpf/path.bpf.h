@@ -40,7 +40,11 @@ struct parent_name {
 
 /*
  * One kernel read for both where the layout allows (every kernel so far),
- * two otherwise: reads are most of the cost of a walk.
+ * two otherwise: reads are most of the cost of a walk. A read that fails
+ * leaves zeroes: the helper clears its buffer itself, on every kernel we
+ * run on. Not clearing it here too matters to the verifier: a branch that
+ * stores known zeroes makes states that it cannot prune against the
+ * others, and it would check every step of the walk seven times over.
  */
 static __always_inline void read_parent_name(struct dentry *d,
 					     struct parent_name *pn)
@@ -48,15 +52,15 @@ static __always_inline void read_parent_name(struct dentry *d,
 	if (bpf_core_field_offset(d->d_name) ==
 	    bpf_core_field_offset(d->d_parent) + sizeof(void *) &&
 	    bpf_core_field_size(d->d_name) == sizeof(struct qstr)) {
-		if (bpf_probe_read_kernel(pn, sizeof(*pn), &d->d_parent))
-			__builtin_memset(pn, 0, sizeof(*pn));
+		bpf_probe_read_kernel(pn, sizeof(*pn), &d->d_parent);
 		return;
 	}
 	pn->parent = BPF_CORE_READ(d, d_parent);
 	pn->name = BPF_CORE_READ(d, d_name);
 }
 
-/* A mount's parent mount and the dentry it sits on, side by side too. */
+/* A mount's parent mount and the dentry it sits on, side by side too (and
+ * zeroes, left by the helper, when the read fails). */
 struct mount_up {
 	struct mount *parent;
 	struct dentry *mountpoint;
@@ -67,8 +71,7 @@ static __always_inline void read_mount_up(struct mount *m,
 {
 	if (bpf_core_field_offset(m->mnt_mountpoint) ==
 	    bpf_core_field_offset(m->mnt_parent) + sizeof(void *)) {
-		if (bpf_probe_read_kernel(mu, sizeof(*mu), &m->mnt_parent))
-			__builtin_memset(mu, 0, sizeof(*mu));
+		bpf_probe_read_kernel(mu, sizeof(*mu), &m->mnt_parent);
 		return;
 	}
 	mu->parent = BPF_CORE_READ(m, mnt_parent);

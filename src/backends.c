@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "addrcopy.h"
 #include "backends.h"
@@ -189,22 +191,26 @@ static void set_at_layouts(struct iouringsnoop_bpf *obj)
 	}
 }
 
+static __u64 flag_of(long long bit)
+{
+	return bit >= 0 && bit < 64 ? 1ULL << bit : 0;
+}
+
 /*
  * Request flags that CO-RE cannot name (their enum is anonymous): the
  * personality's, and the one that says async_data is set.
  */
 static void set_req_flags(struct iouringsnoop_bpf *obj)
 {
-	long long creds = kernel_enum_value("REQ_F_CREDS_BIT");
-	long long async = kernel_enum_value("REQ_F_ASYNC_DATA_BIT");
-	long long skip = kernel_enum_value("REQ_F_CQE_SKIP_BIT");
+	static const char *const names[] = {
+		"REQ_F_CREDS_BIT", "REQ_F_ASYNC_DATA_BIT", "REQ_F_CQE_SKIP_BIT",
+	};
+	long long bit[3];
 
-	obj->rodata->req_f_creds = creds >= 0 && creds < 64 ?
-				   1ULL << creds : 0;
-	obj->rodata->req_f_async_data = async >= 0 && async < 64 ?
-					1ULL << async : 0;
-	obj->rodata->req_f_cqe_skip = skip >= 0 && skip < 64 ?
-				      1ULL << skip : 0;
+	kernel_enum_values(names, bit, 3);
+	obj->rodata->req_f_creds = flag_of(bit[0]);
+	obj->rodata->req_f_async_data = flag_of(bit[1]);
+	obj->rodata->req_f_cqe_skip = flag_of(bit[2]);
 }
 
 /*
@@ -390,11 +396,13 @@ static bool have_kprobes(void)
 	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
 
+static const char no_kprobes[] =
+	"this kernel has no kprobes (CONFIG_KPROBES is not set)";
+
 static const char *kprobe_setup(struct iouringsnoop_bpf *obj)
 {
 	if (!have_kprobes())
-		return "this kernel has no kprobes (CONFIG_KPROBES is not "
-		       "set)";
+		return no_kprobes;
 	return in_task_setup(obj, &kprobe_progs);
 }
 
@@ -438,7 +446,6 @@ static void find_renames(struct iouringsnoop_bpf *obj, bool verbose)
 	const char *how;
 
 	obj->bss->rename_seq_addr = rename_seq_find(obj, &how);
-	vmlinux_btf_free();
 	if (!verbose)
 		return;
 	if (obj->bss->rename_seq_addr)
@@ -477,7 +484,6 @@ static int open_one(enum backend b, const struct backend_hooks *h,
 	bpf_program__set_autoload(obj->progs.peek, true);
 	bpf_program__set_autoattach(obj->progs.peek, false);
 	reason = backend_setup(b, obj);
-	vmlinux_btf_free();
 	if (reason) {
 		snprintf(why, n, "%s", reason);
 		iouringsnoop_bpf__destroy(obj);
@@ -541,26 +547,83 @@ static int open_asked(enum backend b, const struct backend_hooks *h,
 	return err;
 }
 
-int backend_open(enum backend want, const struct backend_hooks *h,
-		 struct iouringsnoop_bpf **out)
+/*
+ * Whether this kernel loads a program into a BPF trampoline at all: some
+ * refuse every one (lockdown, or no trampolines on this architecture).
+ * One two-instruction program answers what loading the whole backend
+ * would, without verifying thousands of instructions first.
+ */
+static const char *fentry_refused(void)
+{
+	static char why[128];
+	const struct btf *btf = vmlinux_btf();
+	struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id, fd;
+
+	id = btf ? btf__find_by_name_kind(btf, "io_issue_sqe",
+					  BTF_KIND_FUNC) : -1;
+	if (id <= 0)
+		return NULL;	/* the setup says why */
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = id);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "fentry_probe", "GPL",
+			   ret0, 2, &opts);
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	snprintf(why, sizeof(why), "the kernel refused to load a program "
+		 "at io_issue_sqe(): %s", strerror(errno));
+	return why;
+}
+
+/*
+ * Whether a backend can be passed over before anything is loaded: what
+ * the kernel lacks is known from BTF, kprobes' presence and one tiny
+ * program, at a small part of the cost of loading the backend to see.
+ */
+static const char *passed_over(enum backend b)
+{
+	switch (b) {
+	case BACKEND_KPROBE:
+		return have_kprobes() ? NULL : no_kprobes;
+	case BACKEND_FENTRY:
+		return fentry_refused();
+	default:
+		break;
+	}
+	return NULL;
+}
+
+/* The first backend in order that runs here. */
+static int open_auto(const struct backend_hooks *h,
+		     struct iouringsnoop_bpf **out)
 {
 	bool fatal = false;
+	const char *skip;
 	char why[256];
 	unsigned int i;
 	int err = -ENOENT;
 
-	if (want != BACKEND_AUTO)
-		return open_asked(want, h, out);
 	for (i = 0; i < NR_BACKENDS; i++) {
-		err = try_backend(backend_order[i], h, out, why, sizeof(why),
-				  &fatal);
-		if (err && fatal)
-			return err;
-		if (!err) {
-			if (h->verbose)
-				fprintf(stderr, "backend: chose %s\n",
-					backend_name(backend_order[i]));
-			return 0;
+		skip = passed_over(backend_order[i]);
+		if (skip) {
+			snprintf(why, sizeof(why), "%s", skip);
+		} else {
+			err = try_backend(backend_order[i], h, out, why,
+					  sizeof(why), &fatal);
+			if (err && fatal)
+				return err;
+			if (!err) {
+				if (h->verbose)
+					fprintf(stderr, "backend: chose %s\n",
+						backend_name(backend_order[i]));
+				return 0;
+			}
 		}
 		if (h->verbose)
 			fprintf(stderr, "backend: passed over %s: %s\n",
@@ -568,5 +631,17 @@ int backend_open(enum backend want, const struct backend_hooks *h,
 	}
 	fprintf(stderr, "iouringsnoop: no backend can run on this kernel "
 		"(run with -v to see why each was passed over)\n");
+	return err ? err : -ENOENT;
+}
+
+int backend_open(enum backend want, const struct backend_hooks *h,
+		 struct iouringsnoop_bpf **out)
+{
+	int err;
+
+	err = want == BACKEND_AUTO ? open_auto(h, out) :
+				     open_asked(want, h, out);
+	/* every choice is made: the kernel's BTF is parsed once, for all */
+	vmlinux_btf_free();
 	return err;
 }

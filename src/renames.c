@@ -18,35 +18,17 @@
 #include <unistd.h>
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
+#include "ksyms.h"
 #include "renames.h"
 #include "trace_helpers.h"
 
-struct ksyms {
-	unsigned long long rename_lock;
-	unsigned long long d_move;
-	unsigned long long spin_lock;
+enum { SYM_RENAME_LOCK, SYM_D_MOVE, SYM_SPIN_LOCK, NR_SYMS };
+
+static const char *const sym_names[NR_SYMS] = {
+	[SYM_RENAME_LOCK] = "rename_lock",
+	[SYM_D_MOVE] = "d_move",
+	[SYM_SPIN_LOCK] = "_raw_spin_lock",
 };
-
-static void read_kallsyms(struct ksyms *k)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	unsigned long long addr;
-	char line[256], type, name[128];
-
-	memset(k, 0, sizeof(*k));
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %127s", &addr, &type, name) != 3)
-			continue;
-		if (!strcmp(name, "rename_lock"))
-			k->rename_lock = addr;
-		else if (!strcmp(name, "d_move"))
-			k->d_move = addr;
-		else if (!strcmp(name, "_raw_spin_lock"))
-			k->spin_lock = addr;
-	}
-	if (f)
-		fclose(f);
-}
 
 /* Byte offset of member name in the struct behind typedef or struct tname. */
 static int member_off(const struct btf *btf, int id, const char *name,
@@ -229,25 +211,23 @@ out:
 	return ok;
 }
 
-unsigned long long rename_seq_find(struct iouringsnoop_bpf *obj,
-				   const char **how)
+/* The count's address from these symbols, proven on a rename; or 0. */
+static unsigned long long seq_from(struct iouringsnoop_bpf *obj,
+				   const struct ksym *k, unsigned int lock_off,
+				   unsigned int seq_off, const char **how)
 {
 	unsigned char code[sizeof(obj->bss->peek_buf) - 1];
-	unsigned int lock_off, seq_off;
+	unsigned long long rename_lock = k[SYM_RENAME_LOCK].addr;
+	unsigned long long d_move = k[SYM_D_MOVE].addr;
 	unsigned long long addr = 0, decoded = 0;
-	struct ksyms k;
 
-	read_kallsyms(&k);
-	if (!seqlock_layout(&lock_off, &seq_off)) {
-		*how = "no seqlock_t in the kernel's BTF";
-		return 0;
-	}
-	if (k.d_move && k.spin_lock &&
-	    !kread(obj, k.d_move, code, sizeof(code)))
-		decoded = rename_seq_decode(code, sizeof(code), k.d_move,
-					    k.spin_lock, lock_off - seq_off);
-	if (k.rename_lock) {
-		addr = k.rename_lock + seq_off;
+	if (d_move && k[SYM_SPIN_LOCK].addr &&
+	    !kread(obj, d_move, code, sizeof(code)))
+		decoded = rename_seq_decode(code, sizeof(code), d_move,
+					    k[SYM_SPIN_LOCK].addr,
+					    lock_off - seq_off);
+	if (rename_lock) {
+		addr = rename_lock + seq_off;
 		/* both ways where both work: the decoder is checked too */
 		*how = decoded == addr ?
 		       "rename_lock from /proc/kallsyms, as d_move()'s code "
@@ -269,4 +249,27 @@ unsigned long long rename_seq_find(struct iouringsnoop_bpf *obj,
 		return 0;
 	}
 	return addr;
+}
+
+unsigned long long rename_seq_find(struct iouringsnoop_bpf *obj,
+				   const char **how)
+{
+	struct ksym k[NR_SYMS];
+	unsigned int lock_off, seq_off, i;
+	unsigned long long addr;
+
+	if (!seqlock_layout(&lock_off, &seq_off)) {
+		*how = "no seqlock_t in the kernel's BTF";
+		return 0;
+	}
+	for (i = 0; i < NR_SYMS; i++)
+		k[i].name = sym_names[i];
+	if (!ksyms_find(k, NR_SYMS, false))
+		return seq_from(obj, k, lock_off, seq_off, how);
+	/* what this boot's cache said must prove itself, or be read again */
+	addr = seq_from(obj, k, lock_off, seq_off, how);
+	if (addr)
+		return addr;
+	ksyms_find(k, NR_SYMS, true);
+	return seq_from(obj, k, lock_off, seq_off, how);
 }
