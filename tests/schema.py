@@ -8,10 +8,12 @@ byte.
 
   schema.py validate FILE...  every line of each FILE is one valid event;
                               prints the first errors, exits 1 on any
-  schema.py fields            the keys the schema knows and the keys the
-                              man page's "JSON keys" section describes
-                              are the same set; exits 1 and names the
-                              difference otherwise
+  schema.py fields            the keys the schema knows (at any depth)
+                              and the keys the man page's "JSON keys"
+                              section lists are the same set, and every
+                              property of the schema has a description,
+                              the one reference for its key; exits 1 and
+                              names what differs or lacks one otherwise
   schema.py names OUT TRUTH   every event of a truth record that names
                               its path or comm (^key: hex of the decoded
                               string; path_hex: the file's bytes) gives
@@ -117,38 +119,68 @@ def names(out, truth):
     return 1 if bad or not checked else 0
 
 
+def properties(node, where="#"):
+    """Every (pointer, name, schema) of a property, at any depth: in
+    $defs, in nested objects and in the items of arrays."""
+    if isinstance(node, dict):
+        props = node.get("properties")
+        if isinstance(props, dict):
+            for name, sub in props.items():
+                yield f"{where}/properties/{name}", name, sub
+        for k, v in node.items():
+            yield from properties(v, f"{where}/{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from properties(v, f"{where}/{i}")
+
+
 def schema_keys(schema):
-    keys = set()
-    for d in schema["$defs"].values():
-        keys |= set(d.get("properties", {}))
-    return keys
+    return {name for _, name, _ in properties(schema)}
+
+
+def undescribed(schema):
+    """The properties without a description: the schema is where each
+    key is described, once."""
+    return [where for where, _, sub in properties(schema)
+            if not (isinstance(sub, dict) and
+                    str(sub.get("description", "")).strip())]
 
 
 def man_keys():
-    """Keys named by .TP entries of the "JSON keys" subsection."""
+    """Keys listed in the "JSON keys" subsection: each .TP entry names a
+    kind on its tag line, then lists its keys, in bold, on .B lines (what
+    a font change sets in roman or italics there is not a key)."""
     with open(MAN) as f:
         text = f.read()
     start = text.index(".SS JSON keys")
-    end = text.index("\n.SH ", start)
+    end = re.search(r"\n\.S[HS] |$", text[start + 1:]).start() + start + 1
     keys = set()
     lines = text[start:end].splitlines()
-    for prev, line in zip(lines, lines[1:]):
-        if prev != ".TP" or not re.match(r"\.BR? ", line):
+    for i, line in enumerate(lines):
+        if line != ".TP":
             continue
-        for word in re.findall(r'[a-z][a-z0-9_]*', line.split(" ", 1)[1]):
-            keys.add(word)
+        for key_line in lines[i + 2:]:
+            if not key_line.startswith(".B "):
+                break
+            bold = re.sub(r"\\f[RI].*?(?=\\fB|$)", " ", key_line[3:])
+            keys.update(re.findall(r"[a-z][a-z0-9_]*",
+                                   bold.replace("\\fB", " ")))
     return keys
 
 
 def fields():
     schema, _ = validator()
     have, told = schema_keys(schema), man_keys()
+    bare = undescribed(schema)
     for k in sorted(have - told):
         print(f"in the schema, not in the man page: {k}")
     for k in sorted(told - have):
         print(f"in the man page, not in the schema: {k}")
-    print(f"{len(have)} keys in the schema, {len(told)} in the man page")
-    return 0 if have == told else 1
+    for where in bare:
+        print(f"no description in the schema: {where}")
+    print(f"{len(have)} keys in the schema, {len(told)} in the man page, "
+          f"{len(bare)} properties without a description")
+    return 0 if have == told and not bare else 1
 
 
 if __name__ == "__main__":

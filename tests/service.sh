@@ -12,9 +12,10 @@ SCHEMA=
 # Debian's python3 (python3-jsonschema), not one a version manager put first
 /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 && SCHEMA=1
 
-# schema: the schema and the man page's JSON keys are the same set, the
-# unit tests' sample lines are valid, and a line with a key the schema
-# does not have is not.
+# schema: the schema and the man page's JSON keys are the same set, every
+# property of the schema has a description (the one reference for its
+# key), the unit tests' sample lines are valid, and a line with a key the
+# schema does not have is not.
 schema_test() {
 	local name=schema d=$WORK/schema why
 	wanted "$name" || return 0
@@ -29,7 +30,7 @@ schema_test() {
 	elif tests/schema.py validate "$d/bad.jsonl" >/dev/null; then
 		fail "$name: a line with an unknown key passed"
 	else
-		pass "$name: schema and man page name the same keys; unknown keys fail; every captured line is validated"
+		pass "$name: schema and man page name the same keys, each described in the schema; unknown keys fail; every captured line is validated"
 	fi
 }
 
