@@ -17,8 +17,19 @@ btf_has() {
 	if grep -q "$1" /sys/kernel/btf/vmlinux; then echo 1; else echo 0; fi
 }
 
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); failures+=("$*"); echo "FAIL $*"; }
+# Each result line ends with the seconds since the one before: what each
+# test costs, where the next person looks for time to save (under
+# emulation above all).
+RESULT_AT=${EPOCHREALTIME//[.,]/}
+took() {
+	local now=${EPOCHREALTIME//[.,]/}
+	local us=$((now - RESULT_AT))
+
+	TOOK="$((us / 1000000)).$((us / 100000 % 10))"
+	RESULT_AT=$now
+}
+pass() { passed=$((passed + 1)); took; echo "ok   $* [$TOOK s]"; }
+fail() { failed=$((failed + 1)); failures+=("$*"); took; echo "FAIL $* [$TOOK s]"; }
 
 # A test that cannot run here: a failure under CI, a note otherwise.
 cannot_run() {
