@@ -89,7 +89,7 @@ check-tools:
 			"'make deps' installs them" >&2; exit 1; \
 	fi
 
-$(OUTPUT) $(OUTPUT)/src $(OUTPUT)/bench:
+$(OUTPUT) $(OUTPUT)/src $(OUTPUT)/bench $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/iouringsnoop.bpf.o: iouringsnoop.bpf.c | check-tools $(OUTPUT)
@@ -116,7 +116,8 @@ iouringsnoop: $(TOOL_OBJS) $(LIB_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/bench/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/bench/*.d \
+		   $(OUTPUT)/tests/*.d)
 
 vmlinux:
 	$(call msg,GEN,vmlinux.h)
@@ -169,6 +170,16 @@ $(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c | check-tools $(OUTPUT)/bench
 $(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+# The BPF unit tests' programs, which tests/bpf_unit runs (tests/Makefile).
+$(OUTPUT)/tests/unit.bpf.o: tests/bpf/unit.bpf.c | check-tools $(OUTPUT)/tests
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/tests/unit.skel.h: $(OUTPUT)/tests/unit.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name unit_bpf > $@
 
 bench/floor: bench/floor.c $(OUTPUT)/bench/floor.skel.h $(OUTPUT)/build-flags \
 		| $(OUTPUT)/bench

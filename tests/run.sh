@@ -151,6 +151,32 @@ unit_tests() {
 	fi
 }
 
+# The BPF helpers alone, run by hand in this kernel (tests/bpf_unit.c).
+# Named bpf-unit, not unit: their answers can depend on the kernel, so
+# the guests run them too.
+bpf_unit_tests() {
+	local line err=$WORK/bpf-unit.err fails=0
+	if [ "$(id -u)" -ne 0 ]; then
+		cannot_run "bpf-unit: BPF needs root"
+		return
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) passed=$((passed + 1)) ;;
+		"FAIL "*) failed=$((failed + 1)); fails=$((fails + 1))
+			failures+=("${line#FAIL }"); echo "$line" ;;
+		"skip "*) echo "$line" ;;
+		"exit 0") ;;
+		"exit "*) [ "$fails" -gt 0 ] ||
+			fail "bpf-unit: tests/bpf_unit ended with status" \
+				"${line#exit }: $(tail -1 "$err")" ;;
+		esac
+	done < <(timeout 300 tests/bpf_unit 2>"$err"; echo "exit $?")
+	# what the verifier said, if it refused a program
+	[ "$fails" -eq 0 ] || tail -5 "$err"
+	echo "bpf-unit tests done"
+}
+
 # Column mode on hostile names: one line per event, no raw control
 # bytes, every name printed exactly as the truth says.
 columns_test() {
@@ -407,6 +433,7 @@ error_tests() {
 
 echo "iouringsnoop tests on $(uname -r)${BACKEND:+, backend $BACKEND}"
 wanted unit && unit_tests
+wanted bpf-unit && bpf_unit_tests
 
 if [ "$(id -u)" -ne 0 ]; then
 	cannot_run "live tests need root"

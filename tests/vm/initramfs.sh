@@ -39,7 +39,7 @@ done
 
 # every script the runner sources or runs: a new one is not forgotten
 for f in iouringsnoop tests/*.sh tests/*.jq tests/workload tests/jsoncheck tests/unit \
-	 bench/loadgen; do
+	 tests/bpf_unit bench/loadgen; do
 	copy "$PWD/$f"
 	mkdir -p "$root/iouringsnoop/$(dirname "$f")"
 	mv "$root$PWD/$f" "$root/iouringsnoop/$f"
