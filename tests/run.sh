@@ -60,7 +60,7 @@ trap cleanup EXIT
 # live NAME:CASE...: the cases run one after another under one tracer,
 # and each is checked on its own for every event it predicts, exactly.
 live() {
-	local d=$WORK/live pair name c rc why names=()
+	local d=$WORK/live pair name c rc why names=() truths
 	for pair in "$@"; do
 		wanted "${pair%%:*}" && names+=("$pair")
 	done
@@ -77,14 +77,22 @@ live() {
 	stop_tool
 	rc=$?
 	why=$(sane "$d" "$rc")
+	# the capture is read once for every case
+	truths=()
+	for pair in "${names[@]}"; do
+		name=${pair%%:*}
+		[ -e "$d/$name/broken" ] || truths+=("$d/$name/truth")
+	done
+	[ -n "$why" ] || [ ${#truths[@]} -eq 0 ] ||
+		"$CHECK" --each "$d/out" "${truths[@]}" 2>"$d/check.err"
 	for pair in "${names[@]}"; do
 		name=${pair%%:*}
 		if [ -n "$why" ]; then
 			fail "$name: $why"
 		elif [ -e "$d/$name/broken" ]; then
 			fail "$name: $(cat "$d/$name/broken")"
-		elif ! "$CHECK" "$d/out" "$d/$name/truth" 2>"$d/$name/check.err"; then
-			fail "$name: $(head -5 "$d/$name/check.err")"
+		elif [ "$(cat "$d/$name/truth.verdict" 2>/dev/null)" != ok ]; then
+			fail "$name: $(head -5 "$d/$name/truth.err" "$d/check.err" 2>/dev/null)"
 		else
 			pass "$name"
 		fi

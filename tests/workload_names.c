@@ -205,6 +205,7 @@ void case_names(void)
 
 /* --- a rename racing writes ------------------------------------------- */
 
+/* writes while a thread renames; WL_RACE_WRITES sets fewer under emulation */
 #define RACE_WRITES	2000
 
 static atomic_bool race_done;
@@ -248,6 +249,8 @@ static void race_truth(const char *type, int attempt, const char *alt)
 /* Writes while another thread renames the file back and forth. */
 void case_race(void)
 {
+	const char *n_env = getenv("WL_RACE_WRITES");
+	int n = n_env ? atoi(n_env) : RACE_WRITES;
 	char *paths[2], *alt;
 	pthread_t t;
 	int fd, i;
@@ -262,7 +265,7 @@ void case_race(void)
 	fd = create("race/first/one");
 	if (pthread_create(&t, NULL, renamer, paths))
 		die("pthread_create", EAGAIN);
-	for (i = 0; i < RACE_WRITES; i++) {
+	for (i = 0; i < n; i++) {
 		struct io_uring_sqe *sqe = sqe_get(&ring);
 
 		io_uring_prep_write(sqe, fd, buf, 64, (__u64)i * 64);

@@ -10,7 +10,7 @@
 # there, a guest that dies or one that runs out of time is a failure. On
 # this machine only the tracepoint backend is expected to run.
 #
-# Environment: VM_JOBS (guests and the host's run at once; default:
+# Environment: VM_JOBS (guests at once, beside the host's run; default:
 # CPUs), VM_TIMEOUT (seconds per guest; default 1200), VM_KERNELS (labels
 # to run, e.g. "5.10 7.x"; default all), and ONLY/SKIP as for
 # tests/run.sh. Unless ONLY is given, a guest runs the tests whose result
@@ -28,6 +28,7 @@ trap 'rm -rf "$OUT"' EXIT
 passed=0
 failed=0
 rows=()
+guests=()
 
 die() { echo "matrix: $*" >&2; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 
@@ -37,7 +38,7 @@ die() { echo "matrix: $*" >&2; echo "$passed passed, $((failed + 1)) failed"; ex
 # guests double-fault in the slab allocator.
 boot() {
 	local label=$1 vmlinuz=$2 rc t0=$(date +%s)
-	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=single \
+	nice -n 10 timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=single \
 		-cpu max,-cx16 -m 1536 -smp 2 -display none -monitor none \
 		-serial "file:$OUT/$label.log" -no-reboot -kernel "$vmlinuz" \
 		-initrd "$OUT/initrd.cpio.gz" -append "console=ttyS0 quiet \
@@ -89,8 +90,7 @@ guest_row() {
 	rows+=("$label ${kernel:-?}$cells")
 }
 
-# The host's run, started beside the first guests: it mostly waits on
-# its workloads, while a guest keeps one CPU busy emulating.
+# The host's run, beside the guests.
 host_run() {
 	local b
 	for b in $BACKENDS; do
@@ -141,22 +141,28 @@ kernels=$(tests/vm/kernels.sh) || die "cannot fetch the kernels"
 [ -z "${VM_KERNELS:-}" ] ||
 	kernels=$(grep -E "^($(tr ' ' '|' <<<"$VM_KERNELS")) " <<<"$kernels")
 
-# The host's run and the guests share the CPUs: JOBS at a time, the
-# host's first, each next one started as soon as one ends.
+# The host's run goes beside the guests: it mostly waits on its
+# workloads, and the guests, which keep a CPU each busy emulating, run at
+# a lower priority, so that its timing stays as it is alone. JOBS guests
+# at a time, each next one started as soon as one ends.
 start=$(date +%s)
 host_run &
-running=1
+host_pid=$!
+running=0
 while read -r label vmlinuz; do
 	[ -n "$label" ] || continue
 	if [ "$running" -ge "$JOBS" ]; then
-		wait -n
+		wait -n "${guests[@]}"
 		running=$((running - 1))
 	fi
 	echo "booting $label ($(basename "$vmlinuz"))"
 	boot "$label" "$vmlinuz" &
+	guests+=($!)
 	running=$((running + 1))
 done <<<"$kernels"
-wait
+wait "${guests[@]}"
+echo "guests done in $(( $(date +%s) - start )) s"
+wait "$host_pid"
 
 while read -r label vmlinuz; do
 	[ -n "$label" ] || continue
