@@ -92,7 +92,7 @@ live() {
 		elif [ -e "$d/$name/broken" ]; then
 			fail "$name: $(cat "$d/$name/broken")"
 		elif [ "$(cat "$d/$name/truth.verdict" 2>/dev/null)" != ok ]; then
-			fail "$name: $(head -5 "$d/$name/truth.err" "$d/check.err" 2>/dev/null)"
+			fail "$name: $(cat "$d/$name/truth.err" "$d/check.err" 2>/dev/null | head -5)"
 		else
 			pass "$name"
 		fi

@@ -227,12 +227,13 @@ static void *renamer(void *arg)
  * Every event of the race: one of the two full paths, never parts of
  * both; or, when renames overlapped every walk, no name and path_raced.
  */
-static void race_truth(const char *type, int attempt, const char *alt)
+static void race_truth(const char *type, int attempt, const char *alt,
+		       int n)
 {
 	printf("=type\t%s\n=pid\t%d\n", type, me.pid);
 	if (attempt)
 		printf("=attempt\t%d\n", attempt);
-	printf("#count\t%d\n", RACE_WRITES);
+	printf("#count\t%d\n", n);
 	rec_str("~path", alt);
 	rec_str("path_truncated", "false");
 	rec_end();
@@ -276,7 +277,7 @@ void case_race(void)
 	pthread_join(t, NULL);
 	if (asprintf(&alt, "%s\t%s\t", paths[0], paths[1]) < 0)
 		die("asprintf", ENOMEM);
-	race_truth("write", 0, alt);
-	race_truth("issue", 1, alt);
+	race_truth("write", 0, alt, n);
+	race_truth("issue", 1, alt, n);
 	close(fd);
 }
