@@ -59,17 +59,33 @@ struct {
 	__type(value, __u32);
 } attempts SEC(".maps");
 
-/* Opcode and owner filters: the cheap ones, run before any path walk. */
-static __always_inline bool req_wanted(struct io_kiocb *req,
-				       struct reqinfo *ri)
+/*
+ * The filters every request meets first: -p, which costs no read, then
+ * -o, which costs one. A request they keep has its op and ring in ri,
+ * and its owner zeroed: the caller fills what it knows, and the rest
+ * reads as 0 wherever the owner is copied (on 5.10, into the slot where
+ * the tracked request is built).
+ */
+static __always_inline bool req_op_wanted(struct io_kiocb *req,
+					  struct reqinfo *ri)
 {
 	if (!pid_may_match())
 		return false;
 	ri->op = BPF_CORE_READ(req, opcode);
 	if (!op_wanted(ri->op))
 		return false;
+	/* the ring: its counts, and where later CQEs are found */
 	ri->ctx = BPF_CORE_READ(req, ctx);
 	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
+	return true;
+}
+
+/* Opcode and owner filters: the cheap ones, run before any path walk. */
+static __always_inline bool req_wanted(struct io_kiocb *req,
+				       struct reqinfo *ri)
+{
+	if (!req_op_wanted(req, ri))
+		return false;
 	req_owner(req, ri->ctx, &ri->owner, &ri->on_sq);
 	return owner_wanted(&ri->owner);
 }
@@ -87,15 +103,8 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 
 	if (nr_comms || nr_tids || nr_uids || current_is_io_worker())
 		return req_wanted(req, ri);
-	if (!pid_may_match())
+	if (!req_op_wanted(req, ri))
 		return false;
-	ri->op = BPF_CORE_READ(req, opcode);
-	if (!op_wanted(ri->op))
-		return false;
-	/* the ring: its counts, and where later CQEs are found */
-	ri->ctx = BPF_CORE_READ(req, ctx);
-	/* all of it: 5.10 builds the request in a slot, from the owner */
-	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
 	id = bpf_get_current_pid_tgid();
 	ri->owner.pid = id >> 32;
 	ri->owner.tid = (__u32)id;
@@ -242,15 +251,13 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 		return 0;
 	flags = req_flags(req);
 	/* the request may reuse the memory of an earlier one */
-	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
-	    !summary)
+	if (!issue_at_submit && issues_wanted())
 		reset_attempts(req);
 	/* only here is a personality the only reason for REQ_F_CREDS */
 	if (!summary && names_at_submit &&
 	    ((flags & req_f_creds) || personal_live))
 		note_personality((__u64)req, (__u64)ri.ctx, flags);
-	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
-		!summary;
+	issue = issue_at_submit && issues_wanted();
 	track = track_requests && completion_wanted(ri.op);
 	if (!issue && !track)
 		return 0;
@@ -293,8 +300,7 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	if (summary || !pid_may_match())
 		return 0;
 	in = track_requests ? find_write(key, &way) : NULL;
-	if (!(kinds & KIND_ISSUE) || failed_only || summary ||
-	    (req_flags(req) & REQ_F_FORCE_ASYNC)) {
+	if (!issues_wanted() || (req_flags(req) & REQ_F_FORCE_ASYNC)) {
 		if (in)
 			in->context = CTX_IOWQ;
 		return 0;
@@ -343,7 +349,7 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 	in = track_requests ? find_write(key, &way) : NULL;
 	if (in)
 		in->context = context;
-	if (!(kinds & KIND_ISSUE) || failed_only || summary)
+	if (!issues_wanted())
 		return 0;
 	report_issue(ctx, req, &ri, context, 0);
 	return 0;
@@ -444,8 +450,7 @@ static __always_inline void emit_done(void *ctx, void *ring,
 static __always_inline void forget_attempts(struct io_kiocb *req,
 					    __u32 cflags)
 {
-	if (issue_at_submit || !(kinds & KIND_ISSUE) || failed_only ||
-	    summary)
+	if (issue_at_submit || !issues_wanted())
 		return;
 	if (!(cflags & IORING_CQE_F_MORE) && pid_may_match())
 		reset_attempts(req);
