@@ -232,11 +232,12 @@ static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 }
 
 /*
- * A request has been accepted by the kernel: start tracking writes, and
- * for the tracepoint backend report its first issue. Requests the kernel
- * sends straight to io-wq (IOSQE_ASYNC, and ops such as fsync that always
- * block) are reported here as io-wq issues: the worker may run them
- * without a tracepoint, for instance as the next link of a chain.
+ * A request has been accepted by the kernel: track it if its completion
+ * is wanted, and for the tracepoint backend report its first issue.
+ * Requests the kernel sends straight to io-wq (IOSQE_ASYNC, and ops such
+ * as fsync that always block) are reported here as io-wq issues: the
+ * worker may run them without a tracepoint, for instance as the next
+ * link of a chain.
  */
 static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 				     const bool atomics)
@@ -292,21 +293,21 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 {
 	__u64 key = (__u64)req;
-	struct tracked *way;
+	struct tracked *entry;
 	struct inflight *in;
 	struct reqinfo ri;
 
 	/* a summary counts completions only, wherever they ran */
 	if (summary || !pid_may_match())
 		return 0;
-	in = track_requests ? find_write(key, &way) : NULL;
+	in = track_requests ? find_request(key, &entry) : NULL;
 	if (!issues_wanted() || (req_flags(req) & REQ_F_FORCE_ASYNC)) {
 		if (in)
 			in->context = CTX_IOWQ;
 		return 0;
 	}
 	if (in) {
-		/* a write tracked since its submission: its owner is known */
+		/* a request tracked since its submission has a known owner */
 		ri.op = in->opcode;
 		ri.ctx = BPF_CORE_READ(req, ctx);
 		ri.owner = in->owner;
@@ -329,7 +330,7 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 				    bool from_poll)
 {
 	__u64 key = (__u64)req;
-	struct tracked *way;
+	struct tracked *entry;
 	struct inflight *in;
 	struct reqinfo ri;
 	__u8 context = CTX_SUBMIT;
@@ -346,7 +347,7 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 	if (!names_at_submit && !summary &&
 	    (context == CTX_SUBMIT || context == CTX_SQPOLL))
 		note_personality((__u64)req, (__u64)ri.ctx, FLAGS_UNREAD);
-	in = track_requests ? find_write(key, &way) : NULL;
+	in = track_requests ? find_request(key, &entry) : NULL;
 	if (in)
 		in->context = context;
 	if (!issues_wanted())
@@ -492,7 +493,7 @@ static __always_inline int on_complete(void *ctx, void *ring,
 				       __s32 res, __u32 cflags)
 {
 	bool more = cflags & IORING_CQE_F_MORE;
-	struct tracked *way;
+	struct tracked *entry;
 	struct inflight *in;
 
 	if (req)
@@ -501,12 +502,12 @@ static __always_inline int on_complete(void *ctx, void *ring,
 		goto out;
 	if (!req && ((kinds & KIND_COMPLETE) || summary))
 		req = req_by_user_data(ring, user_data, more);
-	in = req ? find_write((__u64)req, &way) : NULL;
+	in = req ? find_request((__u64)req, &entry) : NULL;
 	if (!in)
 		goto out;
 	report_done(ctx, ring, req, in, res, cflags);
 	if (!more)
-		forget_write((__u64)req, way);
+		forget_request((__u64)req, entry);
 out:
 	/* after the report, which looks it up */
 	if (req && !more)
@@ -568,7 +569,7 @@ int BPF_PROG(tp_submit_sqe, struct io_kiocb *req, bool force_nonblock)
 	return on_submit(ctx, req, true);
 }
 
-/* the 5.10 series, which has no BPF atomics: writes go to the map */
+/* the 5.10 series, which has no BPF atomics: tracked requests go to the map */
 SEC("raw_tp/io_uring_submit_sqe")
 int BPF_PROG(tp_submit_sqe_510, void *ring, struct io_kiocb *req)
 {

@@ -49,7 +49,7 @@ int stuck_name(__u64 *ctx)
 {
 	struct io_kiocb *req = (void *)ctx[0];
 	struct slot sl __auto_release = {};
-	struct tracked *way;
+	struct tracked *entry;
 	struct inflight *in;
 	struct ud_key ud;
 
@@ -58,7 +58,7 @@ int stuck_name(__u64 *ctx)
 	fill_file((__u64)BPF_CORE_READ(req, file), sl.idx);
 	stuck_ring = ring_id(BPF_CORE_READ(req, ctx));
 	stuck_user_data = req_user_data(req);
-	in = find_write((__u64)req, &way);
+	in = find_request((__u64)req, &entry);
 	if (!in || in->ts != ctx[1])
 		return 2;
 	/* done, through the CQ overflow list (see ring_overflow()) */

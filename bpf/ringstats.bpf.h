@@ -236,8 +236,8 @@ enum ring_way { WAY_IOWQ, WAY_POLL, WAY_TW, WAY_LINK, WAY_FAILED_LINK };
 static __always_inline void ring_way(void *ring, struct io_kiocb *req,
 				     enum ring_way w)
 {
-	struct tracked *way;
-	struct inflight *in = find_write((__u64)req, &way);
+	struct tracked *entry;
+	struct inflight *in = find_request((__u64)req, &entry);
 	struct ring_stat *v;
 
 	if (!in)
