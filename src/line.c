@@ -82,9 +82,9 @@ void put_digits(struct line *l, unsigned long long v, int n)
 void put_bool(struct line *l, bool v)
 {
 	if (v)
-		KEY(l, "true");
+		LIT(l, "true");
 	else
-		KEY(l, "false");
+		LIT(l, "false");
 }
 
 void put_hex_bytes(struct line *l, const char *s, size_t n)

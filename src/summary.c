@@ -314,21 +314,21 @@ static void put_errnos(struct line *l, const struct summary *s,
 	char num[16];
 
 	if (json)
-		KEY(l, "{");
+		LIT(l, "{");
 	for (i = r->first; i < r->first + r->nr_ents; i++) {
 		e = &s->ents[i];
 		if (!e->key.err)
 			continue;
 		if (n++)
-			KEY(l, ",");
+			LIT(l, ",");
 		putf(l, json ? "\"%s\":%llu" : "%s:%llu",
 		     errno_name(e->key.err, num, sizeof(num)),
 		     (unsigned long long)e->val.count);
 	}
 	if (json)
-		KEY(l, "}");
+		LIT(l, "}");
 	else if (!n)
-		KEY(l, "-");
+		LIT(l, "-");
 }
 
 static void write_line(FILE *out, struct line *l)
@@ -355,7 +355,7 @@ static void column_row(struct line *l, const struct summary *s,
 	     (unsigned long long)r->count, (unsigned long long)r->errors,
 	     (unsigned long long)r->bytes, p50, p99, max);
 	put_errnos(l, s, r, false);
-	KEY(l, "\n");
+	LIT(l, "\n");
 }
 
 static void column_table(FILE *out, struct line *l,
@@ -364,7 +364,7 @@ static void column_table(FILE *out, struct line *l,
 	unsigned int i;
 
 	put_clock(l, o->mono_to_real, s->start);
-	KEY(l, "to ");
+	LIT(l, "to ");
 	put_clock(l, o->mono_to_real, s->end);
 	putf(l, "(%.3f s)\n", (s->end - s->start) / 1e9);
 	putf(l, "%-7s %-15s %-*s %8s %6s %12s %8s %8s %8s %s\n", "PID",
@@ -382,47 +382,46 @@ static void json_hist(struct line *l, const __u64 *hist)
 {
 	unsigned int k, n = 0;
 
-	KEY(l, ",\"hist\":[");
+	KEY(l, "hist");
+	LIT(l, "[");
 	for (k = 0; k < LAT_SLOTS; k++) {
 		if (!hist[k])
 			continue;
 		if (n++)
-			KEY(l, ",");
-		KEY_U64(l, "{\"low_ns\":", k ? 1ULL << k : 0);
+			LIT(l, ",");
+		OBJ_KEY(l, "low_ns");
+		put_u64(l, k ? 1ULL << k : 0);
 		if (k < LAT_SLOTS - 1)
-			KEY_U64(l, ",\"high_ns\":", 1ULL << (k + 1));
-		KEY_U64(l, ",\"count\":", hist[k]);
-		KEY(l, "}");
+			KEY_U64(l, "high_ns", 1ULL << (k + 1));
+		KEY_U64(l, "count", hist[k]);
+		LIT(l, "}");
 	}
-	KEY(l, "]");
+	LIT(l, "]");
 }
 
 static void json_row(struct line *l, const struct summary_opts *o,
 		     const struct summary *s, const struct summary_row *r)
 {
-	KEY(l, "{\"type\":\"summary\",\"interval_start\":\"");
-	put_rfc3339(l, o->mono_to_real, s->start);
-	KEY(l, "\",\"interval_end\":\"");
-	put_rfc3339(l, o->mono_to_real, s->end);
-	KEY_U64(l, "\",\"pid\":", r->pid);
+	json_interval(l, "summary", o->mono_to_real, s->start, s->end);
+	KEY_U64(l, "pid", r->pid);
 	json_name(l, "comm", r->comm, strnlen(r->comm, TASK_COMM_LEN));
-	KEY_U64(l, ",\"opcode\":", r->opcode);
-	KEY(l, ",\"op\":");
+	KEY_U64(l, "opcode", r->opcode);
+	KEY(l, "op");
 	put_op_name(l, r->opcode);
-	KEY_U64(l, ",\"count\":", r->count);
-	KEY_U64(l, ",\"errors\":", r->errors);
-	KEY(l, ",\"errnos\":");
+	KEY_U64(l, "count", r->count);
+	KEY_U64(l, "errors", r->errors);
+	KEY(l, "errnos");
 	put_errnos(l, s, r, true);
-	KEY_U64(l, ",\"bytes\":", r->bytes);
-	KEY_U64(l, ",\"latency_sum_ns\":", r->lat_sum);
-	KEY_U64(l, ",\"p50_ns\":",
+	KEY_U64(l, "bytes", r->bytes);
+	KEY_U64(l, "latency_sum_ns", r->lat_sum);
+	KEY_U64(l, "p50_ns",
 		hist_percentile(r->hist, r->count, r->lat_max, 50));
-	KEY_U64(l, ",\"p99_ns\":",
+	KEY_U64(l, "p99_ns",
 		hist_percentile(r->hist, r->count, r->lat_max, 99));
-	KEY_U64(l, ",\"max_ns\":", r->lat_max);
+	KEY_U64(l, "max_ns", r->lat_max);
 	if (o->histogram)
 		json_hist(l, r->hist);
-	KEY(l, "}\n");
+	LIT(l, "}\n");
 }
 
 /* One histogram as biolatency draws them, its empty ends left out. */
@@ -479,7 +478,7 @@ static void column_hists(FILE *out, struct line *l, const struct summary *s)
 	for (op = 0; op < 256; op++) {
 		if (!count[op])
 			continue;
-		KEY(l, "\nop = ");
+		LIT(l, "\nop = ");
 		put_op_column(l, op);
 		putf(l, "(%llu completions)\n", (unsigned long long)count[op]);
 		write_line(out, l);
