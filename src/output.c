@@ -399,6 +399,13 @@ static void json_event(struct line *l, const struct output_opts *o,
 	}
 	if (done) {
 		KEY_S64(l, "res", e->req.res);
+		/*
+		 * Tracee's io_write event names the thread that submitted
+		 * the write worker_host_tid. Here that is tid already, as an
+		 * event is charged to its submitter and never to the io-wq
+		 * worker that ran it. The key stays (the schema requires it)
+		 * for readers of that format.
+		 */
 		KEY_U64(l, "worker_host_tid", e->h.tid);
 		KEY_U64(l, "latency_ns", e->req.latency);
 	}
