@@ -26,28 +26,34 @@
 #define SETTLE_US		10000
 #define HIST_WIDTH		40
 
+/*
+ * v added into sum: how the CPUs' counts of one key add up, the
+ * generations of one key, and the keys of one row. The first name found
+ * names the sum: only the CPU that made an entry names it, and another
+ * that found it made already counts with no comm of its own.
+ */
+static void add_val(struct stat_val *sum, const struct stat_val *v)
+{
+	int i;
+
+	if (!sum->comm[0] && v->comm[0])
+		memcpy(sum->comm, v->comm, sizeof(sum->comm));
+	sum->count += v->count;
+	sum->bytes += v->bytes;
+	sum->lat_sum += v->lat_sum;
+	if (v->lat_max > sum->lat_max)
+		sum->lat_max = v->lat_max;
+	for (i = 0; i < LAT_SLOTS; i++)
+		sum->hist[i] += v->hist[i];
+}
+
 void stat_sum(struct stat_val *sum, const struct stat_val *percpu, int ncpus)
 {
-	const struct stat_val *v;
-	int cpu, i;
+	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		v = &percpu[cpu];
-		/*
-		 * Only the CPU that made the entry names it: another that
-		 * found it made already counts with no comm of its own.
-		 */
-		if (!sum->comm[0] && v->comm[0])
-			memcpy(sum->comm, v->comm, sizeof(sum->comm));
-		sum->count += v->count;
-		sum->bytes += v->bytes;
-		sum->lat_sum += v->lat_sum;
-		if (v->lat_max > sum->lat_max)
-			sum->lat_max = v->lat_max;
-		for (i = 0; i < LAT_SLOTS; i++)
-			sum->hist[i] += v->hist[i];
-	}
+	for (cpu = 0; cpu < ncpus; cpu++)
+		add_val(sum, &percpu[cpu]);
 }
 
 int summary_add(struct summary *s, const struct stat_key *k,
@@ -144,20 +150,6 @@ static bool same_row(const struct stat_key *a, const struct stat_key *b)
 	return a->pid == b->pid && a->opcode == b->opcode;
 }
 
-/* v into acc: how two counts of one key, or one row's keys, add up. */
-static void add_val(struct summary_row *acc, const struct stat_val *v)
-{
-	int i;
-
-	acc->count += v->count;
-	acc->bytes += v->bytes;
-	acc->lat_sum += v->lat_sum;
-	if (v->lat_max > acc->lat_max)
-		acc->lat_max = v->lat_max;
-	for (i = 0; i < LAT_SLOTS; i++)
-		acc->hist[i] += v->hist[i];
-}
-
 /*
  * Keys that differ only in generation (an interval that could not be
  * read in time) become one, so that each errno is named once.
@@ -165,7 +157,6 @@ static void add_val(struct summary_row *acc, const struct stat_val *v)
 static void collapse(struct summary *s)
 {
 	struct stat_entry *to = s->ents, *e;
-	struct summary_row r;
 	unsigned int i;
 
 	for (i = 1; i < s->nr_ents; i++) {
@@ -174,16 +165,7 @@ static void collapse(struct summary *s)
 			*++to = *e;
 			continue;
 		}
-		if (!to->val.comm[0])
-			memcpy(to->val.comm, e->val.comm, sizeof(e->val.comm));
-		memset(&r, 0, sizeof(r));
-		add_val(&r, &to->val);
-		add_val(&r, &e->val);
-		to->val.count = r.count;
-		to->val.bytes = r.bytes;
-		to->val.lat_sum = r.lat_sum;
-		to->val.lat_max = r.lat_max;
-		memcpy(to->val.hist, r.hist, sizeof(r.hist));
+		add_val(&to->val, &e->val);
 	}
 	if (s->nr_ents)
 		s->nr_ents = to - s->ents + 1;
@@ -215,9 +197,7 @@ int summary_merge(struct summary *s)
 			r->opcode = e->key.opcode;
 			r->first = i;
 		}
-		if (!r->comm[0])
-			memcpy(r->comm, e->val.comm, sizeof(r->comm));
-		add_val(r, &e->val);
+		add_val(&r->val, &e->val);
 		if (e->key.err)
 			r->errors += e->val.count;
 		r->nr_ents++;
@@ -247,17 +227,22 @@ __u64 hist_percentile(const __u64 *hist, __u64 count, __u64 max,
 	return upper < max ? upper : max;
 }
 
+static __u64 row_percentile(const struct summary_row *r, unsigned int pct)
+{
+	return hist_percentile(r->val.hist, r->val.count, r->val.lat_max, pct);
+}
+
 static __u64 sort_value(const struct summary_row *r, enum summary_sort by)
 {
 	switch (by) {
 	case SORT_COUNT:
-		return r->count;
+		return r->val.count;
 	case SORT_BYTES:
-		return r->bytes;
+		return r->val.bytes;
 	case SORT_ERRORS:
 		return r->errors;
 	default:
-		return r->lat_sum;
+		return r->val.lat_sum;
 	}
 }
 
@@ -342,18 +327,16 @@ static void column_row(struct line *l, const struct summary *s,
 {
 	char comm[TASK_COMM_LEN * 4 + 1], p50[16], p99[16], max[16];
 
-	escape_name(comm, sizeof(comm), r->comm,
-		    strnlen(r->comm, TASK_COMM_LEN), ESC_FIELD);
-	human_ns(p50, sizeof(p50),
-		 hist_percentile(r->hist, r->count, r->lat_max, 50));
-	human_ns(p99, sizeof(p99),
-		 hist_percentile(r->hist, r->count, r->lat_max, 99));
-	human_ns(max, sizeof(max), r->lat_max);
+	escape_name(comm, sizeof(comm), r->val.comm,
+		    strnlen(r->val.comm, TASK_COMM_LEN), ESC_FIELD);
+	human_ns(p50, sizeof(p50), row_percentile(r, 50));
+	human_ns(p99, sizeof(p99), row_percentile(r, 99));
+	human_ns(max, sizeof(max), r->val.lat_max);
 	putf(l, "%-7u %-15s ", r->pid, comm[0] ? comm : "-");
 	put_op_column(l, r->opcode);
 	putf(l, "%8llu %6llu %12llu %8s %8s %8s ",
-	     (unsigned long long)r->count, (unsigned long long)r->errors,
-	     (unsigned long long)r->bytes, p50, p99, max);
+	     (unsigned long long)r->val.count, (unsigned long long)r->errors,
+	     (unsigned long long)r->val.bytes, p50, p99, max);
 	put_errnos(l, s, r, false);
 	LIT(l, "\n");
 }
@@ -404,23 +387,21 @@ static void json_row(struct line *l, const struct summary_opts *o,
 {
 	json_interval(l, "summary", o->mono_to_real, s->start, s->end);
 	KEY_U64(l, "pid", r->pid);
-	json_name(l, "comm", r->comm, strnlen(r->comm, TASK_COMM_LEN));
+	json_name(l, "comm", r->val.comm, strnlen(r->val.comm, TASK_COMM_LEN));
 	KEY_U64(l, "opcode", r->opcode);
 	KEY(l, "op");
 	put_op_name(l, r->opcode);
-	KEY_U64(l, "count", r->count);
+	KEY_U64(l, "count", r->val.count);
 	KEY_U64(l, "errors", r->errors);
 	KEY(l, "errnos");
 	put_errnos(l, s, r, true);
-	KEY_U64(l, "bytes", r->bytes);
-	KEY_U64(l, "latency_sum_ns", r->lat_sum);
-	KEY_U64(l, "p50_ns",
-		hist_percentile(r->hist, r->count, r->lat_max, 50));
-	KEY_U64(l, "p99_ns",
-		hist_percentile(r->hist, r->count, r->lat_max, 99));
-	KEY_U64(l, "max_ns", r->lat_max);
+	KEY_U64(l, "bytes", r->val.bytes);
+	KEY_U64(l, "latency_sum_ns", r->val.lat_sum);
+	KEY_U64(l, "p50_ns", row_percentile(r, 50));
+	KEY_U64(l, "p99_ns", row_percentile(r, 99));
+	KEY_U64(l, "max_ns", r->val.lat_max);
 	if (o->histogram)
-		json_hist(l, r->hist);
+		json_hist(l, r->val.hist);
 	LIT(l, "}\n");
 }
 
@@ -471,9 +452,9 @@ static void column_hists(FILE *out, struct line *l, const struct summary *s)
 	memset(count, 0, sizeof(count));
 	for (i = 0; i < s->nr_rows; i++) {
 		r = &s->rows[i];
-		count[r->opcode] += r->count;
+		count[r->opcode] += r->val.count;
 		for (k = 0; k < LAT_SLOTS; k++)
-			hist[r->opcode][k] += r->hist[k];
+			hist[r->opcode][k] += r->val.hist[k];
 	}
 	for (op = 0; op < 256; op++) {
 		if (!count[op])
@@ -499,7 +480,7 @@ void summary_print(FILE *out, const struct summary_opts *o,
 	} else {
 		summary_sort(s, o->sort);
 		for (i = 0; i < s->nr_rows; i++)
-			s->total += s->rows[i].count;
+			s->total += s->rows[i].val.count;
 	}
 	if (o->json) {
 		for (i = 0; i < s->nr_rows; i++) {
