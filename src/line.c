@@ -5,6 +5,12 @@
 #include <string.h>
 #include "line.h"
 
+void line_flush(FILE *out, struct line *l)
+{
+	fwrite_unlocked(l->buf, 1, l->len, out);
+	l->len = 0;
+}
+
 void putf(struct line *l, const char *fmt, ...)
 {
 	size_t room = sizeof(l->buf) - l->len;

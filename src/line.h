@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include "iouringsnoop.h"
 #include "procs.h"
@@ -65,6 +66,9 @@ static inline void puts_(struct line *l, const char *s)
 #define KEY_TEXT(l, name, s)	KEY_QUOTED(l, name, puts_(l, s))
 #define OBJ_TEXT(l, name, s) \
 	do { LIT(l, "{\"" name "\":\""); puts_(l, s); QUOTE(l); } while (0)
+
+/* Write the line to out and empty it. */
+void line_flush(FILE *out, struct line *l);
 
 __attribute__((format(printf, 2, 3)))
 void putf(struct line *l, const char *fmt, ...);

@@ -520,12 +520,6 @@ static void column_stuck(struct line *l, const struct stuck *st)
 	LIT(l, "\n");
 }
 
-static void flush_line(FILE *out, struct line *l)
-{
-	fwrite_unlocked(l->buf, 1, l->len, out);
-	l->len = 0;
-}
-
 static void column_rings(FILE *out, struct line *l, const struct rings *r,
 			 unsigned int nr)
 {
@@ -535,17 +529,17 @@ static void column_rings(FILE *out, struct line *l, const struct rings *r,
 	     "%6s %6s %7s %6s %6s %s\n", "RING", "PID", "COMM", "FD", "SQ",
 	     "CQ", "SUBMIT", "INLINE", "IOWQ", "POLL", "TW", "OVFL", "SHORT",
 	     "LINKS", "FLINKS", "WAITS", "MAXINF", "STUCK", "SETUP");
-	flush_line(out, l);
+	line_flush(out, l);
 	for (i = 0; i < nr; i++) {
 		column_ring(l, r, &r->rows[i]);
-		flush_line(out, l);
+		line_flush(out, l);
 		for (j = 0, k = 0; j < r->nr_stuck && k < STUCK_SHOWN_MAX;
 		     j++) {
 			if (r->stuck[j].ring != r->rows[i].id)
 				continue;
 			k++;
 			column_stuck(l, &r->stuck[j]);
-			flush_line(out, l);
+			line_flush(out, l);
 		}
 	}
 }
@@ -574,7 +568,7 @@ void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,
 	if (o->json) {
 		for (i = 0; i < nr; i++) {
 			json_ring(&l, o, r, &r->rows[i], start, end);
-			flush_line(out, &l);
+			line_flush(out, &l);
 		}
 	} else {
 		column_rings(out, &l, r, nr);
@@ -583,7 +577,7 @@ void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,
 		putf(&l, o->json ?
 		     "{\"type\":\"stuck_unnamed\",\"count\":%llu}\n" :
 		     "%llu more stuck requests, not named\n", r->stuck_unnamed);
-		flush_line(out, &l);
+		line_flush(out, &l);
 	}
 	if (!o->json)
 		fputc('\n', out);

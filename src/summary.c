@@ -316,12 +316,6 @@ static void put_errnos(struct line *l, const struct summary *s,
 		LIT(l, "-");
 }
 
-static void write_line(FILE *out, struct line *l)
-{
-	fwrite_unlocked(l->buf, 1, l->len, out);
-	l->len = 0;
-}
-
 static void column_row(struct line *l, const struct summary *s,
 		       const struct summary_row *r)
 {
@@ -353,10 +347,10 @@ static void column_table(FILE *out, struct line *l,
 	putf(l, "%-7s %-15s %-*s %8s %6s %12s %8s %8s %8s %s\n", "PID",
 	     "COMM", op_width(), "OP", "COUNT", "ERRORS", "BYTES", "P50",
 	     "P99", "MAX", "ERRNOS");
-	write_line(out, l);
+	line_flush(out, l);
 	for (i = 0; i < s->nr_rows; i++) {
 		column_row(l, s, &s->rows[i]);
-		write_line(out, l);
+		line_flush(out, l);
 	}
 }
 
@@ -421,7 +415,7 @@ static void draw_hist(FILE *out, struct line *l, const __u64 *hist)
 			top = hist[k];
 	}
 	putf(l, "%24s : %-10s distribution\n", "nsecs", "count");
-	write_line(out, l);
+	line_flush(out, l);
 	for (k = lo; k >= 0 && k <= hi; k++) {
 		low = k ? 1ULL << k : 0;
 		if (k < LAT_SLOTS - 1)
@@ -436,7 +430,7 @@ static void draw_hist(FILE *out, struct line *l, const __u64 *hist)
 		stars = top ? (int)(hist[k] * HIST_WIDTH / top) : 0;
 		putf(l, "%-*.*s|\n", HIST_WIDTH, stars,
 		     "****************************************");
-		write_line(out, l);
+		line_flush(out, l);
 	}
 }
 
@@ -462,7 +456,7 @@ static void column_hists(FILE *out, struct line *l, const struct summary *s)
 		LIT(l, "\nop = ");
 		put_op_column(l, op);
 		putf(l, "(%llu completions)\n", (unsigned long long)count[op]);
-		write_line(out, l);
+		line_flush(out, l);
 		draw_hist(out, l, hist[op]);
 	}
 }
@@ -485,7 +479,7 @@ void summary_print(FILE *out, const struct summary_opts *o,
 	if (o->json) {
 		for (i = 0; i < s->nr_rows; i++) {
 			json_row(&l, o, s, &s->rows[i]);
-			write_line(out, &l);
+			line_flush(out, &l);
 		}
 	} else {
 		column_table(out, &l, o, s);
