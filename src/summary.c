@@ -24,7 +24,6 @@
  * be adding to it; runs end in microseconds, so 10 ms is ample.
  */
 #define SETTLE_US		10000
-#define HIST_WIDTH		40
 
 /*
  * v added into sum: how the CPUs' counts of one key add up, the
@@ -399,41 +398,6 @@ static void json_row(struct line *l, const struct summary_opts *o,
 	LIT(l, "}\n");
 }
 
-/* One histogram as biolatency draws them, its empty ends left out. */
-static void draw_hist(FILE *out, struct line *l, const __u64 *hist)
-{
-	int k, lo = -1, hi = -1, stars;
-	__u64 top = 0, low;
-
-	for (k = 0; k < LAT_SLOTS; k++) {
-		if (!hist[k])
-			continue;
-		if (lo < 0)
-			lo = k;
-		hi = k;
-		if (hist[k] > top)
-			top = hist[k];
-	}
-	putf(l, "%24s : %-10s distribution\n", "nsecs", "count");
-	line_flush(out, l);
-	for (k = lo; k >= 0 && k <= hi; k++) {
-		low = k ? 1ULL << k : 0;
-		if (k < LAT_SLOTS - 1)
-			putf(l, "%11llu -> %-10llu: %-10llu |",
-			     (unsigned long long)low,
-			     (unsigned long long)(1ULL << (k + 1)) - 1,
-			     (unsigned long long)hist[k]);
-		else
-			putf(l, "%11llu -> %-10s: %-10llu |",
-			     (unsigned long long)low, "...",
-			     (unsigned long long)hist[k]);
-		stars = top ? (int)(hist[k] * HIST_WIDTH / top) : 0;
-		putf(l, "%-*.*s|\n", HIST_WIDTH, stars,
-		     "****************************************");
-		line_flush(out, l);
-	}
-}
-
 /* -H: per opcode, every process merged, in opcode order. */
 static void column_hists(FILE *out, struct line *l, const struct summary *s)
 {
@@ -457,7 +421,7 @@ static void column_hists(FILE *out, struct line *l, const struct summary *s)
 		put_op_column(l, op);
 		putf(l, "(%llu completions)\n", (unsigned long long)count[op]);
 		line_flush(out, l);
-		draw_hist(out, l, hist[op]);
+		print_log2_hist(out, hist[op], LAT_SLOTS, "nsecs");
 	}
 }
 
