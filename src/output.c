@@ -224,31 +224,6 @@ static void json_ids(struct line *l, const struct event *e,
 	}
 }
 
-static void render_process(struct line *l, const struct proc_view *pv);
-
-/*
- * exe, cmdline and ancestors; empty when the process is unknown. The
- * text is rendered once per process generation and then copied.
- */
-static void json_process(struct line *l, const struct proc_view *pv)
-{
-	struct proc_view *cache = (struct proc_view *)pv;
-	size_t from = l->len;
-
-	if (pv && pv->json) {
-		put(l, pv->json, pv->json_len);
-		return;
-	}
-	render_process(l, pv);
-	if (!pv || l->len >= sizeof(l->buf))
-		return;
-	cache->json = malloc(l->len - from);
-	if (cache->json) {
-		memcpy(cache->json, l->buf + from, l->len - from);
-		cache->json_len = l->len - from;
-	}
-}
-
 static void render_process(struct line *l, const struct proc_view *pv)
 {
 	json_name(l, "exe", pv ? pv->exe : "", pv ? strlen(pv->exe) : 0);
@@ -256,6 +231,27 @@ static void render_process(struct line *l, const struct proc_view *pv)
 	KEY_BOOL(l, "cmdline_truncated", pv && pv->args_cut);
 	json_list(l, "ancestors", pv ? pv->anc : "", pv ? pv->anc_len : 0);
 	KEY_BOOL(l, "ancestors_truncated", pv && pv->anc_cut);
+}
+
+/*
+ * exe, cmdline and ancestors; empty when the process is unknown. The
+ * text is rendered once per process generation, kept by the process
+ * table, and then copied.
+ */
+static void json_process(struct line *l, const struct proc_view *pv)
+{
+	const char *kept;
+	size_t from = l->len, len;
+
+	kept = proc_rendered_text(pv, &len);
+	if (kept) {
+		put(l, kept, len);
+		return;
+	}
+	render_process(l, pv);
+	/* a text cut short by a full line is not kept */
+	if (l->len < sizeof(l->buf))
+		proc_rendered_keep(pv, l->buf + from, l->len - from);
 }
 
 static void json_head(struct line *l, const struct output_opts *o,

@@ -32,6 +32,7 @@ struct gen {
 	bool id_known;		/* unless read from /proc: matches any */
 	bool unknown;		/* what it runs is not known (on_fork) */
 	struct proc_view v;
+	struct proc_rendered rendered;	/* v's, which v points to */
 	char data[];		/* exe, args and anc, each NUL-terminated */
 };
 
@@ -69,7 +70,7 @@ static void free_gens(struct gen *g)
 
 	for (; g; g = older) {
 		older = g->older;
-		free(g->v.json);
+		free(g->rendered.text);
 		free(g);
 	}
 }
@@ -89,6 +90,28 @@ void procs_free(struct procs *p)
 		}
 	}
 	free(p);
+}
+
+const char *proc_rendered_text(const struct proc_view *pv, size_t *len)
+{
+	if (!pv || !pv->rendered || !pv->rendered->text)
+		return NULL;
+	*len = pv->rendered->len;
+	return pv->rendered->text;
+}
+
+void proc_rendered_keep(const struct proc_view *pv, const char *text,
+			size_t len)
+{
+	struct proc_rendered *r = pv ? pv->rendered : NULL;
+
+	if (!r || r->text || !len)
+		return;
+	r->text = malloc(len);
+	if (!r->text)
+		return;
+	memcpy(r->text, text, len);
+	r->len = len;
 }
 
 static struct proc **slot_of(struct procs *p, __u32 pid)
@@ -202,8 +225,9 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 	g->v.anc_cut = anc->cut;
 	memcpy(d, anc->s, anc->len);
 	d[anc->len] = 0;
-	g->v.json = NULL;
-	g->v.json_len = 0;
+	g->rendered.text = NULL;
+	g->rendered.len = 0;
+	g->v.rendered = &g->rendered;
 	g->since = since;
 	g->exec_id = rec ? rec->h.exec_id : 0;
 	g->id_known = rec != NULL;
