@@ -74,13 +74,16 @@ static __always_inline bool req_op_wanted(struct io_kiocb *req,
 	ri->op = BPF_CORE_READ(req, opcode);
 	if (!op_wanted(ri->op))
 		return false;
-	/* the ring: its counts, and where later CQEs are found */
+	/* The ring keys its counts (-s), and later CQEs are found by it. */
 	ri->ctx = BPF_CORE_READ(req, ctx);
 	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
 	return true;
 }
 
-/* Opcode and owner filters: the cheap ones, run before any path walk. */
+/*
+ * Whether the request passes the opcode and owner filters: the cheap
+ * ones, which run before any path walk.
+ */
 static __always_inline bool req_wanted(struct io_kiocb *req,
 				       struct reqinfo *ri)
 {
@@ -108,15 +111,16 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 	id = bpf_get_current_pid_tgid();
 	ri->owner.pid = id >> 32;
 	ri->owner.tid = (__u32)id;
-	/* no comm: the count reads it once per process (count_completion) */
+	/* count_completion() reads the comm, once per process. */
 	ri->on_sq = false;
 	return !filter_cgroup ||
 	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
 }
 
 /*
- * Resolve the request's file into the slot's event; false if -P drops
- * it, or if the slot was taken over meanwhile (then counted as lost).
+ * Resolve the request's file into the slot's event. Returns false if -P
+ * drops it, or if the slot was taken over meanwhile (then it is counted
+ * as lost).
  * With fields (the op's own fields hold this request's values: not at
  * 5.10's submission, nor when its preparation failed), also the file a
  * CLOSE or EPOLL_CTL names by fd, and a second file as path2.
@@ -169,8 +173,8 @@ static __always_inline void reset_attempts(struct io_kiocb *req)
 }
 
 /*
- * The request's part of an event: which one, its op, where it ran, and
- * as whom when a personality says so.
+ * Fill the request's part of an event: which request it is, its op,
+ * where it ran, and as whom when a personality says so.
  */
 static __always_inline void fill_request(const struct slot *sl,
 					 struct io_kiocb *req, __u8 op,
@@ -208,15 +212,16 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 	e->h.ts = ri->now;
 	e->req.user_data = req_user_data(req);
 	e->req.attempt = attempt ? attempt : next_attempt(req);
-	/* so that 5.10's completion can forget the count */
+	/* 5.10's completion finds it by user_data, to forget the count. */
 	if (!attempt && e->req.attempt == 1 && complete_by_user_data)
 		remember_by_user_data(req, ri->ctx, e->req.user_data);
 	emit(ctx, sl);
 }
 
 /*
- * An issue seen after submission, reported on its own: a slot, the file
- * (-P may drop it there), the clock, the event.
+ * Report an issue seen after submission, on its own: it takes a slot,
+ * names the file (where -P may drop it), reads the clock and sends the
+ * event.
  */
 static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 					 struct reqinfo *ri, __u8 context,
@@ -254,7 +259,10 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	/* the request may reuse the memory of an earlier one */
 	if (!issue_at_submit && issues_wanted())
 		reset_attempts(req);
-	/* only here is a personality the only reason for REQ_F_CREDS */
+	/*
+	 * Only at submission is a personality the one reason for
+	 * REQ_F_CREDS (see opargs.bpf.h).
+	 */
 	if (!summary && names_at_submit &&
 	    ((flags & req_f_creds) || personal_live))
 		note_personality((__u64)req, (__u64)ri.ctx, flags);
@@ -275,7 +283,10 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	if (flags & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
-	/* the tracepoint backend's first issue of a request */
+	/*
+	 * The tracepoint backend sends the request's first issue here, with
+	 * the clock read that the tracking keeps too.
+	 */
 	ri.now = bpf_ktime_get_ns();
 	if (issue)
 		emit_issue(ctx, &sl, req, &ri, context, 1, true);
@@ -307,7 +318,7 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 		return 0;
 	}
 	if (in) {
-		/* a request tracked since its submission has a known owner */
+		/* A request tracked since its submission has a known owner. */
 		ri.op = in->opcode;
 		ri.ctx = BPF_CORE_READ(req, ctx);
 		ri.owner = in->owner;
@@ -316,7 +327,10 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	} else if (!req_wanted(req, &ri)) {
 		return 0;
 	}
-	/* after one inline attempt: the second issue; io-wq keeps it then */
+	/*
+	 * This is the second issue, after one inline attempt; io-wq keeps
+	 * the request from now on.
+	 */
 	report_issue(ctx, req, &ri, CTX_IOWQ, 2);
 	return 0;
 }
@@ -343,7 +357,10 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 		context = CTX_SQPOLL;
 	else if (current_is_io_worker())
 		context = CTX_IOWQ;
-	/* 5.10: before any hand-off, the flag is the SQE's (see opargs) */
+	/*
+	 * On 5.10, before any hand-off, REQ_F_CREDS can only come from the
+	 * SQE (see opargs.bpf.h).
+	 */
 	if (!names_at_submit && !summary &&
 	    (context == CTX_SUBMIT || context == CTX_SQPOLL))
 		note_personality((__u64)req, (__u64)ri.ctx, FLAGS_UNREAD);
@@ -381,7 +398,7 @@ static __always_inline int on_prep_failed(void *ctx,
 	if (!e || !file_wanted(req, &ri, &sl, false, false))
 		return 0;
 	ri.now = bpf_ktime_get_ns();
-	/* the tracepoint came after 5.10: BPF atomics are there */
+	/* This tracepoint came after 5.10, so BPF atomics are there. */
 	if ((kinds & KIND_COMPLETE) || summary)
 		track_request(req, &ri, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT,
 			      &sl, sqe, 0, true, false);
@@ -458,8 +475,8 @@ static __always_inline void forget_attempts(struct io_kiocb *req,
 }
 
 /*
- * What a tracked request's CQE gives: a count (-s), or the events asked
- * for, if slow enough (-m) and, with -x, failed.
+ * Report a tracked request's CQE: count it (-s), or send the events asked
+ * for, if it was slow enough (-m) and, with -x, if it failed.
  */
 static __always_inline void report_done(void *ctx, void *ring,
 					struct io_kiocb *req,
@@ -509,7 +526,7 @@ static __always_inline int on_complete(void *ctx, void *ring,
 	if (!more)
 		forget_request((__u64)req, entry);
 out:
-	/* after the report, which looks it up */
+	/* The report looks the personality up: forget it only now. */
 	if (req && !more)
 		forget_personality(req);
 	return 0;
@@ -583,14 +600,14 @@ int BPF_PROG(tp_req_failed, const struct io_uring_sqe *sqe,
 	return on_prep_failed(ctx, sqe, req, error);
 }
 
-/* 6.13 and later: the CQE as posted */
+/* 6.13 and later, which pass the CQE as posted */
 SEC("raw_tp/io_uring_complete")
 int BPF_PROG(tp_complete, void *ring, struct io_kiocb *req,
 	     struct io_uring_cqe *cqe)
 {
 	struct io_uring_cqe c = {};
 
-	/* one read of the three fields, not three */
+	/* One read gives all three fields, not three reads. */
 	bpf_probe_read_kernel(&c, sizeof(c), cqe);
 	return on_complete(ctx, ring, req, c.user_data, c.res, c.flags);
 }
@@ -764,7 +781,7 @@ int BPF_KPROBE(kprobe_issue_sqe, struct io_kiocb *req)
 SEC("kprobe/io_poll_issue")
 int BPF_KPROBE(kprobe_poll_issue, struct io_kiocb *req)
 {
-	/* the kretprobe below has no arguments: keep req per thread */
+	/* The kretprobe below gets no arguments: keep req per thread. */
 	__u64 tid = bpf_get_current_pid_tgid();
 	__u64 r = (__u64)req;
 

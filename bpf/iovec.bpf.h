@@ -10,8 +10,11 @@
 #include <bpf/bpf_helpers.h>
 
 #define MAX_IOVECS		1024	/* UIO_MAXIOV */
-#define IOV_CHUNK		8	/* read at a time, on the stack: the
-					   calls below a program share 512 bytes */
+/*
+ * The iovecs read at a time, onto the stack: the calls below a program
+ * share its 512 bytes.
+ */
+#define IOV_CHUNK		8
 
 /* The same for a 32-bit process: {u32 base, u32 len}, one at a time. */
 static __always_inline __u64 compat_iov_total(__u64 uaddr, __u64 nr)

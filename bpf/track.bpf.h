@@ -19,7 +19,10 @@
 #include "bpf/iovec.bpf.h"
 #include "bpf/ringstats.bpf.h"
 
-/* 5.10's completion tracepoint has no request: set with its program */
+/*
+ * Set with 5.10's completion program: that tracepoint gives no request,
+ * so completions find theirs by ring and user_data.
+ */
 const volatile bool complete_by_user_data = false;
 
 /*
@@ -76,22 +79,25 @@ static __always_inline void track_request(struct io_kiocb *req,
 					  const bool at_submit)
 {
 	struct tracked *entry = atomics ? claim_way((__u64)req) : NULL;
-	/* where later CQEs find it: 5.10's, and a multishot request's */
+	/* 5.10's CQEs, and a multishot request's, find it by user_data. */
 	bool by_ud = complete_by_user_data ||
 		     ((kinds & KIND_COMPLETE || summary) &&
 		      op_in_set(OPS_MULTI, ri->op));
 	struct inflight *in;
 
-	/* a full bucket: build it in a slot, taken now (counted if none) */
+	/*
+	 * With no table entry (a full bucket, or no atomics) it is built
+	 * in a slot, taken now; a missing slot is counted as lost.
+	 */
 	if (!entry && !sl->s && !event_start(sl, EV_ISSUE, NULL))
 		return;
 	in = entry ? &entry->in : &sl->s->in;
-	/* a failed preparation (a constant) is counted by its caller */
+	/* A failed preparation (at_submit false) is counted by its caller. */
 	if (summary)
 		in->how = !at_submit ? 0 :
 			  ring_submitted(ri->ctx, ri->owner.pid, flags,
 					 held_before(req, entry));
-	/* a summary reads back only what it writes here: no need to zero */
+	/* A summary reads back only what it writes here: no need to zero. */
 	if (!summary)
 		__builtin_memset(in, 0, sizeof(*in));
 	in->ts = ri->now;
@@ -104,7 +110,10 @@ static __always_inline void track_request(struct io_kiocb *req,
 	} else {
 		in->owner = ri->owner;
 	}
-	/* after ring_submitted(), which reads the one it replaces */
+	/*
+	 * This comes after ring_submitted(), which reads the user_data of
+	 * the entry it replaces.
+	 */
 	if (!summary || by_ud || overflow_untraced)
 		in->user_data = req_user_data(req);
 	if (!summary || op_in_set(OPS_WRITE, ri->op))
