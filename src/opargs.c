@@ -297,7 +297,10 @@ bool column_connection(struct line *l, const struct event *e,
 		local = &a->local;
 	if (a->has & SOCK_HAS_PEER)
 		peer = &a->peer;
-	/* where the op itself points: the peer it goes to, or the name */
+	/*
+	 * The op's own address is the peer it goes to, or the name it
+	 * binds.
+	 */
 	if ((a->has & SOCK_HAS_ADDR) && addr_is_peer(e->req.opcode))
 		peer = &a->addr;
 	else if (a->has & SOCK_HAS_ADDR)
@@ -329,7 +332,7 @@ static void open_fields(struct out *o, const struct op_open *a,
 		out_key(o, "open_flags", "");
 		put_open_flags(o->l, a->flags);
 	}
-	/* the mode counts only when a file may be made */
+	/* The mode counts only when a file may be made (O_CREAT, O_TMPFILE). */
 	if (a->flags & (0100 | 020000000))
 		out_mode(o, "mode", a->mode);
 	if (op == OPCODE_OPENAT2)
@@ -425,7 +428,10 @@ static void msg_fields(struct out *o, const struct op_msg *a)
 	}
 	out_code(o, "msg_cmd", msg_ring_cmd_codes, a->cmd);
 	if (a->cmd == 1) {
-		/* a fixed file of ours, to a slot of theirs (+ 1, as ever) */
+		/*
+		 * A fixed file of this ring goes to a slot of the target's
+		 * (slot + 1, as ever).
+		 */
 		out_u64(o, "src_slot", a->src_fd);
 		if (a->dst_fd && a->dst_fd != IORING_FILE_INDEX_ALLOC)
 			out_u64(o, "dst_slot", a->dst_fd - 1);
@@ -483,7 +489,7 @@ static void op_fields(struct out *o, const struct event *e)
 	case ARGS_UPDATE:
 		out_u64(o, "offset", a->update.offset);
 		out_u64(o, "nr", a->update.nr);
-		/* at the CQE: the files now in the res slots it set */
+		/* At the CQE, path lists the files now in the slots it set. */
 		if (e->h.path_flags & PATH_F_LIST)
 			update_files(o, e);
 		break;

@@ -63,7 +63,7 @@ const char *path_text(const struct event *e, bool second,
 	default:
 		break;
 	}
-	/* the common case, once per event: the record's bytes, no copy */
+	/* In the common case the name is the record's own bytes: no copy. */
 	if (!pre[0] && !(flags & PATH_F_TAIL_CUT)) {
 		*n = len;
 		return name;
@@ -378,7 +378,7 @@ static void json_event(struct line *l, const struct output_opts *o,
 			 e->h.path2_flags &
 			 (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
 	}
-	/* a second file, not a second name: what it is, as for the first */
+	/* A second file, not a second name, is described as the first is. */
 	if (e->req.file2_kind) {
 		KEY_TEXT(l, "file2_type", kind_name(e->req.file2_kind));
 		KEY_U64(l, "device2", kernel_dev_to_user(e->req.dev2));
@@ -538,10 +538,13 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		puts_(l, "-");
 	else
 		put_path(l, e, false, mode);
-	/* as /proc/PID/fd shows it; JSON has path_deleted instead */
+	/* (deleted) is what /proc/PID/fd shows; JSON has path_deleted. */
 	if (e->h.path_flags & PATH_F_DELETED)
 		puts_(l, o->extended ? "\\x20(deleted)" : " (deleted)");
-	/* after the path, or in its place when renames left it unknown */
+	/*
+	 * (raced) follows the path, or takes its place when renames left
+	 * it unknown.
+	 */
 	if ((e->h.path_flags | e->h.path2_flags) & PATH_F_RACED)
 		puts_(l, e->h.file_kind == FILE_PATH && !e->h.path_len ?
 		      "(raced)" : o->extended ? "\\x20(raced)" : " (raced)");
@@ -550,7 +553,10 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		puts_(l, o->extended ? "->" : " -> ");
 		put_path(l, e, true, mode);
 	}
-	/* -E: one field, so the words are joined by an escaped space */
+	/*
+	 * With -E the path is one field: its words are joined by an
+	 * escaped space.
+	 */
 	if (e->h.type != EV_CREATE)
 		column_args(l, e, o->extended ? "\\x20" : " ");
 	if (o->extended)

@@ -172,7 +172,7 @@ static char *ancestors_of(const struct gen *parent, struct list *out)
 	buf = malloc(parent->v.anc_len + elen);
 	if (!buf)
 		return NULL;
-	/* drop names from the root end until one more fits */
+	/* Names are dropped from the root end until one more fits. */
 	for (; n + !!elen > MAX_ANCESTORS; n--) {
 		skip += strlen(a + skip) + 1;
 		out->cut = true;
@@ -236,7 +236,7 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 		;
 	g->older = *at;
 	*at = g;
-	/* a pid used again after an exit */
+	/* The pid is used again after an exit. */
 	if (q->exited && since > q->exited)
 		q->exited = 0;
 	return g;
@@ -297,14 +297,14 @@ static struct gen *ensure(struct procs *p, __u32 pid, int depth)
 	ppid = read_ppid(pid);
 	if (ppid && ppid != pid)
 		parent = ensure(p, ppid, depth + 1);
-	/* static buffers: read after the recursion */
+	/* The buffers are static: read them after the recursion. */
 	snprintf(name, sizeof(name), "/proc/%u/exe", pid);
 	elen = readlink(name, exe, sizeof(exe) - 1);
 	if (elen < 0)
-		elen = 0;	/* kernel threads have none */
+		elen = 0;	/* kernel threads have no exe */
 	n = read_proc(pid, "cmdline", args, sizeof(args));
 	if (n < 0 && !elen && !read_ppid(pid))
-		return NULL;	/* gone */
+		return NULL;	/* the process is gone */
 	al.s = args;
 	al.len = n > ARGS_MAX ? ARGS_MAX : (n < 0 ? 0 : n);
 	al.cut = n > ARGS_MAX;
@@ -359,7 +359,7 @@ static void on_exec(struct procs *p, const struct event *e)
 	args.len = e->h.path2_len;
 	args.cut = e->h.path2_flags & PATH_F_TAIL_CUT;
 	if (old) {
-		/* exec keeps the lineage */
+		/* An exec keeps the lineage. */
 		anc.s = old->v.anc;
 		anc.len = old->v.anc_len;
 		anc.cut = old->v.anc_cut;
@@ -420,7 +420,10 @@ int procs_record(struct procs *p, const void *data, size_t size)
 		return 0;
 	case EV_EXIT:
 		q = find(p, e.h.pid);
-		/* not the exit of an earlier process with this pid */
+		/*
+		 * An exit older than the newest generation is an earlier
+		 * process's.
+		 */
 		if (q && q->gens->since <= e.h.ts)
 			q->exited = e.h.ts;
 		return 0;
@@ -436,7 +439,10 @@ const struct proc_view *procs_lookup(struct procs *p, __u32 pid,
 
 	if (!g && !find(p, pid))
 		g = ensure(p, pid, 0);
-	/* a record was missed: unknown, never another generation's */
+	/*
+	 * When a record was missed, the process is unknown: it never gets
+	 * another generation's context.
+	 */
 	return g && runs_for(g, exec_id) ? &g->v : NULL;
 }
 
@@ -457,7 +463,10 @@ void procs_collect(struct procs *p, __u64 ts)
 				free(dead);
 				continue;
 			}
-			/* the first one valid at ts is the oldest needed */
+			/*
+			 * The first generation valid at ts is the oldest one
+			 * needed.
+			 */
 			while (g->older && g->since > ts)
 				g = g->older;
 			free_gens(g->older);

@@ -115,7 +115,7 @@ static int fd_from_proc(const struct ring_stat *s)
 
 static __u64 delta(__u64 now, __u64 base)
 {
-	/* counts went down: evicted, then made again from zero */
+	/* Counts that went down were evicted, then made again from zero. */
 	return now >= base ? now - base : now;
 }
 
@@ -127,7 +127,7 @@ static bool counted(const struct ring_row *w)
 }
 
 /*
- * One ring's read: the most in flight during generation old (at its
+ * Take one ring's read: the most in flight during generation old (at its
  * start, or as counted in it) raises the interval's.
  */
 static void take(struct ring_row *w, const struct ring_stat *s, __u32 old)
@@ -176,7 +176,7 @@ static int read_counts(struct rings *r, int fd, __u32 old)
 	struct ring_row *w;
 	unsigned int i;
 
-	/* a ring not read again (evicted) changed nothing since */
+	/* A ring that is not read again (evicted) changed nothing since. */
 	for (i = 0; i < r->nr; i++)
 		r->rows[i].last = r->rows[i].now;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
@@ -445,7 +445,10 @@ static void json_ring(struct line *l, const struct summary_opts *o,
 	KEY_U64(l, "cq_entries", n->cq_entries);
 	KEY_U64(l, "setup_flags", n->setup_flags);
 	KEY_QUOTED(l, "setup", put_setup_flags(l, n->setup_flags));
-	/* the counts by their names in RING_COUNTS; no overflows on 5.10 */
+	/*
+	 * The counts go by their names in RING_COUNTS; 5.10 counts no
+	 * overflows.
+	 */
 #define X(f, name)							\
 	KEY(l, name);							\
 	if (&n->f == &n->cq_overflow && !r->overflows)			\

@@ -245,7 +245,7 @@ static __u64 sort_value(const struct summary_row *r, enum summary_sort by)
 	}
 }
 
-/* qsort has no context argument: the key of the sort in progress */
+/* qsort() has no context argument: this is the key of the sort in progress. */
 static enum summary_sort sorting;
 
 static int cmp_row(const void *a, const void *b)

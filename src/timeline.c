@@ -384,7 +384,7 @@ static void keep(struct timeline *tl, struct iowq_start *s, __u64 req,
 	static const struct span none;
 
 	if (!s->req) {
-		/* one free entry at least, or a lookup would never end */
+		/* One entry must stay free, or a lookup would never end. */
 		if (tl->nr_iowq >= IOWQ_MAX - 1) {
 			tl->lost.iowq_full++;
 			return;
@@ -417,7 +417,7 @@ static void note_iowq(struct timeline *tl, const struct event *e)
 			draw_iowq(tl, &done, e->h.ts);
 			return;
 		}
-		/* a completion whose issue was lost; this is another one */
+		/* That completion's issue was lost; this is another one. */
 		tl->lost.iowq_unmatched += done.draw;
 		s = iowq_find(tl, e->req.req);
 	} else if (s->req && e->req.attempt != 1) {
@@ -442,7 +442,10 @@ static void match_iowq(struct timeline *tl, const struct event *e,
 	if (s->req && !s->done.stop) {
 		from = s->ts;
 		iowq_remove(tl, s);
-		/* left by an earlier request with the same id (CQE lost) */
+		/*
+		 * An earlier request with the same id (whose CQE was lost)
+		 * left it.
+		 */
 		if (from < sp->start || from > sp->stop)
 			tl->lost.iowq_stale += sp->draw;
 		else
@@ -564,7 +567,7 @@ void timeline_instant(struct timeline *tl, __u64 ts_ns, __u32 pid,
 	       (val = va_arg(ap, const char *)))
 		json_name(l, key, val, strlen(val));
 	va_end(ap);
-	/* no comma before the first key (see first_name) */
+	/* The first key takes no comma (see first_name). */
 	if (at < l->len)
 		l->buf[at] = ' ';
 	LIT(l, "}}");
