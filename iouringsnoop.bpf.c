@@ -259,10 +259,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	/* the request may reuse the memory of an earlier one */
 	if (!issue_at_submit && issues_wanted())
 		reset_attempts(req);
-	/*
-	 * Only at submission is a personality the one reason for
-	 * REQ_F_CREDS (see opargs.bpf.h).
-	 */
+	/* Only at submission is a personality the one cause of REQ_F_CREDS. */
 	if (!summary && names_at_submit &&
 	    ((flags & req_f_creds) || personal_live))
 		note_personality((__u64)req, (__u64)ri.ctx, flags);
@@ -283,10 +280,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	if (flags & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
-	/*
-	 * The tracepoint backend sends the request's first issue here, with
-	 * the clock read that the tracking keeps too.
-	 */
+	/* The tracepoint backend's first issue shares the tracking's clock. */
 	ri.now = bpf_ktime_get_ns();
 	if (issue)
 		emit_issue(ctx, &sl, req, &ri, context, 1, true);
@@ -327,10 +321,7 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	} else if (!req_wanted(req, &ri)) {
 		return 0;
 	}
-	/*
-	 * This is the second issue, after one inline attempt; io-wq keeps
-	 * the request from now on.
-	 */
+	/* After one inline attempt this is the second issue; io-wq keeps it. */
 	report_issue(ctx, req, &ri, CTX_IOWQ, 2);
 	return 0;
 }
@@ -357,10 +348,7 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 		context = CTX_SQPOLL;
 	else if (current_is_io_worker())
 		context = CTX_IOWQ;
-	/*
-	 * On 5.10, before any hand-off, REQ_F_CREDS can only come from the
-	 * SQE (see opargs.bpf.h).
-	 */
+	/* Before a hand-off on 5.10, only the SQE sets REQ_F_CREDS (opargs). */
 	if (!names_at_submit && !summary &&
 	    (context == CTX_SUBMIT || context == CTX_SQPOLL))
 		note_personality((__u64)req, (__u64)ri.ctx, FLAGS_UNREAD);
