@@ -236,7 +236,7 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 		;
 	g->older = *at;
 	*at = g;
-	/* The pid is used again after an exit. */
+	/* A generation newer than the exit is a new process with the pid. */
 	if (q->exited && since > q->exited)
 		q->exited = 0;
 	return g;
