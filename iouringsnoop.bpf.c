@@ -59,17 +59,36 @@ struct {
 	__type(value, __u32);
 } attempts SEC(".maps");
 
-/* Opcode and owner filters: the cheap ones, run before any path walk. */
-static __always_inline bool req_wanted(struct io_kiocb *req,
-				       struct reqinfo *ri)
+/*
+ * The filters every request meets first: -p, which costs no read, then
+ * -o, which costs one. A request they keep has its op and ring in ri,
+ * and its owner zeroed: the caller fills what it knows, and the rest
+ * reads as 0 wherever the owner is copied (on 5.10, into the slot where
+ * the tracked request is built).
+ */
+static __always_inline bool req_op_wanted(struct io_kiocb *req,
+					  struct reqinfo *ri)
 {
 	if (!pid_may_match())
 		return false;
 	ri->op = BPF_CORE_READ(req, opcode);
 	if (!op_wanted(ri->op))
 		return false;
+	/* The ring keys its counts (-s), and later CQEs are found by it. */
 	ri->ctx = BPF_CORE_READ(req, ctx);
 	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
+	return true;
+}
+
+/*
+ * Whether the request passes the opcode and owner filters: the cheap
+ * ones, which run before any path walk.
+ */
+static __always_inline bool req_wanted(struct io_kiocb *req,
+				       struct reqinfo *ri)
+{
+	if (!req_op_wanted(req, ri))
+		return false;
 	req_owner(req, ri->ctx, &ri->owner, &ri->on_sq);
 	return owner_wanted(&ri->owner);
 }
@@ -87,27 +106,21 @@ static __always_inline bool summary_req_wanted(struct io_kiocb *req,
 
 	if (nr_comms || nr_tids || nr_uids || current_is_io_worker())
 		return req_wanted(req, ri);
-	if (!pid_may_match())
+	if (!req_op_wanted(req, ri))
 		return false;
-	ri->op = BPF_CORE_READ(req, opcode);
-	if (!op_wanted(ri->op))
-		return false;
-	/* the ring: its counts, and where later CQEs are found */
-	ri->ctx = BPF_CORE_READ(req, ctx);
-	/* all of it: 5.10 builds the request in a slot, from the owner */
-	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
 	id = bpf_get_current_pid_tgid();
 	ri->owner.pid = id >> 32;
 	ri->owner.tid = (__u32)id;
-	/* no comm: the count reads it once per process (count_completion) */
+	/* count_completion() reads the comm, once per process. */
 	ri->on_sq = false;
 	return !filter_cgroup ||
 	       bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
 }
 
 /*
- * Resolve the request's file into the slot's event; false if -P drops
- * it, or if the slot was taken over meanwhile (then counted as lost).
+ * Resolve the request's file into the slot's event. Returns false if -P
+ * drops it, or if the slot was taken over meanwhile (then it is counted
+ * as lost).
  * With fields (the op's own fields hold this request's values: not at
  * 5.10's submission, nor when its preparation failed), also the file a
  * CLOSE or EPOLL_CTL names by fd, and a second file as path2.
@@ -160,8 +173,8 @@ static __always_inline void reset_attempts(struct io_kiocb *req)
 }
 
 /*
- * The request's part of an event: which one, its op, where it ran, and
- * as whom when a personality says so.
+ * Fill the request's part of an event: which request it is, its op,
+ * where it ran, and as whom when a personality says so.
  */
 static __always_inline void fill_request(const struct slot *sl,
 					 struct io_kiocb *req, __u8 op,
@@ -199,15 +212,16 @@ static __always_inline void emit_issue(void *ctx, const struct slot *sl,
 	e->h.ts = ri->now;
 	e->req.user_data = req_user_data(req);
 	e->req.attempt = attempt ? attempt : next_attempt(req);
-	/* so that 5.10's completion can forget the count */
+	/* 5.10's completion finds it by user_data, to forget the count. */
 	if (!attempt && e->req.attempt == 1 && complete_by_user_data)
 		remember_by_user_data(req, ri->ctx, e->req.user_data);
 	emit(ctx, sl);
 }
 
 /*
- * An issue seen after submission, reported on its own: a slot, the file
- * (-P may drop it there), the clock, the event.
+ * Report an issue seen after submission, on its own: it takes a slot,
+ * names the file (where -P may drop it), reads the clock and sends the
+ * event.
  */
 static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 					 struct reqinfo *ri, __u8 context,
@@ -223,11 +237,12 @@ static __always_inline void report_issue(void *ctx, struct io_kiocb *req,
 }
 
 /*
- * A request has been accepted by the kernel: start tracking writes, and
- * for the tracepoint backend report its first issue. Requests the kernel
- * sends straight to io-wq (IOSQE_ASYNC, and ops such as fsync that always
- * block) are reported here as io-wq issues: the worker may run them
- * without a tracepoint, for instance as the next link of a chain.
+ * A request has been accepted by the kernel: track it if its completion
+ * is wanted, and for the tracepoint backend report its first issue.
+ * Requests the kernel sends straight to io-wq (IOSQE_ASYNC, and ops such
+ * as fsync that always block) are reported here as io-wq issues: the
+ * worker may run them without a tracepoint, for instance as the next
+ * link of a chain.
  */
 static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 				     const bool atomics)
@@ -242,15 +257,13 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 		return 0;
 	flags = req_flags(req);
 	/* the request may reuse the memory of an earlier one */
-	if (!issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
-	    !summary)
+	if (!issue_at_submit && issues_wanted())
 		reset_attempts(req);
-	/* only here is a personality the only reason for REQ_F_CREDS */
+	/* Only at submission is a personality the one cause of REQ_F_CREDS. */
 	if (!summary && names_at_submit &&
 	    ((flags & req_f_creds) || personal_live))
 		note_personality((__u64)req, (__u64)ri.ctx, flags);
-	issue = issue_at_submit && (kinds & KIND_ISSUE) && !failed_only &&
-		!summary;
+	issue = issue_at_submit && issues_wanted();
 	track = track_requests && completion_wanted(ri.op);
 	if (!issue && !track)
 		return 0;
@@ -267,7 +280,7 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 	context = ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT;
 	if (flags & REQ_F_FORCE_ASYNC)
 		context = CTX_IOWQ;
-	/* the tracepoint backend's first issue of a request */
+	/* The tracepoint backend's first issue shares the tracking's clock. */
 	ri.now = bpf_ktime_get_ns();
 	if (issue)
 		emit_issue(ctx, &sl, req, &ri, context, 1, true);
@@ -285,22 +298,21 @@ static __always_inline int on_submit(void *ctx, struct io_kiocb *req,
 static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 {
 	__u64 key = (__u64)req;
-	struct tracked *way;
+	struct tracked *entry;
 	struct inflight *in;
 	struct reqinfo ri;
 
 	/* a summary counts completions only, wherever they ran */
 	if (summary || !pid_may_match())
 		return 0;
-	in = track_requests ? find_write(key, &way) : NULL;
-	if (!(kinds & KIND_ISSUE) || failed_only || summary ||
-	    (req_flags(req) & REQ_F_FORCE_ASYNC)) {
+	in = track_requests ? find_request(key, &entry) : NULL;
+	if (!issues_wanted() || (req_flags(req) & REQ_F_FORCE_ASYNC)) {
 		if (in)
 			in->context = CTX_IOWQ;
 		return 0;
 	}
 	if (in) {
-		/* a write tracked since its submission: its owner is known */
+		/* A request tracked since its submission has a known owner. */
 		ri.op = in->opcode;
 		ri.ctx = BPF_CORE_READ(req, ctx);
 		ri.owner = in->owner;
@@ -309,7 +321,7 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	} else if (!req_wanted(req, &ri)) {
 		return 0;
 	}
-	/* after one inline attempt: the second issue; io-wq keeps it then */
+	/* After one inline attempt this is the second issue; io-wq keeps it. */
 	report_issue(ctx, req, &ri, CTX_IOWQ, 2);
 	return 0;
 }
@@ -323,7 +335,7 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 				    bool from_poll)
 {
 	__u64 key = (__u64)req;
-	struct tracked *way;
+	struct tracked *entry;
 	struct inflight *in;
 	struct reqinfo ri;
 	__u8 context = CTX_SUBMIT;
@@ -336,14 +348,14 @@ static __always_inline int on_issue(void *ctx, struct io_kiocb *req,
 		context = CTX_SQPOLL;
 	else if (current_is_io_worker())
 		context = CTX_IOWQ;
-	/* 5.10: before any hand-off, the flag is the SQE's (see opargs) */
+	/* Before a hand-off on 5.10, only the SQE sets REQ_F_CREDS (opargs). */
 	if (!names_at_submit && !summary &&
 	    (context == CTX_SUBMIT || context == CTX_SQPOLL))
 		note_personality((__u64)req, (__u64)ri.ctx, FLAGS_UNREAD);
-	in = track_requests ? find_write(key, &way) : NULL;
+	in = track_requests ? find_request(key, &entry) : NULL;
 	if (in)
 		in->context = context;
-	if (!(kinds & KIND_ISSUE) || failed_only || summary)
+	if (!issues_wanted())
 		return 0;
 	report_issue(ctx, req, &ri, context, 0);
 	return 0;
@@ -374,7 +386,7 @@ static __always_inline int on_prep_failed(void *ctx,
 	if (!e || !file_wanted(req, &ri, &sl, false, false))
 		return 0;
 	ri.now = bpf_ktime_get_ns();
-	/* the tracepoint came after 5.10: BPF atomics are there */
+	/* This tracepoint came after 5.10, so BPF atomics are there. */
 	if ((kinds & KIND_COMPLETE) || summary)
 		track_request(req, &ri, ri.on_sq ? CTX_SQPOLL : CTX_SUBMIT,
 			      &sl, sqe, 0, true, false);
@@ -444,16 +456,15 @@ static __always_inline void emit_done(void *ctx, void *ring,
 static __always_inline void forget_attempts(struct io_kiocb *req,
 					    __u32 cflags)
 {
-	if (issue_at_submit || !(kinds & KIND_ISSUE) || failed_only ||
-	    summary)
+	if (issue_at_submit || !issues_wanted())
 		return;
 	if (!(cflags & IORING_CQE_F_MORE) && pid_may_match())
 		reset_attempts(req);
 }
 
 /*
- * What a tracked request's CQE gives: a count (-s), or the events asked
- * for, if slow enough (-m) and, with -x, failed.
+ * Report a tracked request's CQE: count it (-s), or send the events asked
+ * for, if it was slow enough (-m) and, with -x, if it failed.
  */
 static __always_inline void report_done(void *ctx, void *ring,
 					struct io_kiocb *req,
@@ -487,7 +498,7 @@ static __always_inline int on_complete(void *ctx, void *ring,
 				       __s32 res, __u32 cflags)
 {
 	bool more = cflags & IORING_CQE_F_MORE;
-	struct tracked *way;
+	struct tracked *entry;
 	struct inflight *in;
 
 	if (req)
@@ -496,14 +507,14 @@ static __always_inline int on_complete(void *ctx, void *ring,
 		goto out;
 	if (!req && ((kinds & KIND_COMPLETE) || summary))
 		req = req_by_user_data(ring, user_data, more);
-	in = req ? find_write((__u64)req, &way) : NULL;
+	in = req ? find_request((__u64)req, &entry) : NULL;
 	if (!in)
 		goto out;
 	report_done(ctx, ring, req, in, res, cflags);
 	if (!more)
-		forget_write((__u64)req, way);
+		forget_request((__u64)req, entry);
 out:
-	/* after the report, which looks it up */
+	/* The report looks the personality up: forget it only now. */
 	if (req && !more)
 		forget_personality(req);
 	return 0;
@@ -563,7 +574,7 @@ int BPF_PROG(tp_submit_sqe, struct io_kiocb *req, bool force_nonblock)
 	return on_submit(ctx, req, true);
 }
 
-/* the 5.10 series, which has no BPF atomics: writes go to the map */
+/* the 5.10 series, which has no BPF atomics: tracked requests go to the map */
 SEC("raw_tp/io_uring_submit_sqe")
 int BPF_PROG(tp_submit_sqe_510, void *ring, struct io_kiocb *req)
 {
@@ -577,14 +588,14 @@ int BPF_PROG(tp_req_failed, const struct io_uring_sqe *sqe,
 	return on_prep_failed(ctx, sqe, req, error);
 }
 
-/* 6.13 and later: the CQE as posted */
+/* 6.13 and later, which pass the CQE as posted */
 SEC("raw_tp/io_uring_complete")
 int BPF_PROG(tp_complete, void *ring, struct io_kiocb *req,
 	     struct io_uring_cqe *cqe)
 {
 	struct io_uring_cqe c = {};
 
-	/* one read of the three fields, not three */
+	/* One read gives all three fields, not three reads. */
 	bpf_probe_read_kernel(&c, sizeof(c), cqe);
 	return on_complete(ctx, ring, req, c.user_data, c.res, c.flags);
 }
@@ -758,7 +769,7 @@ int BPF_KPROBE(kprobe_issue_sqe, struct io_kiocb *req)
 SEC("kprobe/io_poll_issue")
 int BPF_KPROBE(kprobe_poll_issue, struct io_kiocb *req)
 {
-	/* the kretprobe below has no arguments: keep req per thread */
+	/* The kretprobe below gets no arguments: keep req per thread. */
 	__u64 tid = bpf_get_current_pid_tgid();
 	__u64 r = (__u64)req;
 

@@ -114,7 +114,7 @@ static void set_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* One event: decoded, matched with its process, printed. */
+/* Handle one event: decode it, match it with its process, print it. */
 static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 {
 	static struct event e;
@@ -417,7 +417,8 @@ static bool interval_due(__u64 now, __u64 *next)
 	if (!env.interval || now < *next)
 		return false;
 	*next += env.interval * 1000000000ULL;
-	if (*next <= now)	/* a stall: skip what was missed */
+	/* After a stall, the intervals that were missed are skipped. */
+	if (*next <= now)
 		*next = now + env.interval * 1000000000ULL;
 	return true;
 }
@@ -466,7 +467,10 @@ static int trace(struct iouringsnoop_bpf *obj)
 	__u64 end = 0, tick, now, scrape, stuck_seen;
 	int err = 0;
 
-	/* the programs run already: what /proc says now, then records */
+	/*
+	 * The programs run already: the process table starts from what
+	 * /proc says now, then takes the records.
+	 */
 	if (procfeed)
 		procfeed_start(procfeed);
 	losses = losses_new(bpf_map__fd(obj->maps.drops), obj->obj);
@@ -480,13 +484,16 @@ static int trace(struct iouringsnoop_bpf *obj)
 	scrape = sum.start;
 	if (env.duration)
 		end = sum.start + env.duration * 1000000000ULL;
-	/* as libbpf-tools do: the banner, then the column header */
+	/* The banner, then the column header, as libbpf-tools print them. */
 	fprintf(stderr, "Tracing io_uring... Hit Ctrl-C to end.\n");
 	if (!env_counting(&env))
 		output_header(out, &oo);
 	if (!flush_output())
 		goto out;
-	/* attached, and the header out before anything the command prints */
+	/*
+	 * Tracing is attached, and the header is out before anything the
+	 * command prints: it may exec now.
+	 */
 	command_release();
 	while (!exiting) {
 		err = read_buffers(100);
@@ -515,7 +522,10 @@ static int trace(struct iouringsnoop_bpf *obj)
 		mark_stuck(obj, now, &stuck_seen);
 		if (!flush_output())
 			goto out;
-		/* all it did is in the buffers now: drained below */
+		/*
+		 * All the command did is in the buffers now; they are
+		 * drained below.
+		 */
 		if (command_ended(&cmd_status))
 			break;
 	}
@@ -551,7 +561,7 @@ int main(int argc, char **argv)
 	struct iouringsnoop_bpf *obj = NULL;
 	int err;
 
-	/* first: a signal during the slow load must still stop us */
+	/* This comes first: a signal during the slow load must stop us. */
 	set_signals();
 	switch (parse_args(argc, argv, &env)) {
 	case PARSE_EXIT_OK:
@@ -563,7 +573,10 @@ int main(int argc, char **argv)
 	}
 	if (!std_fds_ready())
 		return 0;
-	/* early, while the tool is small; it waits for attach to exec */
+	/*
+	 * The command is forked early, while the tool is small; it waits
+	 * for tracing to be attached before its exec.
+	 */
 	if (env.command && (err = command_start(env.command)))
 		return err;
 	/*
@@ -592,7 +605,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		atexit(close_timeline);
-		/* a hang-up ends the tool as SIGTERM does: the file closed */
+		/*
+		 * A hang-up ends the tool as SIGTERM does, with the
+		 * timeline closed.
+		 */
 		if (!env.output) {
 			struct sigaction sa = { .sa_sigaction = stop_handler,
 						.sa_flags = SA_SIGINFO };
@@ -605,7 +621,7 @@ int main(int argc, char **argv)
 	oo.extended = env.extended;
 	oo.completions = env.kinds & KIND_COMPLETE;
 	oo.mono_to_real = monotonic_to_realtime();
-	/* columns have no container: no cache, no walk of the tree */
+	/* Columns show no container: no cache, and no walk of the tree. */
 	if (env.json && !env_counting(&env))
 		containers = containers_new(NULL, NULL);
 	so.json = env.json;
@@ -617,7 +633,7 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 	if (preflight())
 		return 1;
-	/* before the slow load: a port in use is said at once */
+	/* Listening before the slow load says at once if the port is in use. */
 	if (env.metrics &&
 	    !(metricsd = metricsd_start(&env.metrics_addr, env.verbose)))
 		return 1;
@@ -626,7 +642,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rings.overflows = backend_counts_overflows();
-	/* loading parsed the kernel's BTF (MBs), freed now: give it back */
+	/*
+	 * Loading parsed the kernel's BTF (megabytes), which is freed now:
+	 * give the memory back.
+	 */
 	malloc_trim(0);
 	err = exiting ? 0 : trace(obj);
 	metricsd_stop(metricsd);

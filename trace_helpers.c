@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Kernel probing (BTF, capabilities) and small process and clock
- * helpers for the userspace side: see trace_helpers.h.
+ * Kernel probing (BTF, capabilities), small process and clock helpers,
+ * and the drawing of log2 histograms, for the userspace side: see
+ * trace_helpers.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -221,4 +222,37 @@ long long monotonic_to_realtime(void)
 	return (r.tv_sec * 1000000000LL + r.tv_nsec) -
 	       ((m1.tv_sec + m2.tv_sec) * 500000000LL +
 		(m1.tv_nsec + m2.tv_nsec) / 2);
+}
+
+#define LOG2_HIST_WIDTH		40
+
+void print_log2_hist(FILE *f, const __u64 *vals, int n, const char *unit)
+{
+	static const char stars[LOG2_HIST_WIDTH + 1] =
+		"****************************************";
+	int k, lo = -1, hi = -1, width;
+	__u64 top = 0;
+
+	for (k = 0; k < n; k++) {
+		if (!vals[k])
+			continue;
+		if (lo < 0)
+			lo = k;
+		hi = k;
+		if (vals[k] > top)
+			top = vals[k];
+	}
+	fprintf(f, "%24s : %-10s distribution\n", unit, "count");
+	for (k = lo; k >= 0 && k <= hi; k++) {
+		if (k < n - 1)
+			fprintf(f, "%11llu -> %-10llu: %-10llu |",
+				k ? 1ULL << k : 0, (1ULL << (k + 1)) - 1,
+				(unsigned long long)vals[k]);
+		else
+			fprintf(f, "%11llu -> %-10s: %-10llu |",
+				k ? 1ULL << k : 0, "...",
+				(unsigned long long)vals[k]);
+		width = top ? (int)(vals[k] * LOG2_HIST_WIDTH / top) : 0;
+		fprintf(f, "%-*.*s|\n", LOG2_HIST_WIDTH, width, stars);
+	}
 }

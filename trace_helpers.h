@@ -3,8 +3,10 @@
 #ifndef __TRACE_HELPERS_H
 #define __TRACE_HELPERS_H
 
+#include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Kernel BTF, loaded once; NULL when the kernel has none. */
 struct btf;
@@ -67,5 +69,14 @@ unsigned long long monotonic_ns(void);
 
 /* Nanoseconds to add to CLOCK_MONOTONIC to get the time since the epoch. */
 long long monotonic_to_realtime(void);
+
+/*
+ * A log2 histogram drawn on f, one line a bucket with a bar of stars
+ * (the fullest bucket's is 40 long), the empty buckets at either end
+ * left out. vals[0] counts the values 0 and 1, vals[k] those from 2^k to
+ * 2^(k+1) - 1, and the last, vals[n - 1], every value from 2^(n-1) up.
+ * unit names the values in the header ("nsecs").
+ */
+void print_log2_hist(FILE *f, const __u64 *vals, int n, const char *unit);
 
 #endif /* __TRACE_HELPERS_H */

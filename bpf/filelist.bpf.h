@@ -44,7 +44,10 @@ static __always_inline char *list_end(struct scratch *s)
 {
 	__u32 at = s->list_len;
 
-	/* or clang drops the mask, knowing the bound the verifier lost */
+	/*
+	 * Without the barrier clang drops the mask, as it knows a bound
+	 * that the verifier does not.
+	 */
 	barrier_var(at);
 	return &s->ev.path[LIST_AT + (at & (PATH_BUF - 1))];
 }

@@ -132,6 +132,15 @@ static __always_inline bool completion_wanted(__u8 op)
 	       ((kinds & KIND_WRITE) && op_in_set(OPS_WRITE, op));
 }
 
+/*
+ * Whether issue events are sent: -e issue (a default) asks for them, and
+ * -x and -s, which keep only completions, take them away.
+ */
+static __always_inline bool issues_wanted(void)
+{
+	return (kinds & KIND_ISSUE) && !failed_only && !summary;
+}
+
 static __always_inline bool op_wanted(__u8 op)
 {
 	if (!filter_ops)

@@ -27,18 +27,23 @@ char peek_buf[256];
 SEC("raw_tp")
 int peek(__u64 *ctx)
 {
-	/* a mask, not a compare: older verifiers lose that bound */
+	/*
+	 * n is bounded with a mask, not a compare: older verifiers lose
+	 * the bound that a compare gives.
+	 */
 	__u64 n = ctx[1] & (sizeof(peek_buf) - 1);
 
 	return bpf_probe_read_kernel(peek_buf, n, (void *)ctx[0]) ? 1 : 0;
 }
 
 /*
- * -s: a request userspace found in flight for too long (args: request,
- * its submission time). Not attached: run with BPF_PROG_TEST_RUN. Names
- * its file into stuck_ev, with its ring and user_data, and returns 0 only
- * if it is still that request, tracked since then, after the naming (so
- * that the name cannot be a later request's).
+ * -s: userspace found a request in flight for too long, and runs this
+ * program with BPF_PROG_TEST_RUN (it is never attached) to name it; the
+ * arguments are the request and its submission time. The program names
+ * the request's file into stuck_ev, with its ring and user_data. It
+ * returns 0 only if the request is still the one tracked since that
+ * time once the naming is done, so that the name cannot be a later
+ * request's.
  */
 struct event stuck_ev;
 __u64 stuck_ring;
@@ -49,7 +54,7 @@ int stuck_name(__u64 *ctx)
 {
 	struct io_kiocb *req = (void *)ctx[0];
 	struct slot sl __auto_release = {};
-	struct tracked *way;
+	struct tracked *entry;
 	struct inflight *in;
 	struct ud_key ud;
 
@@ -58,10 +63,13 @@ int stuck_name(__u64 *ctx)
 	fill_file((__u64)BPF_CORE_READ(req, file), sl.idx);
 	stuck_ring = ring_id(BPF_CORE_READ(req, ctx));
 	stuck_user_data = req_user_data(req);
-	in = find_write((__u64)req, &way);
+	in = find_request((__u64)req, &entry);
 	if (!in || in->ts != ctx[1])
 		return 2;
-	/* done, through the CQ overflow list (see ring_overflow()) */
+	/*
+	 * A request whose CQE went to the overflow list is done (see
+	 * ring_overflow()).
+	 */
 	ud.ring = stuck_ring;
 	ud.user_data = stuck_user_data;
 	if (bpf_map_lookup_elem(&overflowed, &ud))

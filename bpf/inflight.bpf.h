@@ -15,11 +15,12 @@
 #include "bpf/owner.bpf.h"
 
 /*
- * Requests by request, in a table of 4-way buckets: a way is claimed with
- * one compare-and-swap and found again with a few loads, where a hash map
- * takes locks (the costliest part of tracking a write). A full bucket
- * spills into the map below, which is also all that kernels without BPF
- * atomics (5.10) use.
+ * The tracked requests, by request, in a table of 4-way buckets. An
+ * entry (a way of its bucket) is claimed with one compare-and-swap and
+ * found again with a few loads, where a hash map takes locks, which were
+ * the costliest part of tracking a request. A full bucket spills into
+ * the map below, which is also all that kernels without BPF atomics
+ * (5.10) use.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -28,14 +29,15 @@ struct {
 	__type(value, struct tracked);
 } tracked SEC(".maps");
 
-/* Set once a write went to the map: completions look there too, then. */
+/* Set once a request went to the map: completions look there too, then. */
 __u32 spilled;
 
 /*
- * Writes the table had no way for. Not LRU: an eviction would drop a
- * write unseen, where a failed insert is counted (LOST_UNTRACKED). A
- * request whose completion went unseen leaves its entry until its
- * memory is reused by another tracked request, which replaces it.
+ * The requests the table had no entry for. It is not LRU: an eviction
+ * would drop a request unseen, where a failed insert is counted
+ * (LOST_UNTRACKED). A request whose completion went unseen leaves its
+ * entry until its memory is reused by another tracked request, which
+ * replaces it.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -61,6 +63,7 @@ struct {
 	__type(value, __u64);
 } inflight_ud SEC(".maps");
 
+/* Way w of the bucket that req hashes to. */
 static __always_inline struct tracked *track_way(__u64 req, __u32 w)
 {
 	__u32 idx = (__u32)((req * 0x9E3779B97F4A7C15ULL) >> 40) &
@@ -71,7 +74,7 @@ static __always_inline struct tracked *track_way(__u64 req, __u32 w)
 }
 
 /*
- * A way for req's write: the one it already has (a request whose
+ * The table entry for req: the one it already has (a request whose
  * completion went unseen left it, and its memory is now this request),
  * else a free one, claimed atomically; NULL when the bucket is full.
  */
@@ -95,10 +98,11 @@ static __always_inline struct tracked *claim_way(__u64 req)
 }
 
 /*
- * Keep a write built elsewhere, when the table had no way for it. Its
- * write event will not come if this fails: count it now.
+ * Keep a request built elsewhere (in a slot) when the table had no entry
+ * for it. If this fails, its completion will go unseen: the loss is
+ * counted now.
  */
-static __always_inline void spill_write(__u64 req, const struct inflight *in)
+static __always_inline void spill_request(__u64 req, const struct inflight *in)
 {
 	if (bpf_map_update_elem(&inflight, &req, in, BPF_ANY))
 		count_lost(LOST_UNTRACKED);
@@ -106,9 +110,12 @@ static __always_inline void spill_write(__u64 req, const struct inflight *in)
 		spilled = 1;
 }
 
-/* The tracked write of req, and its way (NULL if in the map), or NULL. */
-static __always_inline struct inflight *find_write(__u64 req,
-						   struct tracked **way)
+/*
+ * What is kept of req, or NULL if it is not tracked. *entry is its table
+ * entry, or NULL when it was spilled into the map.
+ */
+static __always_inline struct inflight *find_request(__u64 req,
+						     struct tracked **entry)
 {
 	struct tracked *t;
 	__u32 w;
@@ -116,23 +123,24 @@ static __always_inline struct inflight *find_write(__u64 req,
 	for (w = 0; w < TRACK_WAYS; w++) {
 		t = track_way(req, w);
 		if (t && t->req == req) {
-			*way = t;
+			*entry = t;
 			return &t->in;
 		}
 	}
-	*way = NULL;
+	*entry = NULL;
 	return spilled ? bpf_map_lookup_elem(&inflight, &req) : NULL;
 }
 
-static __always_inline void forget_write(__u64 req, struct tracked *way)
+/* Free what find_request() found of req: its entry, or its map element. */
+static __always_inline void forget_request(__u64 req, struct tracked *entry)
 {
-	if (way) {
-		/* a way claimed again must not look counted in flight */
-		way->in.how = 0;
-		way->req = 0;
-	}
-	else
+	if (entry) {
+		/* an entry claimed again must not look counted in flight */
+		entry->in.how = 0;
+		entry->req = 0;
+	} else {
 		bpf_map_delete_elem(&inflight, &req);
+	}
 }
 
 static __always_inline void remember_by_user_data(struct io_kiocb *req,

@@ -10,8 +10,11 @@
 #include <bpf/bpf_helpers.h>
 
 #define MAX_IOVECS		1024	/* UIO_MAXIOV */
-#define IOV_CHUNK		8	/* read at a time, on the stack: the
-					   calls below a program share 512 bytes */
+/*
+ * The iovecs read at a time, onto the stack: the calls below a program
+ * share its 512 bytes.
+ */
+#define IOV_CHUNK		8
 
 /*
  * Sum of the lengths of n (at most IOV_CHUNK) user iovecs, read onto the

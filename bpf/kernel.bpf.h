@@ -103,7 +103,7 @@ static __always_inline bool current_is_io_worker(void)
 {
 	struct task_struct *cur;
 
-	/* a plain load where the kernel types the task (5.11 on) */
+	/* From 5.11 the kernel types the task, and a plain load reads it. */
 	if (bpf_core_enum_value_exists(enum bpf_func_id,
 				       BPF_FUNC_get_current_task_btf))
 		return bpf_get_current_task_btf()->flags & PF_IO_WORKER;

@@ -110,7 +110,8 @@ static __always_inline void remember(const struct name_key *key,
 	if (!m || len > PATH_BUF)
 		return;
 	barrier_var(len);
-	m->key.dentry = 0;	/* not this key while half copied */
+	/* While the name is half copied, no lookup may match the key. */
+	m->key.dentry = 0;
 	if (bpf_probe_read_kernel(&m->v, offsetof(struct name_val, path) +
 				  (len & (2 * PATH_BUF - 1)), v))
 		return;

@@ -119,7 +119,10 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 		if (walk_consistent(slot, (__u64)dir.dentry,
 				    (__u64)dir.mnt) < 0)
 			flags |= PATH_F_TRUNCATED;
-		/* the directory's name may be false: no name (path.bpf.h) */
+		/*
+		 * Renames raced every walk of the directory, so its name
+		 * may be false: give none (see path.bpf.h).
+		 */
 		if (s->nv.flags & PATH_F_RACED) {
 			n = 1;
 			flags |= PATH_F_RACED;
@@ -134,7 +137,7 @@ __noinline int join_name(__u32 slot, __u32 which, __s32 dfd, __u64 name,
 			bpf_probe_read_kernel(&e->path[base], dlen,
 					      &s->path[off & (PATH_BUF - 1)]);
 		}
-		/* the separator, or the root itself */
+		/* This is the separator, or the root itself. */
 		e->path[(base + dlen) & (2 * PATH_BUF - 1)] = '/';
 		dlen++;
 	}

@@ -92,7 +92,10 @@ static __always_inline void args_sr(struct op_sock *a, struct io_kiocb *req,
 		a->len = (__u32)BPF_CORE_READ(sr, len);
 		a->has |= SOCK_HAS_LEN;
 	}
-	/* at the CQE the kernel has let go of its copy (recycled) */
+	/*
+	 * At the CQE the kernel has let go of its copy (it may be
+	 * recycled), so the destination is read at the issue only.
+	 */
 	if (when == ARGS_ISSUE && (op == OPCODE_SEND || op == OPCODE_SEND_ZC ||
 				   op == OPCODE_SENDMSG ||
 				   op == OPCODE_SENDMSG_ZC))
@@ -190,9 +193,9 @@ static __always_inline void args_fd(struct event *e, struct io_kiocb *req,
 		if (bpf_core_field_exists(c->file_slot))
 			a->file_slot = BPF_CORE_READ(c, file_slot);
 	} else if (bpf_core_type_exists(struct io_fixed_install)) {
-		/* the fixed slot is the request's own fd */
+		/* The fixed slot is the request's own fd. */
 		a->file_slot = BPF_CORE_READ(req, cqe.fd) + 1;
-		/* the new fd's open flags: O_CLOEXEC, or none */
+		/* o_flags are the new fd's open flags: O_CLOEXEC, or none. */
 		a->install_flags = BPF_CORE_READ(fi, o_flags);
 	}
 }
@@ -330,7 +333,10 @@ static __always_inline void args_msg(struct event *e, struct io_kiocb *req,
 	a->src_fd = BPF_CORE_READ(m, src_fd);
 	a->dst_fd = BPF_CORE_READ(m, dst_fd);
 	a->flags = BPF_CORE_READ(m, flags);
-	/* the target ring's file is the request's, looked up if need be */
+	/*
+	 * The target ring's file is the request's file, looked up if the
+	 * kernel has not attached it yet.
+	 */
 	f = req_file(req, ctx, OPCODE_MSG_RING);
 	target = f ? BPF_CORE_READ(f, private_data) : NULL;
 	if (!target)
@@ -362,10 +368,11 @@ static __always_inline void args_update(struct event *e, struct io_kiocb *req)
 }
 
 /*
- * The files now in the slots a FILES_UPDATE set: res of them from its
- * offset (none when the kernel picked the slots, which only the user's
- * array says); how many are named. From the program itself: the list's
- * walk of each name would not fit below fill_args() on the stack.
+ * Name the files now in the slots a FILES_UPDATE set: res of them from
+ * its offset (none when the kernel picked the slots, which only the
+ * user's array says). Returns how many are named. The program calls this
+ * itself: the walk of each name in the list would not fit on the stack
+ * below fill_args().
  */
 static __always_inline __u32 updated_files(struct io_kiocb *req,
 					   struct io_ring_ctx *ctx,
@@ -629,7 +636,7 @@ __noinline int note_personality(__u64 request, __u64 ring, __u64 flags)
 	if (flags == FLAGS_UNREAD)
 		flags = req_flags(req);
 	if (!(flags & req_f_creds)) {
-		/* its memory may be an earlier request's that had one */
+		/* Its memory may be an earlier request's, which had one. */
 		if (personal_live && !bpf_map_delete_elem(&personal, &key))
 			__sync_fetch_and_add(&personal_live, -1);
 		return 0;

@@ -204,7 +204,10 @@ static __always_inline bool same_leaf(struct scratch *s,
 
 	if (len > NAME_MAX_LEN || len > v->len || v->len > PATH_BUF)
 		return false;
-	/* kept after the barrier: older verifiers lose the bound above */
+	/*
+	 * The barrier keeps the bound above for older verifiers, which
+	 * lose it otherwise.
+	 */
 	barrier_var(len);
 	if (bpf_probe_read_kernel(s->leaf, len & NAME_MAX_LEN, q->name))
 		return false;
@@ -406,14 +409,17 @@ __noinline int fill_file(__u64 file, __u32 slot)
 	 * without this store clang spills one more register: 168 bytes.
 	 */
 	e->h.file_kind = FILE_NONE;
-	/* mnt and dentry in one read */
+	/* One read gives both mnt and dentry. */
 	if (!f || bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path))
 		return 0;
 	d = fp.dentry;
 	inode = BPF_CORE_READ(f, f_inode);
 	key.dentry = (__u64)d;
 	key.mnt = (__u64)fp.mnt;
-	/* whether it is deleted can change at any time: never cached */
+	/*
+	 * Whether it is deleted can change at any time, so it is never
+	 * cached.
+	 */
 	if (is_deleted(d))
 		e->h.path_flags |= PATH_F_DELETED;
 	if (rename_seq_addr && cached_name(s, d, &key, inode))

@@ -17,7 +17,10 @@
 #include "bpf/path.bpf.h"
 #include "bpf/slot.bpf.h"
 
-/* exe, cmdline and ancestors wanted: send fork, exec and exit records */
+/*
+ * Set when events need exe, cmdline and ancestors: then fork, exec and
+ * exit records are sent.
+ */
 const volatile bool track_procs = false;
 
 struct {
@@ -39,7 +42,7 @@ static __always_inline struct event *proc_record(struct slot *sl,
 	e->h.pid = BPF_CORE_READ(t, tgid);
 	e->h.tid = BPF_CORE_READ(t, pid);
 	e->h.ppid = BPF_CORE_READ(t, real_parent, tgid);
-	/* a fork's is its parent's; an exec's the new one */
+	/* A fork's exec generation is its parent's, an exec's the new one. */
 	task_exec_id(t, &e->h.exec_id);
 	BPF_CORE_READ_STR_INTO(&e->h.comm, t, comm);
 	return e;
@@ -97,7 +100,10 @@ static __always_inline void proc_exec(void *ctx, struct task_struct *p,
 	proc_emit(ctx, &sl);
 }
 
-/* Only when the last thread goes: the process table can drop it then. */
+/*
+ * An exit is sent when the last thread goes: then the process table
+ * can drop the process.
+ */
 static __always_inline void proc_exit(void *ctx, struct task_struct *p)
 {
 	if (!BPF_CORE_READ(p, signal, live.counter))

@@ -122,7 +122,7 @@ static __always_inline int on_register(void *ctx, struct io_ring_ctx *ring,
 	e->reg.nr_files = nr_files;
 	e->reg.nr_bufs = nr_bufs;
 	e->reg.res = ret;
-	/* event_start() zeroed the rest: nothing else is set on a failure */
+	/* event_start() zeroed the rest; a failed call sets nothing more. */
 	if (ret >= 0)
 		read_registered(e, ring, sl.idx);
 	emit(ctx, &sl);
@@ -172,7 +172,10 @@ static __always_inline int on_create(void *ctx, int fd, void *ring,
 	current_owner(&o);
 	if (flags & IORING_SETUP_SQPOLL)
 		remember_ring(ring, &o);
-	/* -o, -P and -x select requests: a ring is none of them */
+	/*
+	 * -o, -P and -x select requests, and a new ring is none, so any
+	 * of them hides create events.
+	 */
 	if ((kinds & KIND_CREATE) && !filter_ops && !nr_prefixes &&
 	    !failed_only)
 		emit_create(ctx, ring, fd, sq, cq, flags, &o);

@@ -145,16 +145,17 @@ static __always_inline void send_overflow(void *ctx, void *ring, __u64 ud)
 }
 
 /*
- * A wanted request was taken, and is tracked to its last CQE: in flight,
- * unless it posts none when it works (CQE_SKIP_SUCCESS). old is the
- * entry its memory still held, if any: a request whose completion went
- * unseen, whose place in the count this one takes, unless its CQE
- * overflowed (which took it out already). Returns the HOW_* bits.
- * The maximum is read back after the add: with no atomic fetch on 5.10,
- * it is the count as some moment had it; it is this generation's,
- * started afresh at its first request (the race of two first ones can
- * only lose one of two near-equal values). Not inlined: the programs
- * that track requests have no stack to spare.
+ * Count a wanted request that was taken and is tracked to its last CQE.
+ * It is in flight, unless it posts no CQE when it works
+ * (CQE_SKIP_SUCCESS). old is the entry its memory still held, if any: a
+ * request whose completion went unseen, whose place in the count this
+ * one takes, unless its CQE overflowed (which took it out already).
+ * Returns the HOW_* bits. The maximum is read back after the add: 5.10
+ * has no atomic fetch, so it is the count as some moment had it. It is
+ * this generation's maximum, started afresh at its first request (the
+ * race of two first requests can only lose one of two near-equal
+ * values). The function is not inlined: the programs that track
+ * requests have no stack to spare.
  */
 static __noinline __u8 ring_submitted(void *ring, __u32 pid, __u64 flags,
 				      const struct inflight *old)
@@ -195,8 +196,8 @@ static __noinline __u8 ring_submitted(void *ring, __u32 pid, __u64 flags,
 }
 
 /*
- * A request whose preparation failed: taken, never in flight, as its
- * CQE is posted at once.
+ * Count a request whose preparation failed: it was taken, but it is
+ * never in flight, as its CQE is posted at once.
  */
 static __noinline void ring_prep_failed(void *ring, __u32 pid)
 {
@@ -207,9 +208,10 @@ static __noinline void ring_prep_failed(void *ring, __u32 pid)
 }
 
 /*
- * A tracked request's last CQE: out of flight; inline if nothing took it
- * elsewhere and this is its submitter's thread (or SQPOLL thread) that
- * completes it; short if a write wrote less than it was given.
+ * Count a tracked request's last CQE. The request is out of flight. It
+ * was done inline if nothing took it elsewhere and its submitter's
+ * thread (or SQPOLL thread) completes it, and it was a short write if a
+ * write wrote less than it was given.
  */
 static __always_inline void ring_done(void *ring, const struct inflight *in,
 				      __s32 res)
@@ -236,8 +238,8 @@ enum ring_way { WAY_IOWQ, WAY_POLL, WAY_TW, WAY_LINK, WAY_FAILED_LINK };
 static __always_inline void ring_way(void *ring, struct io_kiocb *req,
 				     enum ring_way w)
 {
-	struct tracked *way;
-	struct inflight *in = find_write((__u64)req, &way);
+	struct tracked *entry;
+	struct inflight *in = find_request((__u64)req, &entry);
 	struct ring_stat *v;
 
 	if (!in)
@@ -297,14 +299,14 @@ static __always_inline int ring_overflow(void *ctx, void *ring,
 
 	if (v)
 		__sync_fetch_and_add(&v->cq_overflow, 1);
-	/* a ring counted, or any ring of a process -p keeps */
+	/* Only a counted ring, or any ring of a -p process, goes on. */
 	if (!overflow_untraced || !pid_may_match() || (summary && !v))
 		return 0;
 	if (timeline)
 		send_overflow(ctx, ring, user_data);
 	bpf_map_update_elem(&overflowed, &k, &one, BPF_ANY);
 	count_lost(LOST_OVERFLOWED);
-	/* done: out of flight, although its entry stays (held_before()) */
+	/* It is out of flight now, though its entry stays (held_before()). */
 	if (v)
 		__sync_fetch_and_add(&v->inflight, -1);
 	return 0;
@@ -364,7 +366,7 @@ int BPF_PROG(ring_task_add_510, void *ring, __u8 opcode, __u64 user_data)
 	return ring_ud_way(ring, user_data, WAY_TW);
 }
 
-/* req is linked after target: counted once, as it is submitted */
+/* req is linked after target; a link is counted once, as it is submitted. */
 SEC("raw_tp/io_uring_link")
 int BPF_PROG(ring_link, struct io_kiocb *req)
 {
@@ -379,7 +381,7 @@ int BPF_PROG(ring_link_510, void *ring, struct io_kiocb *req)
 	return 0;
 }
 
-/* link is cancelled because req, before it in the chain, failed */
+/* link is cancelled because req, before it in the chain, failed. */
 SEC("raw_tp/io_uring_fail_link")
 int BPF_PROG(ring_fail_link, struct io_kiocb *req, struct io_kiocb *link)
 {

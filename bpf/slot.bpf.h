@@ -170,10 +170,10 @@ static __always_inline void place_args(struct event *e, __u64 names)
 		return;
 	if (n > sizeof(e->args))
 		n = sizeof(e->args);
-	/* at most 2 * PATH_BUF: then the arguments are already there */
+	/* Past 2 * PATH_BUF of names, the arguments are there already. */
 	if (names > 2 * PATH_BUF)
 		names = 2 * PATH_BUF;
-	/* a forward copy to a lower address: safe where the two overlap */
+	/* A forward copy to a lower address is safe where the two overlap. */
 	bpf_probe_read_kernel(&e->path[names], n, &e->args);
 }
 

@@ -114,8 +114,9 @@ static __always_inline void count_completion(const struct owner *o, __u8 op,
 	__u64 slot = lat_slot(lat);
 
 	/*
-	 * Opaque to the compiler, which would drop the check below as
-	 * lat_slot() already caps the value: 5.10's verifier needs it.
+	 * The asm makes slot opaque to the compiler, which would drop the
+	 * check below as lat_slot() already caps the value: 5.10's
+	 * verifier needs the check.
 	 */
 	asm volatile("" : "+r"(slot));
 	if (!v || slot >= LAT_SLOTS)

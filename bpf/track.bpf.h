@@ -19,7 +19,10 @@
 #include "bpf/iovec.bpf.h"
 #include "bpf/ringstats.bpf.h"
 
-/* 5.10's completion tracepoint has no request: set with its program */
+/*
+ * Set with 5.10's completion program: that tracepoint gives no request,
+ * so completions find theirs by ring and user_data.
+ */
 const volatile bool complete_by_user_data = false;
 
 /*
@@ -53,11 +56,11 @@ static __always_inline void track_rw(struct inflight *in, struct io_kiocb *req,
  * completion went unseen (see ring_submitted()).
  */
 static __always_inline struct inflight *held_before(struct io_kiocb *req,
-						    struct tracked *way)
+						    struct tracked *entry)
 {
 	__u64 key = (__u64)req;
 
-	return way ? &way->in : bpf_map_lookup_elem(&inflight, &key);
+	return entry ? &entry->in : bpf_map_lookup_elem(&inflight, &key);
 }
 
 /*
@@ -75,23 +78,26 @@ static __always_inline void track_request(struct io_kiocb *req,
 					  __u64 flags, const bool atomics,
 					  const bool at_submit)
 {
-	struct tracked *way = atomics ? claim_way((__u64)req) : NULL;
-	/* where later CQEs find it: 5.10's, and a multishot request's */
+	struct tracked *entry = atomics ? claim_way((__u64)req) : NULL;
+	/* 5.10's CQEs, and a multishot request's, find it by user_data. */
 	bool by_ud = complete_by_user_data ||
 		     ((kinds & KIND_COMPLETE || summary) &&
 		      op_in_set(OPS_MULTI, ri->op));
 	struct inflight *in;
 
-	/* a full bucket: build it in a slot, taken now (counted if none) */
-	if (!way && !sl->s && !event_start(sl, EV_ISSUE, NULL))
+	/*
+	 * With no table entry (a full bucket, or no atomics) it is built
+	 * in a slot, taken now; a missing slot is counted as lost.
+	 */
+	if (!entry && !sl->s && !event_start(sl, EV_ISSUE, NULL))
 		return;
-	in = way ? &way->in : &sl->s->in;
-	/* a failed preparation (a constant) is counted by its caller */
+	in = entry ? &entry->in : &sl->s->in;
+	/* A failed preparation (at_submit false) is counted by its caller. */
 	if (summary)
 		in->how = !at_submit ? 0 :
 			  ring_submitted(ri->ctx, ri->owner.pid, flags,
-					 held_before(req, way));
-	/* a summary reads back only what it writes here: no need to zero */
+					 held_before(req, entry));
+	/* A summary reads back only what it writes here: no need to zero. */
 	if (!summary)
 		__builtin_memset(in, 0, sizeof(*in));
 	in->ts = ri->now;
@@ -104,13 +110,16 @@ static __always_inline void track_request(struct io_kiocb *req,
 	} else {
 		in->owner = ri->owner;
 	}
-	/* after ring_submitted(), which reads the one it replaces */
+	/*
+	 * This comes after ring_submitted(), which reads the user_data of
+	 * the entry it replaces.
+	 */
 	if (!summary || by_ud || overflow_untraced)
 		in->user_data = req_user_data(req);
 	if (!summary || op_in_set(OPS_WRITE, ri->op))
 		track_rw(in, req, ri, sqe);
-	if (!way)
-		spill_write((__u64)req, in);
+	if (!entry)
+		spill_request((__u64)req, in);
 	if (by_ud)
 		remember_by_user_data(req, ri->ctx, in->user_data);
 }

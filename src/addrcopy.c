@@ -84,7 +84,10 @@ void addrcopy_setup(struct iouringsnoop_bpf *obj)
 	struct sockaddr_un *sa = (void *)obj->rodata->calib_addr;
 	__u64 ud = 0;
 
-	/* an abstract name of random bytes: nothing else sends those */
+	/*
+	 * The address is an abstract name of random bytes: nothing else
+	 * sends those.
+	 */
 	sa->sun_family = AF_UNIX;
 	sa->sun_path[0] = 0;
 	if (getrandom(sa->sun_path + 1, sizeof(sa->sun_path) - 1, 0) < 0 ||

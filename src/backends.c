@@ -156,7 +156,7 @@ static const struct {
 			 { NULL, "new_dfd" } },
 	[AT_LINK] = { "io_link", { "oldpath", "newpath" },
 		      { "old_dfd", "new_dfd" } },
-	/* relative to the working directory: the kernel passes AT_FDCWD */
+	/* xattr names have no fd of their own: the kernel passes AT_FDCWD. */
 	[AT_XATTR] = { "io_xattr", { "filename" }, { NULL } },
 };
 
@@ -283,12 +283,18 @@ static const char *common_setup(struct iouringsnoop_bpf *obj)
 	set_req_flags(obj);
 	proc_setup(obj);
 	sub = pick(obj, submit_variants);
-	/* where 6.3's tracepoint is, a CONNECT's copy may be found at it */
+	/*
+	 * Where 6.3's submit tracepoint is, the calibration can find a
+	 * CONNECT's copy of its address at it.
+	 */
 	if (sub && sub->prog == PROG(tp_submit_req)) {
 		enable(obj, PROG(calib_submit_req));
 		bpf_program__set_autoattach(obj->progs.calib_submit_req, false);
 	}
-	/* 5.10's fires before the SQE is read: at-op names are not there */
+	/*
+	 * 5.10's submit tracepoint fires before the SQE is read, so the
+	 * at-op names are not there yet.
+	 */
 	if (sub)
 		obj->rodata->names_at_submit =
 			sub->prog != PROG(tp_submit_sqe_510);
@@ -302,7 +308,7 @@ static const char *common_setup(struct iouringsnoop_bpf *obj)
 	/* without a request pointer, completions are found by user_data */
 	obj->rodata->complete_by_user_data =
 		c->prog == PROG(tp_complete_510);
-	/* both optional: older kernels lack io_uring_req_failed */
+	/* Both are optional: older kernels lack io_uring_req_failed. */
 	pick(obj, failed_variants);
 	pick(obj, create_variants);
 	if (obj->rodata->summary)
@@ -321,7 +327,7 @@ static const char *common_setup(struct iouringsnoop_bpf *obj)
 		tracepoint_nargs("io_uring_cqe_overflow") == 5;
 	if (obj->rodata->overflow_untraced && obj->rodata->track_requests)
 		enable(obj, PROG(ring_cqe_overflow));
-	/* a summary prints no event: no registration either */
+	/* A summary prints no event, so no registration either. */
 	if ((obj->rodata->kinds & KIND_REGISTER) && !obj->rodata->summary)
 		pick_register(obj);
 	return NULL;
@@ -480,7 +486,7 @@ static int open_one(enum backend b, const struct backend_hooks *h,
 	}
 	h->configure(obj, h->ctx);
 	disable_all(obj);
-	/* run by hand after load, never attached */
+	/* peek is run by hand after load, and never attached. */
 	bpf_program__set_autoload(obj->progs.peek, true);
 	bpf_program__set_autoattach(obj->progs.peek, false);
 	reason = backend_setup(b, obj);

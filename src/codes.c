@@ -213,7 +213,7 @@ void put_flag_names(struct line *l, const struct code_name *t,
 		if (!t->value || (left & t->value) != t->value)
 			continue;
 		if (!first)
-			KEY(l, "|");
+			LIT(l, "|");
 		puts_(l, t->name);
 		left &= ~t->value;
 		first = false;
@@ -221,7 +221,7 @@ void put_flag_names(struct line *l, const struct code_name *t,
 	if (!left)
 		return;
 	if (!first)
-		KEY(l, "|");
+		LIT(l, "|");
 	put_hex(l, left);
 }
 
@@ -233,7 +233,7 @@ void put_open_flags(struct line *l, unsigned long long flags)
 
 	puts_(l, access[flags & 3]);
 	if (flags & ~3ULL) {
-		KEY(l, "|");
+		LIT(l, "|");
 		put_flag_names(l, open_flag_codes, flags & ~3ULL);
 	}
 }
@@ -247,7 +247,7 @@ void put_sock_type(struct line *l, unsigned int type)
 	else
 		put_u64(l, type & 0xf);
 	if (type & ~0xfU) {
-		KEY(l, "|");
+		LIT(l, "|");
 		put_flag_names(l, sock_flag_codes, type & ~0xfU);
 	}
 }

@@ -97,10 +97,10 @@ static int cannot_run(const char *name, int err)
 }
 
 /*
- * In the child: the signals as the tool was given them, not as it set
- * them (SIGPIPE, ignored by the tool, would stay ignored across the exec;
- * SIGINT ignored in a background job must stay so). Then wait for the
- * tool; if it goes away instead, never run.
+ * In the child, put the signals back as the tool was given them, not as
+ * it set them (SIGPIPE, ignored by the tool, would stay ignored across
+ * the exec; SIGINT ignored in a background job must stay so). Then wait
+ * for the tool; if it goes away instead, the command never runs.
  */
 static void __attribute__((noreturn)) held(char **argv, int go)
 {
@@ -156,7 +156,7 @@ void command_release(void)
 {
 	if (go_fd < 0)
 		return;
-	/* EPIPE: a signal passed on during the load ended it already */
+	/* EPIPE: a signal passed on during the load ended the child already. */
 	if (write(go_fd, "", 1) != 1 && errno != EPIPE)
 		fprintf(stderr, "iouringsnoop: cannot release the command: %s\n",
 			strerror(errno));
@@ -166,7 +166,7 @@ void command_release(void)
 
 void command_signal(int sig, const siginfo_t *si)
 {
-	/* 0 in the child, before it resets its handlers */
+	/* child is 0 in the child itself, before it resets its handlers. */
 	if (child > 0 && si->si_code != SI_KERNEL)
 		kill(child, sig);
 }

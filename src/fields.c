@@ -132,13 +132,13 @@ void put_setup_flags(struct line *l, unsigned long long flags)
 			continue;
 		}
 		if (!first)
-			KEY(l, "|");
+			LIT(l, "|");
 		first = false;
 		puts_(l, setup_names[b]);
 	}
 	if (unknown) {
 		if (!first)
-			KEY(l, "|");
+			LIT(l, "|");
 		put_hex(l, unknown);
 	}
 }
@@ -186,6 +186,14 @@ void put_rfc3339(struct line *l, long long mono_to_real,
 	put(l, "Z", 1);
 }
 
+void json_interval(struct line *l, const char *type, long long mono_to_real,
+		   unsigned long long start, unsigned long long end)
+{
+	OBJ_TEXT(l, "type", type);
+	KEY_QUOTED(l, "interval_start", put_rfc3339(l, mono_to_real, start));
+	KEY_QUOTED(l, "interval_end", put_rfc3339(l, mono_to_real, end));
+}
+
 void put_clock(struct line *l, long long mono_to_real, unsigned long long ts)
 {
 	long long nsec;
@@ -207,14 +215,14 @@ void put_clock(struct line *l, long long mono_to_real, unsigned long long ts)
 static void put_code_name(struct line *l, const char *prefix,
 			  const char *name, unsigned int code)
 {
-	KEY(l, "\"");
+	QUOTE(l);
 	if (name) {
 		puts_(l, prefix);
 		puts_(l, name);
 	} else {
 		put_u64(l, code);
 	}
-	KEY(l, "\"");
+	QUOTE(l);
 }
 
 void put_op_name(struct line *l, unsigned int op)

@@ -38,6 +38,13 @@ void put_rfc3339(struct line *l, long long mono_to_real,
 void put_clock(struct line *l, long long mono_to_real, unsigned long long ts);
 
 /*
+ * The head of a JSON row of a summary (type "summary" or "ring"): its
+ * type, and the interval it counts, from start to end (CLOCK_MONOTONIC).
+ */
+void json_interval(struct line *l, const char *type, long long mono_to_real,
+		   unsigned long long start, unsigned long long end);
+
+/*
  * The opcode of a request or of an io_uring_register(2) call as a JSON
  * string, and in the OP column with its space.
  */

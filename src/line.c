@@ -5,6 +5,12 @@
 #include <string.h>
 #include "line.h"
 
+void line_flush(FILE *out, struct line *l)
+{
+	fwrite_unlocked(l->buf, 1, l->len, out);
+	l->len = 0;
+}
+
 void putf(struct line *l, const char *fmt, ...)
 {
 	size_t room = sizeof(l->buf) - l->len;
@@ -82,9 +88,9 @@ void put_digits(struct line *l, unsigned long long v, int n)
 void put_bool(struct line *l, bool v)
 {
 	if (v)
-		KEY(l, "true");
+		LIT(l, "true");
 	else
-		KEY(l, "false");
+		LIT(l, "false");
 }
 
 void put_hex_bytes(struct line *l, const char *s, size_t n)

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include "iouringsnoop.h"
 #include "procs.h"
@@ -43,12 +44,31 @@ static inline void puts_(struct line *l, const char *s)
 }
 
 /* A string literal, without strlen at run time. */
-#define KEY(l, k) put(l, k, sizeof(k) - 1)
+#define LIT(l, s)		put(l, s, sizeof(s) - 1)
 
-/* A JSON key (a literal with its punctuation), then its value. */
-#define KEY_U64(l, k, v)	do { KEY(l, k); put_u64(l, v); } while (0)
-#define KEY_S64(l, k, v)	do { KEY(l, k); put_s64(l, v); } while (0)
-#define KEY_BOOL(l, k, v)	do { KEY(l, k); put_bool(l, v); } while (0)
+/*
+ * JSON members, written by name: each key macro writes the punctuation
+ * that goes before the value. OBJ_KEY opens an object with its first
+ * name ({"name":), KEY writes a later one (,"name":), and a string value
+ * stands between two QUOTEs. The other forms write a whole member:
+ * KEY_QUOTED the string that expr writes (escaped by expr where names
+ * come from outside), KEY_TEXT and OBJ_TEXT a string of ours that needs
+ * no escaping. name is a string literal.
+ */
+#define OBJ_KEY(l, name)	LIT(l, "{\"" name "\":")
+#define KEY(l, name)		LIT(l, ",\"" name "\":")
+#define QUOTE(l)		LIT(l, "\"")
+#define KEY_U64(l, name, v)	do { KEY(l, name); put_u64(l, v); } while (0)
+#define KEY_S64(l, name, v)	do { KEY(l, name); put_s64(l, v); } while (0)
+#define KEY_BOOL(l, name, v)	do { KEY(l, name); put_bool(l, v); } while (0)
+#define KEY_QUOTED(l, name, expr) \
+	do { LIT(l, ",\"" name "\":\""); expr; QUOTE(l); } while (0)
+#define KEY_TEXT(l, name, s)	KEY_QUOTED(l, name, puts_(l, s))
+#define OBJ_TEXT(l, name, s) \
+	do { LIT(l, "{\"" name "\":\""); puts_(l, s); QUOTE(l); } while (0)
+
+/* Write the line to out and empty it. */
+void line_flush(FILE *out, struct line *l);
 
 __attribute__((format(printf, 2, 3)))
 void putf(struct line *l, const char *fmt, ...);

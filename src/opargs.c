@@ -24,14 +24,11 @@ struct out {
 static void out_key(struct out *o, const char *key, const char *suffix)
 {
 	if (o->json) {
-		KEY(o->l, ",\"");
-		puts_(o->l, key);
-		puts_(o->l, suffix);
-		KEY(o->l, "\":");
+		json_key(o->l, key, suffix);
 	} else {
 		puts_(o->l, o->sep);
 		puts_(o->l, key);
-		KEY(o->l, "=");
+		LIT(o->l, "=");
 	}
 }
 
@@ -52,10 +49,10 @@ static void out_ptr(struct out *o, const char *key, unsigned long long v)
 {
 	out_key(o, key, "");
 	if (o->json)
-		KEY(o->l, "\"");
+		QUOTE(o->l);
 	put_hex(o->l, v);
 	if (o->json)
-		KEY(o->l, "\"");
+		QUOTE(o->l);
 }
 
 /* A mode in octal, as chmod takes it: "0600". */
@@ -89,9 +86,9 @@ static void out_code(struct out *o, const char *key, codes_t t,
 	if (!name)
 		return;
 	out_key(o, key, "_name");
-	KEY(o->l, "\"");
+	QUOTE(o->l);
 	puts_(o->l, name);
-	KEY(o->l, "\"");
+	QUOTE(o->l);
 }
 
 /* Flags: JSON "key":N,"key_names":"A|B"; columns key=A|B, or key=0. */
@@ -103,14 +100,14 @@ static void out_flags(struct out *o, const char *key, codes_t t,
 		if (v)
 			put_flag_names(o->l, t, v);
 		else
-			KEY(o->l, "0");
+			LIT(o->l, "0");
 		return;
 	}
 	out_u64(o, key, v);
 	out_key(o, key, "_names");
-	KEY(o->l, "\"");
+	QUOTE(o->l);
 	put_flag_names(o->l, t, v);
-	KEY(o->l, "\"");
+	QUOTE(o->l);
 }
 
 /* Bytes the traced program chose: escaped, with key_hex in JSON. */
@@ -144,12 +141,12 @@ static void out_slot(struct out *o, unsigned int slot)
 	if (!slot)
 		return;
 	if (o->json)
-		KEY(o->l, ",\"direct\":true");
+		KEY_BOOL(o->l, "direct", true);
 	if (slot != IORING_FILE_INDEX_ALLOC) {
 		out_u64(o, "fixed_slot", slot - 1);
 	} else if (!o->json) {
 		out_key(o, "fixed_slot", "");
-		KEY(o->l, "any");
+		LIT(o->l, "any");
 	}
 }
 
@@ -178,9 +175,9 @@ static void sock_kind(struct out *o, const struct op_sock *a)
 	out_code(o, "family", af_codes, a->family);
 	out_u64(o, "sock_type", a->type);
 	out_key(o, "sock_type", "_name");
-	KEY(o->l, "\"");
+	QUOTE(o->l);
 	put_sock_type(o->l, a->type);
-	KEY(o->l, "\"");
+	QUOTE(o->l);
 	if (a->family == 2 || a->family == 10)
 		out_code(o, "protocol", ipproto_codes, a->protocol);
 	else
@@ -250,20 +247,20 @@ static void put_proto(struct line *l, const struct op_sock *a)
 			for (i = strlen("IPPROTO_"); name[i]; i++)
 				put(l, &(char){ name[i] | 0x20 }, 1);
 		} else if ((a->type & 0xf) == 1) {
-			KEY(l, "tcp");
+			LIT(l, "tcp");
 		} else if ((a->type & 0xf) == 2) {
-			KEY(l, "udp");
+			LIT(l, "udp");
 		} else {
-			KEY(l, "ip");
+			LIT(l, "ip");
 		}
 		return;
 	}
 	if (a->family == 1) {
-		KEY(l, "unix");
+		LIT(l, "unix");
 		if ((a->type & 0xf) == 2)
-			KEY(l, "-dgram");
+			LIT(l, "-dgram");
 		else if ((a->type & 0xf) == 5)
-			KEY(l, "-seqpacket");
+			LIT(l, "-seqpacket");
 		return;
 	}
 	name = code_name(af_codes, a->family);
@@ -300,19 +297,22 @@ bool column_connection(struct line *l, const struct event *e,
 		local = &a->local;
 	if (a->has & SOCK_HAS_PEER)
 		peer = &a->peer;
-	/* where the op itself points: the peer it goes to, or the name */
+	/*
+	 * The op's own address is the peer it goes to, or the name it
+	 * binds.
+	 */
 	if ((a->has & SOCK_HAS_ADDR) && addr_is_peer(e->req.opcode))
 		peer = &a->addr;
 	else if (a->has & SOCK_HAS_ADDR)
 		local = &a->addr;
 	if (!local && !peer)
 		return true;
-	KEY(l, " ");
+	LIT(l, " ");
 	if (local)
 		put_addr(l, local, mode);
 	if (!peer)
 		return true;
-	KEY(l, "->");
+	LIT(l, "->");
 	put_addr(l, peer, mode);
 	return true;
 }
@@ -325,14 +325,14 @@ static void open_fields(struct out *o, const struct op_open *a,
 	if (o->json) {
 		out_u64(o, "open_flags", a->flags);
 		out_key(o, "open_flags", "_names");
-		KEY(o->l, "\"");
+		QUOTE(o->l);
 		put_open_flags(o->l, a->flags);
-		KEY(o->l, "\"");
+		QUOTE(o->l);
 	} else {
 		out_key(o, "open_flags", "");
 		put_open_flags(o->l, a->flags);
 	}
-	/* the mode counts only when a file may be made */
+	/* The mode counts only when a file may be made (O_CREAT, O_TMPFILE). */
 	if (a->flags & (0100 | 020000000))
 		out_mode(o, "mode", a->mode);
 	if (op == OPCODE_OPENAT2)
@@ -428,7 +428,10 @@ static void msg_fields(struct out *o, const struct op_msg *a)
 	}
 	out_code(o, "msg_cmd", msg_ring_cmd_codes, a->cmd);
 	if (a->cmd == 1) {
-		/* a fixed file of ours, to a slot of theirs (+ 1, as ever) */
+		/*
+		 * A fixed file of this ring goes to a slot of the target's
+		 * (slot + 1, as ever).
+		 */
 		out_u64(o, "src_slot", a->src_fd);
 		if (a->dst_fd && a->dst_fd != IORING_FILE_INDEX_ALLOC)
 			out_u64(o, "dst_slot", a->dst_fd - 1);
@@ -486,7 +489,7 @@ static void op_fields(struct out *o, const struct event *e)
 	case ARGS_UPDATE:
 		out_u64(o, "offset", a->update.offset);
 		out_u64(o, "nr", a->update.nr);
-		/* at the CQE: the files now in the res slots it set */
+		/* At the CQE, path lists the files now in the slots it set. */
 		if (e->h.path_flags & PATH_F_LIST)
 			update_files(o, e);
 		break;
@@ -517,10 +520,12 @@ static void op_fields(struct out *o, const struct event *e)
 void json_personality(struct line *l, unsigned int id, unsigned int uid,
 		      unsigned int gid)
 {
-	KEY_U64(l, ",\"personality\":{\"id\":", id);
-	KEY_U64(l, ",\"uid\":", uid);
-	KEY_U64(l, ",\"gid\":", gid);
-	KEY(l, "}");
+	KEY(l, "personality");
+	OBJ_KEY(l, "id");
+	put_u64(l, id);
+	KEY_U64(l, "uid", uid);
+	KEY_U64(l, "gid", gid);
+	LIT(l, "}");
 }
 
 void json_args(struct line *l, const struct event *e)

@@ -154,10 +154,12 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-/* What argp hands parse_opt: the result, and whether help was printed. */
+/* What argp hands parse_opt: the result, and how parsing went. */
 struct parse_input {
 	struct env *env;
-	bool printed;
+	bool printed;		/* --help, --usage or --version */
+	bool failed;		/* an option's value was refused, and said so */
+	const char *last_arg;	/* the value of the option parsed last */
 };
 
 /*
@@ -197,7 +199,8 @@ static bool *flag_of(struct env *env, int key)
 	return NULL;
 }
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+/* One option, or an argument, that getopt accepted. */
+static error_t parse_key(int key, char *arg, struct argp_state *state)
 {
 	struct env *env = ((struct parse_input *)state->input)->env;
 	bool *flag = flag_of(env, key);
@@ -276,13 +279,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp argp = {
-	.options = opts,
-	.parser = parse_opt,
-	.args_doc = "[-- COMMAND [ARGS...]]",
-	.doc = doc,
-};
-
 /* The long option that an unambiguous prefix names, or NULL. */
 static const struct argp_option *find_long(const char *name, size_t n,
 					   int *matches)
@@ -314,15 +310,8 @@ static const struct argp_option *find_short(char c)
 	return NULL;
 }
 
-static bool long_takes_arg(const char *name)
-{
-	int matches;
-	const struct argp_option *o = find_long(name, strlen(name), &matches);
-
-	return o && o->arg;
-}
-
-static int check_long(const char *s, bool have_next)
+/* What getopt refuses in a long option s, said in one line; 0 if nothing. */
+static int long_error(const char *s, bool have_next)
 {
 	size_t n = strcspn(s + 2, "=");
 	const struct argp_option *o;
@@ -344,46 +333,77 @@ static int check_long(const char *s, bool have_next)
 }
 
 /*
- * argp would report bad options in two lines and with its own wording;
- * find them first and say what is wrong in one line.
+ * What getopt refuses in the word argv[a], said in one line; 0 if it
+ * refuses nothing there (a word that is no option is never refused).
  */
-static int check_unknown(int argc, char **argv)
+static int word_error(char **argv, int argc, int a)
 {
 	const struct argp_option *o;
-	int a;
+	const char *s = argv[a];
+	size_t n;
 
-	for (a = 1; a < argc; a++) {
-		const char *s = argv[a];
-		size_t n;
-
-		if (!strcmp(s, "--"))
-			return 0;
-		if (s[0] != '-' || !s[1])
-			continue;
-		if (s[1] == '-') {
-			if (check_long(s, a + 1 < argc))
-				return -1;
-			if (!strchr(s, '=') && long_takes_arg(s + 2))
-				a++;
-			continue;
-		}
-		for (n = 1; s[n]; n++) {
-			o = find_short(s[n]);
-			if (!o)
-				return fail("unknown option '-%c' (see --help)",
-					    s[n]);
-			if (o->arg) {
-				if (!s[n + 1])
-					a++;
-				break;
-			}
-		}
-		if (a >= argc)
-			return fail("option '%s' needs a value (see --help)",
-				    s);
+	if (s[0] != '-' || !s[1])
+		return 0;
+	if (s[1] == '-')
+		return long_error(s, a + 1 < argc);
+	for (n = 1; s[n]; n++) {
+		o = find_short(s[n]);
+		if (!o)
+			return fail("unknown option '-%c' (see --help)", s[n]);
+		if (o->arg)
+			break;
 	}
+	if (s[n] && !s[n + 1] && a + 1 >= argc)
+		return fail("option '%s' needs a value (see --help)", s);
 	return 0;
 }
+
+/*
+ * getopt refused an option, and argp, with ARGP_NO_ERRS, says nothing
+ * of it: say which and why, in one line. getopt stopped in the word
+ * before state->next when it had finished that word, or else in
+ * state->next itself, inside a group of short options. The word before
+ * is not an option when it was the last option's value.
+ */
+static void option_error(const struct argp_state *state, const char *value)
+{
+	int a = state->next - 1;
+
+	if (a >= 1 && state->argv[a] != value &&
+	    word_error(state->argv, state->argc, a))
+		return;
+	if (state->next < state->argc &&
+	    word_error(state->argv, state->argc, state->next))
+		return;
+	fail("invalid options (see --help)");
+}
+
+/*
+ * Every key goes through here; ARGP_KEY_ERROR comes after any error, and
+ * only getopt's have not been reported by then.
+ */
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct parse_input *in = state->input;
+	error_t err;
+
+	if (key == ARGP_KEY_ERROR) {
+		if (!in->printed && !in->failed)
+			option_error(state, in->last_arg);
+		return 0;
+	}
+	err = parse_key(key, arg, state);
+	in->failed = err && err != ARGP_ERR_UNKNOWN && !in->printed;
+	in->last_arg = arg;
+	return err;
+}
+
+static const struct argp argp = {
+	.options = opts,
+	.parser = parse_opt,
+	.args_doc = "[-- COMMAND [ARGS...]]",
+	.doc = doc,
+};
 
 /*
  * -H implies -s. A summary counts every completion that passes the
@@ -467,7 +487,7 @@ enum parse_result parse_args(int argc, char **argv, struct env *env)
 		opt_err = stderr;
 	memset(env, 0, sizeof(*env));
 	argc = split_command(argc, argv, env);
-	if (argc < 0 || check_unknown(argc, argv))
+	if (argc < 0)
 		return PARSE_ERROR;
 	err = argp_parse(&argp, argc, argv,
 			 ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL,

@@ -265,7 +265,7 @@ int set_ns(__u64 *out, const char *arg, const char *opt)
 	size_t i;
 
 	v = strtod(arg, &end);
-	/* digits and a point only: no sign, exponent, hex or inf */
+	/* Only digits and a point are taken: no sign, exponent, hex or inf. */
 	if (isdigit((unsigned char)arg[0]) &&
 	    strspn(arg, "0123456789.") == (size_t)(end - arg)) {
 		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {

@@ -63,7 +63,7 @@ const char *path_text(const struct event *e, bool second,
 	default:
 		break;
 	}
-	/* the common case, once per event: the record's bytes, no copy */
+	/* In the common case the name is the record's own bytes: no copy. */
 	if (!pre[0] && !(flags & PATH_F_TAIL_CUT)) {
 		*n = len;
 		return name;
@@ -146,28 +146,27 @@ static void column_list(struct line *l, const char *s, size_t len,
 	}
 }
 
-/* ,"key + suffix": */
-static void json_key(struct line *l, const char *key, const char *suffix)
+void json_key(struct line *l, const char *key, const char *suffix)
 {
-	KEY(l, ",\"");
+	LIT(l, ",\"");
 	puts_(l, key);
 	puts_(l, suffix);
-	KEY(l, "\":");
+	LIT(l, "\":");
 }
 
 void json_name(struct line *l, const char *key, const char *s,
 		      size_t len)
 {
 	json_key(l, key, "");
-	KEY(l, "\"");
+	QUOTE(l);
 	put_escaped(l, s, len, ESC_JSON);
-	KEY(l, "\"");
+	QUOTE(l);
 	if (utf8_valid(s, len))
 		return;
 	json_key(l, key, "_hex");
-	KEY(l, "\"");
+	QUOTE(l);
 	put_hex_bytes(l, s, len);
-	KEY(l, "\"");
+	QUOTE(l);
 }
 
 /*
@@ -179,19 +178,19 @@ static bool json_items(struct line *l, const char *s, size_t len, bool hex)
 	bool valid = true;
 	size_t at, n;
 
-	KEY(l, "[");
+	LIT(l, "[");
 	for (at = 0; next_item(s, len, at, &n); at += n + 1) {
 		if (at)
-			KEY(l, ",");
-		KEY(l, "\"");
+			LIT(l, ",");
+		QUOTE(l);
 		if (hex)
 			put_hex_bytes(l, s + at, n);
 		else
 			put_escaped(l, s + at, n, ESC_JSON);
-		KEY(l, "\"");
+		QUOTE(l);
 		valid = valid && utf8_valid(s + at, n);
 	}
-	KEY(l, "]");
+	LIT(l, "]");
 	return valid;
 }
 
@@ -213,46 +212,15 @@ void json_list(struct line *l, const char *key, const char *s, size_t len)
 static void json_ids(struct line *l, const struct event *e,
 		     const struct container *ct)
 {
-	KEY_U64(l, ",\"ppid\":", e->h.ppid);
-	KEY_U64(l, ",\"cgroup\":", e->h.cgroup);
-	if (ct && ct->id[0]) {
-		KEY(l, ",\"container_id\":\"");
-		puts_(l, ct->id);
-		KEY(l, "\"");
-	}
-	if (ct && ct->pod_uid[0]) {
-		KEY(l, ",\"pod_uid\":\"");
-		puts_(l, ct->pod_uid);
-		KEY(l, "\"");
-	}
+	KEY_U64(l, "ppid", e->h.ppid);
+	KEY_U64(l, "cgroup", e->h.cgroup);
+	if (ct && ct->id[0])
+		KEY_TEXT(l, "container_id", ct->id);
+	if (ct && ct->pod_uid[0])
+		KEY_TEXT(l, "pod_uid", ct->pod_uid);
 	if (e->h.ns_pid || e->h.ns_tid) {
-		KEY_U64(l, ",\"ns_pid\":", e->h.ns_pid);
-		KEY_U64(l, ",\"ns_tid\":", e->h.ns_tid);
-	}
-}
-
-static void render_process(struct line *l, const struct proc_view *pv);
-
-/*
- * exe, cmdline and ancestors; empty when the process is unknown. The
- * text is rendered once per process generation and then copied.
- */
-static void json_process(struct line *l, const struct proc_view *pv)
-{
-	struct proc_view *cache = (struct proc_view *)pv;
-	size_t from = l->len;
-
-	if (pv && pv->json) {
-		put(l, pv->json, pv->json_len);
-		return;
-	}
-	render_process(l, pv);
-	if (!pv || l->len >= sizeof(l->buf))
-		return;
-	cache->json = malloc(l->len - from);
-	if (cache->json) {
-		memcpy(cache->json, l->buf + from, l->len - from);
-		cache->json_len = l->len - from;
+		KEY_U64(l, "ns_pid", e->h.ns_pid);
+		KEY_U64(l, "ns_tid", e->h.ns_tid);
 	}
 }
 
@@ -260,24 +228,43 @@ static void render_process(struct line *l, const struct proc_view *pv)
 {
 	json_name(l, "exe", pv ? pv->exe : "", pv ? strlen(pv->exe) : 0);
 	json_list(l, "cmdline", pv ? pv->args : "", pv ? pv->args_len : 0);
-	KEY_BOOL(l, ",\"cmdline_truncated\":", pv && pv->args_cut);
+	KEY_BOOL(l, "cmdline_truncated", pv && pv->args_cut);
 	json_list(l, "ancestors", pv ? pv->anc : "", pv ? pv->anc_len : 0);
-	KEY_BOOL(l, ",\"ancestors_truncated\":", pv && pv->anc_cut);
+	KEY_BOOL(l, "ancestors_truncated", pv && pv->anc_cut);
+}
+
+/*
+ * exe, cmdline and ancestors; empty when the process is unknown. The
+ * text is rendered once per process generation, kept by the process
+ * table, and then copied.
+ */
+static void json_process(struct line *l, const struct proc_view *pv)
+{
+	const char *kept;
+	size_t from = l->len, len;
+
+	kept = proc_rendered_text(pv, &len);
+	if (kept) {
+		put(l, kept, len);
+		return;
+	}
+	render_process(l, pv);
+	/* a text cut short by a full line is not kept */
+	if (l->len < sizeof(l->buf))
+		proc_rendered_keep(pv, l->buf + from, l->len - from);
 }
 
 static void json_head(struct line *l, const struct output_opts *o,
 		      const struct event *e, const struct container *ct,
 		      const char *type)
 {
-	KEY(l, "{\"type\":\"");
-	puts_(l, type);
-	KEY(l, "\",\"time\":\"");
-	put_rfc3339(l, o->mono_to_real, e->h.ts);
-	KEY_U64(l, "\",\"pid\":", e->h.pid);
-	KEY_U64(l, ",\"tid\":", e->h.tid);
+	OBJ_TEXT(l, "type", type);
+	KEY_QUOTED(l, "time", put_rfc3339(l, o->mono_to_real, e->h.ts));
+	KEY_U64(l, "pid", e->h.pid);
+	KEY_U64(l, "tid", e->h.tid);
 	json_name(l, "comm", e->h.comm, strnlen(e->h.comm, TASK_COMM_LEN));
-	KEY_U64(l, ",\"uid\":", e->h.uid);
-	KEY_U64(l, ",\"gid\":", e->h.gid);
+	KEY_U64(l, "uid", e->h.uid);
+	KEY_U64(l, "gid", e->h.gid);
 	json_ids(l, e, ct);
 }
 
@@ -286,16 +273,15 @@ static void json_create(struct line *l, const struct output_opts *o,
 			const struct container *ct)
 {
 	json_head(l, o, e, ct, "create");
-	KEY_U64(l, ",\"ring\":", e->ring.ring);
-	KEY_S64(l, ",\"fd\":", e->ring.fd);
-	KEY_U64(l, ",\"sq_entries\":", e->ring.sq_entries);
-	KEY_U64(l, ",\"cq_entries\":", e->ring.cq_entries);
-	KEY_U64(l, ",\"setup_flags\":", e->ring.setup_flags);
-	KEY(l, ",\"setup\":\"");
-	put_setup_flags(l, e->ring.setup_flags);
-	KEY_U64(l, "\",\"sq_thread_id\":", e->ring.sq_tid);
+	KEY_U64(l, "ring", e->ring.ring);
+	KEY_S64(l, "fd", e->ring.fd);
+	KEY_U64(l, "sq_entries", e->ring.sq_entries);
+	KEY_U64(l, "cq_entries", e->ring.cq_entries);
+	KEY_U64(l, "setup_flags", e->ring.setup_flags);
+	KEY_QUOTED(l, "setup", put_setup_flags(l, e->ring.setup_flags));
+	KEY_U64(l, "sq_thread_id", e->ring.sq_tid);
 	json_process(l, pv);
-	KEY(l, "}\n");
+	LIT(l, "}\n");
 }
 
 static void json_register(struct line *l, const struct output_opts *o,
@@ -305,17 +291,17 @@ static void json_register(struct line *l, const struct output_opts *o,
 	const struct reg_body *r = &e->reg;
 
 	json_head(l, o, e, ct, "register");
-	KEY_U64(l, ",\"ring\":", r->ring);
-	KEY_U64(l, ",\"opcode\":", r->opcode);
-	KEY(l, ",\"op\":");
+	KEY_U64(l, "ring", r->ring);
+	KEY_U64(l, "opcode", r->opcode);
+	KEY(l, "op");
 	put_register_name(l, r->opcode);
-	KEY_S64(l, ",\"res\":", r->res);
-	KEY_U64(l, ",\"nr_files\":", r->nr_files);
-	KEY_U64(l, ",\"nr_bufs\":", r->nr_bufs);
+	KEY_S64(l, "res", r->res);
+	KEY_U64(l, "nr_files", r->nr_files);
+	KEY_U64(l, "nr_bufs", r->nr_bufs);
 	if (r->res >= 0)
 		json_registered(l, e);
 	json_process(l, pv);
-	KEY(l, "}\n");
+	LIT(l, "}\n");
 }
 
 static const char *file_type(const struct event *e)
@@ -351,12 +337,10 @@ static const char *event_name(__u8 type)
 /* A CQE's flags: the number, their names, and a buffer's id. */
 static void json_cflags(struct line *l, unsigned int cflags)
 {
-	KEY_U64(l, ",\"cflags\":", cflags);
-	KEY(l, ",\"cqe_flags\":\"");
-	put_cqe_flags(l, cflags & 0xffff);
-	KEY(l, "\"");
+	KEY_U64(l, "cflags", cflags);
+	KEY_QUOTED(l, "cqe_flags", put_cqe_flags(l, cflags & 0xffff));
 	if (cflags & IORING_CQE_F_BUFFER)
-		KEY_U64(l, ",\"buffer_id\":", cflags >> IORING_CQE_BUFFER_SHIFT);
+		KEY_U64(l, "buffer_id", cflags >> IORING_CQE_BUFFER_SHIFT);
 }
 
 /* Written field by field with no printf: this runs once per event. */
@@ -367,62 +351,64 @@ static void json_event(struct line *l, const struct output_opts *o,
 	bool write = e->h.type == EV_WRITE, done = write || e->h.type == EV_COMPLETE;
 
 	json_head(l, o, e, ct, event_name(e->h.type));
-	KEY_U64(l, ",\"req\":", e->req.req);
-	KEY_U64(l, ",\"ring\":", e->req.ring);
-	KEY_U64(l, ",\"opcode\":", e->req.opcode);
-	KEY(l, ",\"op\":");
+	KEY_U64(l, "req", e->req.req);
+	KEY_U64(l, "ring", e->req.ring);
+	KEY_U64(l, "opcode", e->req.opcode);
+	KEY(l, "op");
 	put_op_name(l, e->req.opcode);
-	KEY_U64(l, ",\"user_data\":", e->req.user_data);
-	KEY_U64(l, ",\"flags\":", e->req.flags);
-	KEY(l, ",\"sqe_flags\":\"");
-	put_sqe_flags(l, e->req.flags);
-	KEY(l, "\",\"context\":\"");
-	puts_(l, context_name(e->req.context));
-	KEY_BOOL(l, "\",\"sq_thread\":", e->req.sq_thread);
-	KEY_U64(l, ",\"sq_thread_id\":", e->req.sq_tid);
+	KEY_U64(l, "user_data", e->req.user_data);
+	KEY_U64(l, "flags", e->req.flags);
+	KEY_QUOTED(l, "sqe_flags", put_sqe_flags(l, e->req.flags));
+	KEY_TEXT(l, "context", context_name(e->req.context));
+	KEY_BOOL(l, "sq_thread", e->req.sq_thread);
+	KEY_U64(l, "sq_thread_id", e->req.sq_tid);
 	if (!done)
-		KEY_U64(l, ",\"attempt\":", e->req.attempt);
+		KEY_U64(l, "attempt", e->req.attempt);
 	json_path(l, e, false);
-	KEY(l, ",\"file_type\":\"");
-	puts_(l, file_type(e));
-	KEY_BOOL(l, "\",\"path_truncated\":",
+	KEY_TEXT(l, "file_type", file_type(e));
+	KEY_BOOL(l, "path_truncated",
 		 e->h.path_flags & (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
-	KEY_BOOL(l, ",\"path_deleted\":", e->h.path_flags & PATH_F_DELETED);
+	KEY_BOOL(l, "path_deleted", e->h.path_flags & PATH_F_DELETED);
 	/* only when it happened: renames overlapped every walk */
 	if ((e->h.path_flags | e->h.path2_flags) & PATH_F_RACED)
-		KEY(l, ",\"path_raced\":true");
+		KEY_BOOL(l, "path_raced", true);
 	if (e->h.path2_len || e->h.path2_flags || e->req.file2_kind) {
 		json_path(l, e, true);
-		KEY_BOOL(l, ",\"path2_truncated\":",
+		KEY_BOOL(l, "path2_truncated",
 			 e->h.path2_flags &
 			 (PATH_F_TRUNCATED | PATH_F_TAIL_CUT));
 	}
-	/* a second file, not a second name: what it is, as for the first */
+	/* A second file, not a second name, is described as the first is. */
 	if (e->req.file2_kind) {
-		KEY(l, ",\"file2_type\":\"");
-		puts_(l, kind_name(e->req.file2_kind));
-		KEY_U64(l, "\",\"device2\":", kernel_dev_to_user(e->req.dev2));
-		KEY_U64(l, ",\"inode2\":", e->req.ino2);
+		KEY_TEXT(l, "file2_type", kind_name(e->req.file2_kind));
+		KEY_U64(l, "device2", kernel_dev_to_user(e->req.dev2));
+		KEY_U64(l, "inode2", e->req.ino2);
 	}
-	KEY_U64(l, ",\"device\":", kernel_dev_to_user(e->h.dev));
-	KEY_U64(l, ",\"inode\":", e->h.ino);
+	KEY_U64(l, "device", kernel_dev_to_user(e->h.dev));
+	KEY_U64(l, "inode", e->h.ino);
 	json_args(l, e);
 	/* only the read and write families have a buffer and a position */
 	if (write || (done && op_in_set(OPS_RW, e->req.opcode))) {
-		KEY_S64(l, ",\"pos\":", e->req.pos);
-		KEY(l, ",\"buf\":\"");
-		put_hex(l, e->req.buf);
-		KEY_U64(l, "\",\"len\":", e->req.len);
+		KEY_S64(l, "pos", e->req.pos);
+		KEY_QUOTED(l, "buf", put_hex(l, e->req.buf));
+		KEY_U64(l, "len", e->req.len);
 	}
 	if (done) {
-		KEY_S64(l, ",\"res\":", e->req.res);
-		KEY_U64(l, ",\"worker_host_tid\":", e->h.tid);
-		KEY_U64(l, ",\"latency_ns\":", e->req.latency);
+		KEY_S64(l, "res", e->req.res);
+		/*
+		 * Tracee's io_write event names the thread that submitted
+		 * the write worker_host_tid. Here that is tid already, as an
+		 * event is charged to its submitter and never to the io-wq
+		 * worker that ran it. The key stays (the schema requires it)
+		 * for readers of that format.
+		 */
+		KEY_U64(l, "worker_host_tid", e->h.tid);
+		KEY_U64(l, "latency_ns", e->req.latency);
 	}
 	if (e->h.type == EV_COMPLETE)
 		json_cflags(l, e->req.cflags);
 	json_process(l, pv);
-	KEY(l, "}\n");
+	LIT(l, "}\n");
 }
 
 /* The EVENT column says what happened, and for issues, where. */
@@ -552,10 +538,13 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		puts_(l, "-");
 	else
 		put_path(l, e, false, mode);
-	/* as /proc/PID/fd shows it; JSON has path_deleted instead */
+	/* (deleted) is what /proc/PID/fd shows; JSON has path_deleted. */
 	if (e->h.path_flags & PATH_F_DELETED)
 		puts_(l, o->extended ? "\\x20(deleted)" : " (deleted)");
-	/* after the path, or in its place when renames left it unknown */
+	/*
+	 * (raced) follows the path, or takes its place when renames left
+	 * it unknown.
+	 */
 	if ((e->h.path_flags | e->h.path2_flags) & PATH_F_RACED)
 		puts_(l, e->h.file_kind == FILE_PATH && !e->h.path_len ?
 		      "(raced)" : o->extended ? "\\x20(raced)" : " (raced)");
@@ -564,7 +553,10 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		puts_(l, o->extended ? "->" : " -> ");
 		put_path(l, e, true, mode);
 	}
-	/* -E: one field, so the words are joined by an escaped space */
+	/*
+	 * With -E the path is one field: its words are joined by an
+	 * escaped space.
+	 */
 	if (e->h.type != EV_CREATE)
 		column_args(l, e, o->extended ? "\\x20" : " ");
 	if (o->extended)

@@ -53,6 +53,9 @@ struct line;
 struct event;
 void json_name(struct line *l, const char *key, const char *s, size_t len);
 
+/* ,"keysuffix": : a member's key made at run time (KEY for a literal). */
+void json_key(struct line *l, const char *key, const char *suffix);
+
 /*
  * For the renderers of event bodies: the next item of a NUL-separated
  * list; a list as a JSON array of names (and key_hex); a name escaped

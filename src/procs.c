@@ -32,6 +32,7 @@ struct gen {
 	bool id_known;		/* unless read from /proc: matches any */
 	bool unknown;		/* what it runs is not known (on_fork) */
 	struct proc_view v;
+	struct proc_rendered rendered;	/* v's, which v points to */
 	char data[];		/* exe, args and anc, each NUL-terminated */
 };
 
@@ -69,7 +70,7 @@ static void free_gens(struct gen *g)
 
 	for (; g; g = older) {
 		older = g->older;
-		free(g->v.json);
+		free(g->rendered.text);
 		free(g);
 	}
 }
@@ -89,6 +90,28 @@ void procs_free(struct procs *p)
 		}
 	}
 	free(p);
+}
+
+const char *proc_rendered_text(const struct proc_view *pv, size_t *len)
+{
+	if (!pv || !pv->rendered || !pv->rendered->text)
+		return NULL;
+	*len = pv->rendered->len;
+	return pv->rendered->text;
+}
+
+void proc_rendered_keep(const struct proc_view *pv, const char *text,
+			size_t len)
+{
+	struct proc_rendered *r = pv ? pv->rendered : NULL;
+
+	if (!r || r->text || !len)
+		return;
+	r->text = malloc(len);
+	if (!r->text)
+		return;
+	memcpy(r->text, text, len);
+	r->len = len;
 }
 
 static struct proc **slot_of(struct procs *p, __u32 pid)
@@ -149,7 +172,7 @@ static char *ancestors_of(const struct gen *parent, struct list *out)
 	buf = malloc(parent->v.anc_len + elen);
 	if (!buf)
 		return NULL;
-	/* drop names from the root end until one more fits */
+	/* Names are dropped from the root end until one more fits. */
 	for (; n + !!elen > MAX_ANCESTORS; n--) {
 		skip += strlen(a + skip) + 1;
 		out->cut = true;
@@ -202,8 +225,9 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 	g->v.anc_cut = anc->cut;
 	memcpy(d, anc->s, anc->len);
 	d[anc->len] = 0;
-	g->v.json = NULL;
-	g->v.json_len = 0;
+	g->rendered.text = NULL;
+	g->rendered.len = 0;
+	g->v.rendered = &g->rendered;
 	g->since = since;
 	g->exec_id = rec ? rec->h.exec_id : 0;
 	g->id_known = rec != NULL;
@@ -212,7 +236,7 @@ static struct gen *push(struct procs *p, __u32 pid, __u64 since,
 		;
 	g->older = *at;
 	*at = g;
-	/* a pid used again after an exit */
+	/* A generation newer than the exit is a new process with the pid. */
 	if (q->exited && since > q->exited)
 		q->exited = 0;
 	return g;
@@ -273,14 +297,14 @@ static struct gen *ensure(struct procs *p, __u32 pid, int depth)
 	ppid = read_ppid(pid);
 	if (ppid && ppid != pid)
 		parent = ensure(p, ppid, depth + 1);
-	/* static buffers: read after the recursion */
+	/* The buffers are static: read them after the recursion. */
 	snprintf(name, sizeof(name), "/proc/%u/exe", pid);
 	elen = readlink(name, exe, sizeof(exe) - 1);
 	if (elen < 0)
-		elen = 0;	/* kernel threads have none */
+		elen = 0;	/* kernel threads have no exe */
 	n = read_proc(pid, "cmdline", args, sizeof(args));
 	if (n < 0 && !elen && !read_ppid(pid))
-		return NULL;	/* gone */
+		return NULL;	/* the process is gone */
 	al.s = args;
 	al.len = n > ARGS_MAX ? ARGS_MAX : (n < 0 ? 0 : n);
 	al.cut = n > ARGS_MAX;
@@ -335,7 +359,7 @@ static void on_exec(struct procs *p, const struct event *e)
 	args.len = e->h.path2_len;
 	args.cut = e->h.path2_flags & PATH_F_TAIL_CUT;
 	if (old) {
-		/* exec keeps the lineage */
+		/* An exec keeps the lineage. */
 		anc.s = old->v.anc;
 		anc.len = old->v.anc_len;
 		anc.cut = old->v.anc_cut;
@@ -396,7 +420,10 @@ int procs_record(struct procs *p, const void *data, size_t size)
 		return 0;
 	case EV_EXIT:
 		q = find(p, e.h.pid);
-		/* not the exit of an earlier process with this pid */
+		/*
+		 * An exit older than the newest generation is an earlier
+		 * process's.
+		 */
 		if (q && q->gens->since <= e.h.ts)
 			q->exited = e.h.ts;
 		return 0;
@@ -412,7 +439,10 @@ const struct proc_view *procs_lookup(struct procs *p, __u32 pid,
 
 	if (!g && !find(p, pid))
 		g = ensure(p, pid, 0);
-	/* a record was missed: unknown, never another generation's */
+	/*
+	 * When a record was missed, the process is unknown: it never gets
+	 * another generation's context.
+	 */
 	return g && runs_for(g, exec_id) ? &g->v : NULL;
 }
 
@@ -433,7 +463,10 @@ void procs_collect(struct procs *p, __u64 ts)
 				free(dead);
 				continue;
 			}
-			/* the first one valid at ts is the oldest needed */
+			/*
+			 * The first generation valid at ts is the oldest one
+			 * needed.
+			 */
 			while (g->older && g->since > ts)
 				g = g->older;
 			free_gens(g->older);

@@ -15,6 +15,17 @@
 /* Ancestors kept: the nearest ones, up to this many. */
 #define MAX_ANCESTORS		32
 
+/*
+ * Text rendered from a view, kept by the table as long as the view:
+ * output.c renders the JSON of exe, cmdline and ancestors at the first
+ * event that needs it, and copies it after that, as most events repeat
+ * a process.
+ */
+struct proc_rendered {
+	char *text;		/* malloc'd, or NULL until it is kept */
+	size_t len;
+};
+
 /* What an event prints about its process. Lists are NUL-separated. */
 struct proc_view {
 	const char *exe;
@@ -24,13 +35,19 @@ struct proc_view {
 	const char *anc;	/* executables from init down to the parent */
 	size_t anc_len;
 	bool anc_cut;		/* more than MAX_ANCESTORS */
-	/*
-	 * The JSON text of the above, rendered by output.c at the first
-	 * event that needs it and kept: most events repeat a process.
-	 */
-	char *json;
-	size_t json_len;
+	struct proc_rendered *rendered;	/* its keeper, or NULL: none */
 };
+
+/* The text kept for pv, and its length in *len; NULL if none is. */
+const char *proc_rendered_text(const struct proc_view *pv, size_t *len);
+
+/*
+ * Keep a copy of the len bytes at text as pv's rendered text. Nothing
+ * is kept where pv has no keeper, or memory is short: the text is then
+ * rendered again next time.
+ */
+void proc_rendered_keep(const struct proc_view *pv, const char *text,
+			size_t len);
 
 struct procs;
 

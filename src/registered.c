@@ -18,29 +18,30 @@ static void json_bits(struct line *l, const __u64 *w, unsigned int nw,
 	bool first = true;
 	unsigned int b;
 
-	KEY(l, "[");
+	LIT(l, "[");
 	for (b = 0; b < nw * 64; b++) {
 		if (!(w[b / 64] >> (b % 64) & 1))
 			continue;
 		if (!first)
-			KEY(l, ",");
+			LIT(l, ",");
 		first = false;
 		name(l, b);
 	}
-	KEY(l, "]");
+	LIT(l, "]");
 }
 
 static void json_restrictions(struct line *l, const struct reg_body *r)
 {
-	KEY(l, ",\"restrictions\":{\"register_ops\":");
+	KEY(l, "restrictions");
+	OBJ_KEY(l, "register_ops");
 	json_bits(l, r->restrict_register, REG_OPS_WORDS, put_register_name);
-	KEY(l, ",\"sqe_ops\":");
+	KEY(l, "sqe_ops");
 	json_bits(l, r->restrict_sqe, SQE_OPS_WORDS, put_op_name);
-	KEY(l, ",\"sqe_flags_allowed\":\"");
-	put_sqe_flags(l, r->restrict_flags_allowed);
-	KEY(l, "\",\"sqe_flags_required\":\"");
-	put_sqe_flags(l, r->restrict_flags_required);
-	KEY(l, "\"}");
+	KEY_QUOTED(l, "sqe_flags_allowed",
+		   put_sqe_flags(l, r->restrict_flags_allowed));
+	KEY_QUOTED(l, "sqe_flags_required",
+		   put_sqe_flags(l, r->restrict_flags_required));
+	LIT(l, "}");
 }
 
 /*
@@ -54,7 +55,7 @@ void json_files(struct line *l, const struct event *e, unsigned int listed,
 	size_t len = e->h.path_flags & PATH_F_LIST ? e->h.path_len : 0;
 
 	json_list(l, "files", e->path, len);
-	KEY_BOOL(l, ",\"files_truncated\":", listed < nr);
+	KEY_BOOL(l, "files_truncated", listed < nr);
 }
 
 /* What a registration that succeeded left in the ring, by opcode. */
@@ -74,9 +75,12 @@ void json_registered(struct line *l, const struct event *e)
 		json_restrictions(l, r);
 		break;
 	case IORING_REGISTER_IOWQ_MAX_WORKERS:
-		KEY_U64(l, ",\"iowq_max_workers\":[", r->iowq_max[0]);
-		KEY_U64(l, ",", r->iowq_max[1]);
-		KEY(l, "]");
+		KEY(l, "iowq_max_workers");
+		LIT(l, "[");
+		put_u64(l, r->iowq_max[0]);
+		LIT(l, ",");
+		put_u64(l, r->iowq_max[1]);
+		LIT(l, "]");
 		break;
 	default:
 		break;

@@ -199,7 +199,7 @@ static bool moves_on_rename(struct iouringsnoop_bpf *obj,
 		    kread(obj, addr, &after, sizeof(after)))
 			goto out;
 		if ((before & 1) || (after & 1))
-			continue;	/* another rename ran: once more */
+			continue;	/* another rename ran: try again */
 		if (after - before < 2 || after - before > (1U << 30))
 			goto out;
 		ok = true;
@@ -228,7 +228,10 @@ static unsigned long long seq_from(struct iouringsnoop_bpf *obj,
 					    lock_off - seq_off);
 	if (rename_lock) {
 		addr = rename_lock + seq_off;
-		/* both ways where both work: the decoder is checked too */
+		/*
+		 * Where both ways work, both are used: that checks the
+		 * decoder too.
+		 */
 		*how = decoded == addr ?
 		       "rename_lock from /proc/kallsyms, as d_move()'s code "
 		       "says too" :

@@ -115,7 +115,7 @@ static int fd_from_proc(const struct ring_stat *s)
 
 static __u64 delta(__u64 now, __u64 base)
 {
-	/* counts went down: evicted, then made again from zero */
+	/* Counts that went down were evicted, then made again from zero. */
 	return now >= base ? now - base : now;
 }
 
@@ -127,7 +127,7 @@ static bool counted(const struct ring_row *w)
 }
 
 /*
- * One ring's read: the most in flight during generation old (at its
+ * Take one ring's read: the most in flight during generation old (at its
  * start, or as counted in it) raises the interval's.
  */
 static void take(struct ring_row *w, const struct ring_stat *s, __u32 old)
@@ -176,7 +176,7 @@ static int read_counts(struct rings *r, int fd, __u32 old)
 	struct ring_row *w;
 	unsigned int i;
 
-	/* a ring not read again (evicted) changed nothing since */
+	/* A ring that is not read again (evicted) changed nothing since. */
 	for (i = 0; i < r->nr; i++)
 		r->rows[i].last = r->rows[i].now;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
@@ -410,17 +410,19 @@ static int by_submitted(const void *a, const void *b)
 
 static void put_stuck_json(struct line *l, const struct stuck *st)
 {
-	KEY(l, "{\"op\":");
+	OBJ_KEY(l, "op");
 	put_op_name(l, st->opcode);
-	KEY_U64(l, ",\"opcode\":", st->opcode);
-	KEY_U64(l, ",\"user_data\":", st->user_data);
-	KEY_U64(l, ",\"pid\":", st->pid);
-	if (st->has_path)
+	KEY_U64(l, "opcode", st->opcode);
+	KEY_U64(l, "user_data", st->user_data);
+	KEY_U64(l, "pid", st->pid);
+	if (st->has_path) {
 		json_name(l, "path", st->path, st->path_len);
-	else
-		KEY(l, ",\"path\":null");
-	KEY_U64(l, ",\"age_ns\":", st->age_ns);
-	KEY(l, "}");
+	} else {
+		KEY(l, "path");
+		LIT(l, "null");
+	}
+	KEY_U64(l, "age_ns", st->age_ns);
+	LIT(l, "}");
 }
 
 static void json_ring(struct line *l, const struct summary_opts *o,
@@ -430,46 +432,44 @@ static void json_ring(struct line *l, const struct summary_opts *o,
 	const struct ring_stat *n = &w->now, *b = &w->base;
 	unsigned int i, k = 0;
 
-	KEY(l, "{\"type\":\"ring\",\"interval_start\":\"");
-	put_rfc3339(l, o->mono_to_real, start);
-	KEY(l, "\",\"interval_end\":\"");
-	put_rfc3339(l, o->mono_to_real, end);
-	KEY_U64(l, "\",\"ring\":", w->id);
-	KEY_U64(l, ",\"pid\":", n->pid);
+	json_interval(l, "ring", o->mono_to_real, start, end);
+	KEY_U64(l, "ring", w->id);
+	KEY_U64(l, "pid", n->pid);
 	json_name(l, "comm", n->comm, strnlen(n->comm, TASK_COMM_LEN));
+	KEY(l, "fd");
 	if (w->fd >= 0)
-		KEY_S64(l, ",\"fd\":", w->fd);
+		put_s64(l, w->fd);
 	else
-		KEY(l, ",\"fd\":null");
-	KEY_U64(l, ",\"sq_entries\":", n->sq_entries);
-	KEY_U64(l, ",\"cq_entries\":", n->cq_entries);
-	KEY_U64(l, ",\"setup_flags\":", n->setup_flags);
-	KEY(l, ",\"setup\":\"");
-	put_setup_flags(l, n->setup_flags);
-	KEY(l, "\"");
-	/* the counts by their names in RING_COUNTS; no overflows on 5.10 */
+		LIT(l, "null");
+	KEY_U64(l, "sq_entries", n->sq_entries);
+	KEY_U64(l, "cq_entries", n->cq_entries);
+	KEY_U64(l, "setup_flags", n->setup_flags);
+	KEY_QUOTED(l, "setup", put_setup_flags(l, n->setup_flags));
+	/*
+	 * The counts go by their names in RING_COUNTS; 5.10 counts no
+	 * overflows.
+	 */
 #define X(f, name)							\
-	KEY(l, ",\"");							\
-	puts_(l, name);							\
-	KEY(l, "\":");							\
+	KEY(l, name);							\
 	if (&n->f == &n->cq_overflow && !r->overflows)			\
-		KEY(l, "null");						\
+		LIT(l, "null");						\
 	else								\
 		put_u64(l, delta(n->f, b->f));
 	RING_COUNTS(X)
 #undef X
-	KEY_S64(l, ",\"inflight\":", n->inflight > 0 ? n->inflight : 0);
-	KEY_U64(l, ",\"max_inflight\":", w->max_inflight);
-	KEY_U64(l, ",\"stuck_total\":", w->nr_stuck);
-	KEY(l, ",\"stuck\":[");
+	KEY_S64(l, "inflight", n->inflight > 0 ? n->inflight : 0);
+	KEY_U64(l, "max_inflight", w->max_inflight);
+	KEY_U64(l, "stuck_total", w->nr_stuck);
+	KEY(l, "stuck");
+	LIT(l, "[");
 	for (i = 0; i < r->nr_stuck && k < STUCK_SHOWN_MAX; i++) {
 		if (r->stuck[i].ring != w->id)
 			continue;
 		if (k++)
-			KEY(l, ",");
+			LIT(l, ",");
 		put_stuck_json(l, &r->stuck[i]);
 	}
-	KEY(l, "]}\n");
+	LIT(l, "]}\n");
 }
 
 static void column_ring(struct line *l, const struct rings *r,
@@ -503,8 +503,8 @@ static void column_ring(struct line *l, const struct rings *r,
 	if (n->setup_flags)
 		put_setup_flags(l, n->setup_flags);
 	else
-		KEY(l, "-");
-	KEY(l, "\n");
+		LIT(l, "-");
+	LIT(l, "\n");
 }
 
 /* A stuck request under its ring: age, op, user_data, file. */
@@ -519,14 +519,8 @@ static void column_stuck(struct line *l, const struct stuck *st)
 	if (st->has_path)
 		column_escaped(l, st->path, st->path_len, 0, ESC_PATH);
 	else
-		KEY(l, "-");
-	KEY(l, "\n");
-}
-
-static void flush_line(FILE *out, struct line *l)
-{
-	fwrite_unlocked(l->buf, 1, l->len, out);
-	l->len = 0;
+		LIT(l, "-");
+	LIT(l, "\n");
 }
 
 static void column_rings(FILE *out, struct line *l, const struct rings *r,
@@ -538,17 +532,17 @@ static void column_rings(FILE *out, struct line *l, const struct rings *r,
 	     "%6s %6s %7s %6s %6s %s\n", "RING", "PID", "COMM", "FD", "SQ",
 	     "CQ", "SUBMIT", "INLINE", "IOWQ", "POLL", "TW", "OVFL", "SHORT",
 	     "LINKS", "FLINKS", "WAITS", "MAXINF", "STUCK", "SETUP");
-	flush_line(out, l);
+	line_flush(out, l);
 	for (i = 0; i < nr; i++) {
 		column_ring(l, r, &r->rows[i]);
-		flush_line(out, l);
+		line_flush(out, l);
 		for (j = 0, k = 0; j < r->nr_stuck && k < STUCK_SHOWN_MAX;
 		     j++) {
 			if (r->stuck[j].ring != r->rows[i].id)
 				continue;
 			k++;
 			column_stuck(l, &r->stuck[j]);
-			flush_line(out, l);
+			line_flush(out, l);
 		}
 	}
 }
@@ -577,7 +571,7 @@ void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,
 	if (o->json) {
 		for (i = 0; i < nr; i++) {
 			json_ring(&l, o, r, &r->rows[i], start, end);
-			flush_line(out, &l);
+			line_flush(out, &l);
 		}
 	} else {
 		column_rings(out, &l, r, nr);
@@ -586,7 +580,7 @@ void rings_print(FILE *out, const struct summary_opts *o, struct rings *r,
 		putf(&l, o->json ?
 		     "{\"type\":\"stuck_unnamed\",\"count\":%llu}\n" :
 		     "%llu more stuck requests, not named\n", r->stuck_unnamed);
-		flush_line(out, &l);
+		line_flush(out, &l);
 	}
 	if (!o->json)
 		fputc('\n', out);

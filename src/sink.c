@@ -143,7 +143,7 @@ static ssize_t sink_write(void *cookie, const char *buf, size_t n)
 	}
 	if (head < n && !keep_part(s, buf + head, n - head))
 		write_failed(s, ENOMEM, 1);
-	/* all taken: written, kept, or counted */
+	/* Every byte was taken: written, kept, or counted. */
 	return n;
 }
 

@@ -24,30 +24,35 @@
  * be adding to it; runs end in microseconds, so 10 ms is ample.
  */
 #define SETTLE_US		10000
-#define HIST_WIDTH		40
+
+/*
+ * v added into sum: how the CPUs' counts of one key add up, the
+ * generations of one key, and the keys of one row. The first name found
+ * names the sum: only the CPU that made an entry names it, and another
+ * that found it made already counts with no comm of its own.
+ */
+static void add_val(struct stat_val *sum, const struct stat_val *v)
+{
+	int i;
+
+	if (!sum->comm[0] && v->comm[0])
+		memcpy(sum->comm, v->comm, sizeof(sum->comm));
+	sum->count += v->count;
+	sum->bytes += v->bytes;
+	sum->lat_sum += v->lat_sum;
+	if (v->lat_max > sum->lat_max)
+		sum->lat_max = v->lat_max;
+	for (i = 0; i < LAT_SLOTS; i++)
+		sum->hist[i] += v->hist[i];
+}
 
 void stat_sum(struct stat_val *sum, const struct stat_val *percpu, int ncpus)
 {
-	const struct stat_val *v;
-	int cpu, i;
+	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		v = &percpu[cpu];
-		/*
-		 * Only the CPU that made the entry names it: another that
-		 * found it made already counts with no comm of its own.
-		 */
-		if (!sum->comm[0] && v->comm[0])
-			memcpy(sum->comm, v->comm, sizeof(sum->comm));
-		sum->count += v->count;
-		sum->bytes += v->bytes;
-		sum->lat_sum += v->lat_sum;
-		if (v->lat_max > sum->lat_max)
-			sum->lat_max = v->lat_max;
-		for (i = 0; i < LAT_SLOTS; i++)
-			sum->hist[i] += v->hist[i];
-	}
+	for (cpu = 0; cpu < ncpus; cpu++)
+		add_val(sum, &percpu[cpu]);
 }
 
 int summary_add(struct summary *s, const struct stat_key *k,
@@ -144,20 +149,6 @@ static bool same_row(const struct stat_key *a, const struct stat_key *b)
 	return a->pid == b->pid && a->opcode == b->opcode;
 }
 
-/* v into acc: how two counts of one key, or one row's keys, add up. */
-static void add_val(struct summary_row *acc, const struct stat_val *v)
-{
-	int i;
-
-	acc->count += v->count;
-	acc->bytes += v->bytes;
-	acc->lat_sum += v->lat_sum;
-	if (v->lat_max > acc->lat_max)
-		acc->lat_max = v->lat_max;
-	for (i = 0; i < LAT_SLOTS; i++)
-		acc->hist[i] += v->hist[i];
-}
-
 /*
  * Keys that differ only in generation (an interval that could not be
  * read in time) become one, so that each errno is named once.
@@ -165,7 +156,6 @@ static void add_val(struct summary_row *acc, const struct stat_val *v)
 static void collapse(struct summary *s)
 {
 	struct stat_entry *to = s->ents, *e;
-	struct summary_row r;
 	unsigned int i;
 
 	for (i = 1; i < s->nr_ents; i++) {
@@ -174,16 +164,7 @@ static void collapse(struct summary *s)
 			*++to = *e;
 			continue;
 		}
-		if (!to->val.comm[0])
-			memcpy(to->val.comm, e->val.comm, sizeof(e->val.comm));
-		memset(&r, 0, sizeof(r));
-		add_val(&r, &to->val);
-		add_val(&r, &e->val);
-		to->val.count = r.count;
-		to->val.bytes = r.bytes;
-		to->val.lat_sum = r.lat_sum;
-		to->val.lat_max = r.lat_max;
-		memcpy(to->val.hist, r.hist, sizeof(r.hist));
+		add_val(&to->val, &e->val);
 	}
 	if (s->nr_ents)
 		s->nr_ents = to - s->ents + 1;
@@ -215,9 +196,7 @@ int summary_merge(struct summary *s)
 			r->opcode = e->key.opcode;
 			r->first = i;
 		}
-		if (!r->comm[0])
-			memcpy(r->comm, e->val.comm, sizeof(r->comm));
-		add_val(r, &e->val);
+		add_val(&r->val, &e->val);
 		if (e->key.err)
 			r->errors += e->val.count;
 		r->nr_ents++;
@@ -247,21 +226,26 @@ __u64 hist_percentile(const __u64 *hist, __u64 count, __u64 max,
 	return upper < max ? upper : max;
 }
 
+static __u64 row_percentile(const struct summary_row *r, unsigned int pct)
+{
+	return hist_percentile(r->val.hist, r->val.count, r->val.lat_max, pct);
+}
+
 static __u64 sort_value(const struct summary_row *r, enum summary_sort by)
 {
 	switch (by) {
 	case SORT_COUNT:
-		return r->count;
+		return r->val.count;
 	case SORT_BYTES:
-		return r->bytes;
+		return r->val.bytes;
 	case SORT_ERRORS:
 		return r->errors;
 	default:
-		return r->lat_sum;
+		return r->val.lat_sum;
 	}
 }
 
-/* qsort has no context argument: the key of the sort in progress */
+/* qsort() has no context argument: this is the key of the sort in progress. */
 static enum summary_sort sorting;
 
 static int cmp_row(const void *a, const void *b)
@@ -314,27 +298,21 @@ static void put_errnos(struct line *l, const struct summary *s,
 	char num[16];
 
 	if (json)
-		KEY(l, "{");
+		LIT(l, "{");
 	for (i = r->first; i < r->first + r->nr_ents; i++) {
 		e = &s->ents[i];
 		if (!e->key.err)
 			continue;
 		if (n++)
-			KEY(l, ",");
+			LIT(l, ",");
 		putf(l, json ? "\"%s\":%llu" : "%s:%llu",
 		     errno_name(e->key.err, num, sizeof(num)),
 		     (unsigned long long)e->val.count);
 	}
 	if (json)
-		KEY(l, "}");
+		LIT(l, "}");
 	else if (!n)
-		KEY(l, "-");
-}
-
-static void write_line(FILE *out, struct line *l)
-{
-	fwrite_unlocked(l->buf, 1, l->len, out);
-	l->len = 0;
+		LIT(l, "-");
 }
 
 static void column_row(struct line *l, const struct summary *s,
@@ -342,20 +320,18 @@ static void column_row(struct line *l, const struct summary *s,
 {
 	char comm[TASK_COMM_LEN * 4 + 1], p50[16], p99[16], max[16];
 
-	escape_name(comm, sizeof(comm), r->comm,
-		    strnlen(r->comm, TASK_COMM_LEN), ESC_FIELD);
-	human_ns(p50, sizeof(p50),
-		 hist_percentile(r->hist, r->count, r->lat_max, 50));
-	human_ns(p99, sizeof(p99),
-		 hist_percentile(r->hist, r->count, r->lat_max, 99));
-	human_ns(max, sizeof(max), r->lat_max);
+	escape_name(comm, sizeof(comm), r->val.comm,
+		    strnlen(r->val.comm, TASK_COMM_LEN), ESC_FIELD);
+	human_ns(p50, sizeof(p50), row_percentile(r, 50));
+	human_ns(p99, sizeof(p99), row_percentile(r, 99));
+	human_ns(max, sizeof(max), r->val.lat_max);
 	putf(l, "%-7u %-15s ", r->pid, comm[0] ? comm : "-");
 	put_op_column(l, r->opcode);
 	putf(l, "%8llu %6llu %12llu %8s %8s %8s ",
-	     (unsigned long long)r->count, (unsigned long long)r->errors,
-	     (unsigned long long)r->bytes, p50, p99, max);
+	     (unsigned long long)r->val.count, (unsigned long long)r->errors,
+	     (unsigned long long)r->val.bytes, p50, p99, max);
 	put_errnos(l, s, r, false);
-	KEY(l, "\n");
+	LIT(l, "\n");
 }
 
 static void column_table(FILE *out, struct line *l,
@@ -364,16 +340,16 @@ static void column_table(FILE *out, struct line *l,
 	unsigned int i;
 
 	put_clock(l, o->mono_to_real, s->start);
-	KEY(l, "to ");
+	LIT(l, "to ");
 	put_clock(l, o->mono_to_real, s->end);
 	putf(l, "(%.3f s)\n", (s->end - s->start) / 1e9);
 	putf(l, "%-7s %-15s %-*s %8s %6s %12s %8s %8s %8s %s\n", "PID",
 	     "COMM", op_width(), "OP", "COUNT", "ERRORS", "BYTES", "P50",
 	     "P99", "MAX", "ERRNOS");
-	write_line(out, l);
+	line_flush(out, l);
 	for (i = 0; i < s->nr_rows; i++) {
 		column_row(l, s, &s->rows[i]);
-		write_line(out, l);
+		line_flush(out, l);
 	}
 }
 
@@ -382,82 +358,44 @@ static void json_hist(struct line *l, const __u64 *hist)
 {
 	unsigned int k, n = 0;
 
-	KEY(l, ",\"hist\":[");
+	KEY(l, "hist");
+	LIT(l, "[");
 	for (k = 0; k < LAT_SLOTS; k++) {
 		if (!hist[k])
 			continue;
 		if (n++)
-			KEY(l, ",");
-		KEY_U64(l, "{\"low_ns\":", k ? 1ULL << k : 0);
+			LIT(l, ",");
+		OBJ_KEY(l, "low_ns");
+		put_u64(l, k ? 1ULL << k : 0);
 		if (k < LAT_SLOTS - 1)
-			KEY_U64(l, ",\"high_ns\":", 1ULL << (k + 1));
-		KEY_U64(l, ",\"count\":", hist[k]);
-		KEY(l, "}");
+			KEY_U64(l, "high_ns", 1ULL << (k + 1));
+		KEY_U64(l, "count", hist[k]);
+		LIT(l, "}");
 	}
-	KEY(l, "]");
+	LIT(l, "]");
 }
 
 static void json_row(struct line *l, const struct summary_opts *o,
 		     const struct summary *s, const struct summary_row *r)
 {
-	KEY(l, "{\"type\":\"summary\",\"interval_start\":\"");
-	put_rfc3339(l, o->mono_to_real, s->start);
-	KEY(l, "\",\"interval_end\":\"");
-	put_rfc3339(l, o->mono_to_real, s->end);
-	KEY_U64(l, "\",\"pid\":", r->pid);
-	json_name(l, "comm", r->comm, strnlen(r->comm, TASK_COMM_LEN));
-	KEY_U64(l, ",\"opcode\":", r->opcode);
-	KEY(l, ",\"op\":");
+	json_interval(l, "summary", o->mono_to_real, s->start, s->end);
+	KEY_U64(l, "pid", r->pid);
+	json_name(l, "comm", r->val.comm, strnlen(r->val.comm, TASK_COMM_LEN));
+	KEY_U64(l, "opcode", r->opcode);
+	KEY(l, "op");
 	put_op_name(l, r->opcode);
-	KEY_U64(l, ",\"count\":", r->count);
-	KEY_U64(l, ",\"errors\":", r->errors);
-	KEY(l, ",\"errnos\":");
+	KEY_U64(l, "count", r->val.count);
+	KEY_U64(l, "errors", r->errors);
+	KEY(l, "errnos");
 	put_errnos(l, s, r, true);
-	KEY_U64(l, ",\"bytes\":", r->bytes);
-	KEY_U64(l, ",\"latency_sum_ns\":", r->lat_sum);
-	KEY_U64(l, ",\"p50_ns\":",
-		hist_percentile(r->hist, r->count, r->lat_max, 50));
-	KEY_U64(l, ",\"p99_ns\":",
-		hist_percentile(r->hist, r->count, r->lat_max, 99));
-	KEY_U64(l, ",\"max_ns\":", r->lat_max);
+	KEY_U64(l, "bytes", r->val.bytes);
+	KEY_U64(l, "latency_sum_ns", r->val.lat_sum);
+	KEY_U64(l, "p50_ns", row_percentile(r, 50));
+	KEY_U64(l, "p99_ns", row_percentile(r, 99));
+	KEY_U64(l, "max_ns", r->val.lat_max);
 	if (o->histogram)
-		json_hist(l, r->hist);
-	KEY(l, "}\n");
-}
-
-/* One histogram as biolatency draws them, its empty ends left out. */
-static void draw_hist(FILE *out, struct line *l, const __u64 *hist)
-{
-	int k, lo = -1, hi = -1, stars;
-	__u64 top = 0, low;
-
-	for (k = 0; k < LAT_SLOTS; k++) {
-		if (!hist[k])
-			continue;
-		if (lo < 0)
-			lo = k;
-		hi = k;
-		if (hist[k] > top)
-			top = hist[k];
-	}
-	putf(l, "%24s : %-10s distribution\n", "nsecs", "count");
-	write_line(out, l);
-	for (k = lo; k >= 0 && k <= hi; k++) {
-		low = k ? 1ULL << k : 0;
-		if (k < LAT_SLOTS - 1)
-			putf(l, "%11llu -> %-10llu: %-10llu |",
-			     (unsigned long long)low,
-			     (unsigned long long)(1ULL << (k + 1)) - 1,
-			     (unsigned long long)hist[k]);
-		else
-			putf(l, "%11llu -> %-10s: %-10llu |",
-			     (unsigned long long)low, "...",
-			     (unsigned long long)hist[k]);
-		stars = top ? (int)(hist[k] * HIST_WIDTH / top) : 0;
-		putf(l, "%-*.*s|\n", HIST_WIDTH, stars,
-		     "****************************************");
-		write_line(out, l);
-	}
+		json_hist(l, r->val.hist);
+	LIT(l, "}\n");
 }
 
 /* -H: per opcode, every process merged, in opcode order. */
@@ -472,18 +410,18 @@ static void column_hists(FILE *out, struct line *l, const struct summary *s)
 	memset(count, 0, sizeof(count));
 	for (i = 0; i < s->nr_rows; i++) {
 		r = &s->rows[i];
-		count[r->opcode] += r->count;
+		count[r->opcode] += r->val.count;
 		for (k = 0; k < LAT_SLOTS; k++)
-			hist[r->opcode][k] += r->hist[k];
+			hist[r->opcode][k] += r->val.hist[k];
 	}
 	for (op = 0; op < 256; op++) {
 		if (!count[op])
 			continue;
-		KEY(l, "\nop = ");
+		LIT(l, "\nop = ");
 		put_op_column(l, op);
 		putf(l, "(%llu completions)\n", (unsigned long long)count[op]);
-		write_line(out, l);
-		draw_hist(out, l, hist[op]);
+		line_flush(out, l);
+		print_log2_hist(out, hist[op], LAT_SLOTS, "nsecs");
 	}
 }
 
@@ -500,12 +438,12 @@ void summary_print(FILE *out, const struct summary_opts *o,
 	} else {
 		summary_sort(s, o->sort);
 		for (i = 0; i < s->nr_rows; i++)
-			s->total += s->rows[i].count;
+			s->total += s->rows[i].val.count;
 	}
 	if (o->json) {
 		for (i = 0; i < s->nr_rows; i++) {
 			json_row(&l, o, s, &s->rows[i]);
-			write_line(out, &l);
+			line_flush(out, &l);
 		}
 	} else {
 		column_table(out, &l, o, s);

@@ -34,13 +34,8 @@ struct stat_entry {
 struct summary_row {
 	__u32 pid;
 	__u8 opcode;
-	char comm[TASK_COMM_LEN];
-	__u64 count;
+	struct stat_val val;	/* the keys' values added up */
 	__u64 errors;		/* completions with a negative result */
-	__u64 bytes;
-	__u64 lat_sum;
-	__u64 lat_max;
-	__u64 hist[LAT_SLOTS];
 	unsigned int first;
 	unsigned int nr_ents;
 };

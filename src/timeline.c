@@ -96,11 +96,33 @@ static void first_name(struct line *l, const char *key, const char *s,
 {
 	size_t at;
 
-	KEY(l, ",\"args\":{");
+	KEY(l, "args");
+	LIT(l, "{");
 	at = l->len;
 	json_name(l, key, s, len);
 	if (at < l->len)
 		l->buf[at] = ' ';
+}
+
+/* A metadata event ("ph":"M") that names a process or a thread. */
+static void meta_head(struct line *l, const char *what, __u32 pid)
+{
+	OBJ_TEXT(l, "ph", "M");
+	KEY_TEXT(l, "name", what);
+	KEY_U64(l, "pid", pid);
+}
+
+/*
+ * A request's args, left open after user_data, which is a string: a JSON
+ * number loses 64-bit precision.
+ */
+static void args_user_data(struct line *l, __u64 user_data)
+{
+	KEY(l, "args");
+	OBJ_KEY(l, "user_data");
+	QUOTE(l);
+	put_u64(l, user_data);
+	QUOTE(l);
 }
 
 /* The event built in l, after a comma unless it is the first. */
@@ -115,7 +137,7 @@ static void end(struct timeline *tl)
 static void put_us(struct line *l, __u64 ns)
 {
 	put_u64(l, ns / 1000);
-	KEY(l, ".");
+	LIT(l, ".");
 	put_digits(l, ns % 1000, 3);
 }
 
@@ -168,11 +190,10 @@ static void name_process(struct timeline *tl, const struct event *e)
 	if (pid_named(tl, e->h.pid))
 		return;
 	begin(tl);
-	KEY_U64(&tl->l, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":",
-		e->h.pid);
+	meta_head(&tl->l, "process_name", e->h.pid);
 	first_name(&tl->l, "name", e->h.comm, strnlen(e->h.comm,
 							TASK_COMM_LEN));
-	KEY(&tl->l, "}}");
+	LIT(&tl->l, "}}");
 	end(tl);
 }
 
@@ -210,11 +231,10 @@ static void name_track(struct timeline *tl, struct thread *t,
 		n += snprintf(name + n, sizeof(name) - n, " (%u)",
 			      k % LANES + 1);
 	begin(tl);
-	KEY_U64(l, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":",
-		sp->pid);
-	KEY_U64(l, ",\"tid\":", track_tid(sp->tid, k));
+	meta_head(l, "thread_name", sp->pid);
+	KEY_U64(l, "tid", track_tid(sp->tid, k));
 	first_name(l, "name", name, n);
-	KEY(l, "}}");
+	LIT(l, "}}");
 	end(tl);
 }
 
@@ -256,19 +276,16 @@ static void slice_head(struct timeline *tl, const struct span *sp,
 	struct line *l = &tl->l;
 
 	begin(tl);
-	KEY(l, "{\"ph\":\"X\",\"name\":\"");
-	put_op(l, sp->opcode);
-	KEY(l, "\",\"cat\":\"");
-	puts_(l, cat);
-	KEY(l, "\",\"ts\":");
+	OBJ_TEXT(l, "ph", "X");
+	KEY_QUOTED(l, "name", put_op(l, sp->opcode));
+	KEY_TEXT(l, "cat", cat);
+	KEY(l, "ts");
 	put_us(l, start);
-	KEY(l, ",\"dur\":");
+	KEY(l, "dur");
 	put_us(l, stop - start);
-	KEY_U64(l, ",\"pid\":", sp->pid);
-	KEY_U64(l, ",\"tid\":", track_tid(sp->tid, k));
-	/* user_data as text: a JSON number loses 64-bit precision */
-	KEY_U64(l, ",\"args\":{\"user_data\":\"", sp->user_data);
-	KEY(l, "\"");
+	KEY_U64(l, "pid", sp->pid);
+	KEY_U64(l, "tid", track_tid(sp->tid, k));
+	args_user_data(l, sp->user_data);
 }
 
 static void put_request_args(struct timeline *tl, const struct event *e)
@@ -280,7 +297,7 @@ static void put_request_args(struct timeline *tl, const struct event *e)
 	p = output_path_text(e, text, sizeof(text), &n);
 	if (n)
 		json_name(&tl->l, "path", p, n);
-	KEY_S64(&tl->l, ",\"res\":", e->req.res);
+	KEY_S64(&tl->l, "res", e->req.res);
 }
 
 /* A flow event of flow id: "s" leaves the request, "f" enters io-wq. */
@@ -290,15 +307,17 @@ static void flow(struct timeline *tl, const struct span *sp, bool finish,
 	struct line *l = &tl->l;
 
 	begin(tl);
-	KEY(l, "{\"ph\":\"");
-	puts_(l, finish ? "f\",\"bp\":\"e" : "s");
-	KEY(l, "\",\"name\":\"io-wq\",\"cat\":\"io-wq\",\"id\":");
-	put_u64(l, tl->flows);
-	KEY(l, ",\"ts\":");
+	OBJ_TEXT(l, "ph", finish ? "f" : "s");
+	if (finish)
+		KEY_TEXT(l, "bp", "e");
+	KEY_TEXT(l, "name", "io-wq");
+	KEY_TEXT(l, "cat", "io-wq");
+	KEY_U64(l, "id", tl->flows);
+	KEY(l, "ts");
 	put_us(l, ts);
-	KEY_U64(l, ",\"pid\":", sp->pid);
-	KEY_U64(l, ",\"tid\":", track_tid(sp->tid, k));
-	KEY(l, "}");
+	KEY_U64(l, "pid", sp->pid);
+	KEY_U64(l, "tid", track_tid(sp->tid, k));
+	LIT(l, "}");
 	end(tl);
 }
 
@@ -351,7 +370,7 @@ static void draw_iowq(struct timeline *tl, const struct span *sp,
 	k = pick_track(tl, t, LANES, from, sp->stop);
 	name_track(tl, t, sp, NULL, k);
 	slice_head(tl, sp, "io-wq", k, from, sp->stop);
-	KEY(&tl->l, "}}");
+	LIT(&tl->l, "}}");
 	end(tl);
 	tl->flows++;
 	flow(tl, sp, false, sp->track, from);
@@ -365,7 +384,7 @@ static void keep(struct timeline *tl, struct iowq_start *s, __u64 req,
 	static const struct span none;
 
 	if (!s->req) {
-		/* one free entry at least, or a lookup would never end */
+		/* One entry must stay free, or a lookup would never end. */
 		if (tl->nr_iowq >= IOWQ_MAX - 1) {
 			tl->lost.iowq_full++;
 			return;
@@ -398,7 +417,7 @@ static void note_iowq(struct timeline *tl, const struct event *e)
 			draw_iowq(tl, &done, e->h.ts);
 			return;
 		}
-		/* a completion whose issue was lost; this is another one */
+		/* That completion's issue was lost; this is another one. */
 		tl->lost.iowq_unmatched += done.draw;
 		s = iowq_find(tl, e->req.req);
 	} else if (s->req && e->req.attempt != 1) {
@@ -423,7 +442,10 @@ static void match_iowq(struct timeline *tl, const struct event *e,
 	if (s->req && !s->done.stop) {
 		from = s->ts;
 		iowq_remove(tl, s);
-		/* left by an earlier request with the same id (CQE lost) */
+		/*
+		 * An earlier request with the same id (whose CQE was lost)
+		 * left it.
+		 */
 		if (from < sp->start || from > sp->stop)
 			tl->lost.iowq_stale += sp->draw;
 		else
@@ -442,15 +464,21 @@ static void draw_more(struct timeline *tl, struct thread *t,
 
 	name_track(tl, t, sp, e->h.comm, 0);
 	begin(tl);
-	KEY(l, "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"");
+	OBJ_TEXT(l, "ph", "i");
+	KEY_TEXT(l, "s", "t");
+	KEY(l, "name");
+	QUOTE(l);
 	put_op(l, e->req.opcode);
-	KEY(l, " CQE\",\"cat\":\"request\",\"ts\":");
+	LIT(l, " CQE");
+	QUOTE(l);
+	KEY_TEXT(l, "cat", "request");
+	KEY(l, "ts");
 	put_us(l, e->h.ts);
-	KEY_U64(l, ",\"pid\":", e->h.pid);
-	KEY_U64(l, ",\"tid\":", e->h.tid);
-	KEY_U64(l, ",\"args\":{\"user_data\":\"", e->req.user_data);
-	KEY_S64(l, "\",\"res\":", e->req.res);
-	KEY(l, "}}");
+	KEY_U64(l, "pid", e->h.pid);
+	KEY_U64(l, "tid", e->h.tid);
+	args_user_data(l, e->req.user_data);
+	KEY_S64(l, "res", e->req.res);
+	LIT(l, "}}");
 	end(tl);
 }
 
@@ -481,7 +509,7 @@ static void draw_request(struct timeline *tl, const struct event *e,
 		name_track(tl, t, &sp, e->h.comm, sp.track);
 		slice_head(tl, &sp, "request", sp.track, sp.start, sp.stop);
 		put_request_args(tl, e);
-		KEY(&tl->l, "}}");
+		LIT(&tl->l, "}}");
 		end(tl);
 	}
 	match_iowq(tl, e, &sp);
@@ -523,25 +551,26 @@ void timeline_instant(struct timeline *tl, __u64 ts_ns, __u32 pid,
 	size_t at;
 
 	begin(tl);
-	KEY(l, "{\"ph\":\"i\",\"s\":\"");
-	puts_(l, tid ? "t" : pid ? "p" : "g");
-	KEY(l, "\",\"cat\":\"ring\"");
+	OBJ_TEXT(l, "ph", "i");
+	KEY_TEXT(l, "s", tid ? "t" : pid ? "p" : "g");
+	KEY_TEXT(l, "cat", "ring");
 	json_name(l, "name", name, strlen(name));
-	KEY(l, ",\"ts\":");
+	KEY(l, "ts");
 	put_us(l, ts_ns);
-	KEY_U64(l, ",\"pid\":", pid);
-	KEY_U64(l, ",\"tid\":", tid);
-	KEY(l, ",\"args\":{");
+	KEY_U64(l, "pid", pid);
+	KEY_U64(l, "tid", tid);
+	KEY(l, "args");
+	LIT(l, "{");
 	at = l->len;
 	va_start(ap, name);
 	while ((key = va_arg(ap, const char *)) &&
 	       (val = va_arg(ap, const char *)))
 		json_name(l, key, val, strlen(val));
 	va_end(ap);
-	/* no comma before the first key (see first_name) */
+	/* The first key takes no comma (see first_name). */
 	if (at < l->len)
 		l->buf[at] = ' ';
-	KEY(l, "}}");
+	LIT(l, "}}");
 	end(tl);
 }
 

@@ -109,8 +109,6 @@ static const struct proc_view *hostile_process(const uint8_t *data,
 	pv->anc = (const char *)data + size / 2;
 	pv->anc_len = size - size / 2;
 	pv->anc_cut = mode & 128;
-	pv->json = NULL;
-	pv->json_len = 0;
 	return pv;
 }
 
@@ -128,7 +126,8 @@ static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 	/* -T means nothing in JSON: those inputs are in a container */
 	const struct container *ct = (mode & 3) == 3 ? &sample_container :
 				     NULL;
-	struct proc_view pv;
+	struct proc_rendered kept = { 0 };
+	struct proc_view pv = { .rendered = &kept };
 	struct output_opts o = {
 		.json = mode & 1,
 		.timestamp = mode & 2,
@@ -143,13 +142,12 @@ static void print_event(const uint8_t *data, size_t size, uint8_t mode)
 	int r;
 
 	CHECK(f);
-	pv.json = NULL;
 	r = event_decode(&e, data, size);
 	if (!r) {
 		pvp = hostile_process(data, size, mode, &pv, exe);
 		r = output_event(f, &o, &e, pvp, ct);
 	}
-	free(pv.json);
+	free(kept.text);
 	fclose(f);
 	if (r < 0) {
 		CHECK(n == 0);

@@ -143,13 +143,15 @@ static void test_merge_sort(void)
 	check(!i && s.nr_rows == 3, "merge: one row per process and opcode "
 	      "(%u)", s.nr_rows);
 	r = row_of(&s, 10, OPCODE_READ);
-	check(r && r->count == 10 && r->errors == 3 && r->bytes == 700 &&
-	      r->lat_max == 200000000 && !strcmp(r->comm, "reader") &&
-	      r->lat_sum == 5 * 1000 + 2 * 3000 + 3 * 200000000ULL,
+	check(r && r->val.count == 10 && r->errors == 3 &&
+	      r->val.bytes == 700 && r->val.lat_max == 200000000 &&
+	      !strcmp(r->val.comm, "reader") &&
+	      r->val.lat_sum == 5 * 1000 + 2 * 3000 + 3 * 200000000ULL,
 	      "merge: errnos and generations of one row add up");
 	check(r && r->nr_ents == 2 && s.nr_ents == 4,
 	      "merge: keys differing only in generation become one");
-	check(r && r->hist[9] == 5 && r->hist[11] == 2 && r->hist[27] == 3,
+	check(r && r->val.hist[9] == 5 && r->val.hist[11] == 2 &&
+	      r->val.hist[27] == 3,
 	      "merge: histograms add bucket by bucket");
 	summary_sort(&s, SORT_LATENCY);
 	check(s.rows[0].opcode == OPCODE_READ &&

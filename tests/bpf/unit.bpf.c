@@ -128,10 +128,10 @@ int t_claim(__u64 *ctx)
 	return way_of(req, t);
 }
 
-/* find_write() of the request ctx[0]: its way, WAY_MAP or WAY_NONE. */
+/* find_request() of the request ctx[0]: its way, WAY_MAP or WAY_NONE. */
 static __always_inline int find(__u64 req, struct tracked **way)
 {
-	struct inflight *in = find_write(req, way);
+	struct inflight *in = find_request(req, way);
 
 	if (!in)
 		return WAY_NONE;
@@ -156,16 +156,16 @@ int t_release(__u64 *ctx)
 	int ret = find(ctx[0], &way);
 
 	if (ret != WAY_NONE)
-		forget_write(ctx[0], way);
+		forget_request(ctx[0], way);
 	return ret;
 }
 
-/* spill_write() of the request ctx[0], its record stamped ctx[1]. */
+/* spill_request() of the request ctx[0], its record stamped ctx[1]. */
 SEC("raw_tp")
 int t_spill(__u64 *ctx)
 {
 	spill_in.ts = ctx[1];
-	spill_write(ctx[0], &spill_in);
+	spill_request(ctx[0], &spill_in);
 	return spilled;
 }
 
