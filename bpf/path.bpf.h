@@ -32,11 +32,6 @@ static __always_inline void dentry_name(struct event *e, struct dentry *d)
 	e->h.path_len = len;
 }
 
-/* A dentry's parent and name, which the kernel keeps side by side. */
-struct parent_name {
-	struct dentry *parent;
-	struct qstr name;
-};
 
 /*
  * One kernel read for both where the layout allows (every kernel so far),
@@ -59,13 +54,11 @@ static __always_inline void read_parent_name(struct dentry *d,
 	pn->name = BPF_CORE_READ(d, d_name);
 }
 
-/* A mount's parent mount and the dentry it sits on, side by side too (and
- * zeroes, left by the helper, when the read fails). */
-struct mount_up {
-	struct mount *parent;
-	struct dentry *mountpoint;
-};
-
+/*
+ * A mount's parent mount and the dentry it sits on (struct mount_up, in
+ * slot.bpf.h), side by side too, and zeroes, left by the helper, when the
+ * read fails.
+ */
 static __always_inline void read_mount_up(struct mount *m,
 					  struct mount_up *mu)
 {
@@ -94,54 +87,89 @@ static __always_inline void note_crossing(struct scratch *s, struct mount *m,
 }
 
 /*
+ * At the root of a mount: note the crossing and, unless the walk is over,
+ * move the walk's position to the dentry the mount sits on, in the parent
+ * mount. Returns 1 when the walk is over: the root of the namespace, or a
+ * dentry that is its own parent below a root.
+ */
+__noinline int cross_mount(__u32 slot)
+{
+	struct scratch *s = slot_scratch(slot);
+	struct mount *mnt, *up;
+
+	if (!s)
+		return 1;
+	mnt = (void *)s->at_mnt;
+	/* read into the slot: walk_path's calls have 512 bytes of stack */
+	read_mount_up(mnt, &s->up);
+	note_crossing(s, mnt, &s->up);
+	up = s->up.parent;
+	if (s->at_dentry != s->at_root || up == mnt)
+		return 1;
+	s->at_dentry = (__u64)s->up.mountpoint;
+	s->at_mnt = (__u64)up;
+	s->at_root = (__u64)BPF_CORE_READ(up, mnt.mnt_root);
+	return 0;
+}
+
+/*
+ * One step of walk_path(): the name of the dentry at the walk's position
+ * written in front of the path, and the position moved to its parent; or
+ * a mount crossed. Returns 0 to go on, 1 when the path is whole, -1 when
+ * it does not fit. A global function of its own, with its state in the
+ * slot: the verifier checks a step once, and then each turn of the loop
+ * costs it a dozen instructions, for any number of branches in a step.
+ */
+__noinline int walk_step(__u32 slot)
+{
+	struct scratch *s = slot_scratch(slot);
+	__u64 d;
+	__u32 off, len;
+
+	if (!s)
+		return -1;
+	d = s->at_dentry;
+	read_parent_name((void *)d, &s->pn);
+	if (d == s->at_root || d == (__u64)s->pn.parent)
+		return cross_mount(slot);
+	len = s->pn.name.len & NAME_MAX_LEN;
+	off = s->off;
+	if (len + 1 > off)
+		return -1;
+	off -= len + 1;
+	bpf_probe_read_kernel(&s->path[(off + 1) & (PATH_BUF - 1)], len,
+			      s->pn.name.name);
+	s->path[off & (PATH_BUF - 1)] = '/';
+	s->off = off;
+	s->at_dentry = (__u64)s->pn.parent;
+	return 0;
+}
+
+/*
  * Walk from the dentry to the root of the mount namespace, crossing mount
  * points, writing "/name" right to left into the slot's path. Returns the
  * start offset, or -1 when the path is deeper or longer than the buffer.
  * Global, so that the verifier checks the long loop once.
- *
- * The offset lives in map memory on purpose: the verifier does not track
- * values there, so every iteration ends in the same state and the loop is
- * verified in linear time instead of once per combination of branches.
  */
 __noinline int walk_path(__u32 slot, __u64 dentry, __u64 vfsmount)
 {
 	struct scratch *s = slot_scratch(slot);
 	struct vfsmount *vmnt = (void *)vfsmount;
-	struct mount *mnt = container_of(vmnt, struct mount, mnt);
-	struct dentry *d = (void *)dentry, *root, *parent;
-	struct parent_name pn;
-	struct mount_up mu;
-	__u32 off, len;
-	int i;
+	int i, ret;
 
 	if (!s)
 		return -1;
 	s->off = PATH_BUF;
 	s->nv.ncross = 0;
-	root = BPF_CORE_READ(vmnt, mnt_root);
+	s->at_dentry = dentry;
+	s->at_mnt = (__u64)container_of(vmnt, struct mount, mnt);
+	s->at_root = (__u64)BPF_CORE_READ(vmnt, mnt_root);
 	for (i = 0; i < PATH_DEPTH; i++) {
-		read_parent_name(d, &pn);
-		parent = pn.parent;
-		if (d == root || d == parent) {
-			read_mount_up(mnt, &mu);
-			note_crossing(s, mnt, &mu);
-			if (d != root || mu.parent == mnt)
-				return s->off;
-			d = mu.mountpoint;
-			mnt = mu.parent;
-			root = BPF_CORE_READ(mnt, mnt.mnt_root);
-			continue;
-		}
-		len = pn.name.len & NAME_MAX_LEN;
-		off = s->off;
-		if (len + 1 > off)
+		ret = walk_step(slot);
+		if (ret < 0)
 			return -1;
-		off -= len + 1;
-		bpf_probe_read_kernel(&s->path[(off + 1) & (PATH_BUF - 1)],
-				      len, pn.name.name);
-		s->path[off & (PATH_BUF - 1)] = '/';
-		s->off = off;
-		d = parent;
+		if (ret > 0)
+			return s->off;
 	}
 	return -1;
 }
@@ -195,27 +223,38 @@ static __always_inline int walk_consistent(__u32 slot, __u64 dentry,
 	return ret;
 }
 
-/* Whether the leaf's name is still the cached one, byte for byte. */
+/*
+ * Whether the leaf's name is still the cached one, byte for byte: both
+ * copied to aligned buffers and compared eight bytes at a time, the last
+ * word only as far as the name goes (32 steps for the verifier to check,
+ * not 255). The mask keeps a word's first bytes in its low bits: this
+ * tool builds for little-endian machines only (owner.bpf.h).
+ */
 static __always_inline bool same_leaf(struct scratch *s,
 				      const struct name_val *v,
 				      const struct qstr *q)
 {
-	__u32 len = q->len, at, i;
+	__u32 len = q->len, at, i, rest;
+	__u64 a, b, mask;
 
 	if (len > NAME_MAX_LEN || len > v->len || v->len > PATH_BUF)
 		return false;
-	/*
-	 * The barrier keeps the bound above for older verifiers, which
-	 * lose it otherwise.
-	 */
+	/* kept after the barrier: older verifiers lose the bound above */
 	barrier_var(len);
 	if (bpf_probe_read_kernel(s->leaf, len & NAME_MAX_LEN, q->name))
 		return false;
 	at = v->len - len;
-	for (i = 0; i < NAME_MAX_LEN; i++) {
-		if (i >= len)
+	if (bpf_probe_read_kernel(s->cached_leaf, len & NAME_MAX_LEN,
+				  &v->path[at & (PATH_BUF - 1)]))
+		return false;
+	for (i = 0; i < (NAME_MAX_LEN + 1) / 8; i++) {
+		if (i * 8 >= len)
 			return true;
-		if (s->leaf[i] != v->path[(at + i) & (PATH_BUF - 1)])
+		a = ((__u64 *)s->leaf)[i];
+		b = ((__u64 *)s->cached_leaf)[i];
+		rest = len - i * 8;
+		mask = rest >= 8 ? ~0ULL : (1ULL << (rest * 8)) - 1;
+		if ((a ^ b) & mask)
 			return false;
 	}
 	return true;

@@ -20,6 +20,18 @@
 
 #define SLOTS			16
 
+/* A mount's parent mount and the dentry it sits on, as the kernel keeps them. */
+struct mount_up {
+	struct mount *parent;
+	struct dentry *mountpoint;
+};
+
+/* A dentry's parent and name, which the kernel keeps side by side. */
+struct parent_name {
+	struct dentry *parent;
+	struct qstr name;
+};
+
 struct scratch {
 	__u64 owner;		/* stamp of the run using this slot */
 	__u64 busy;		/* a run holds it (it may be preempted) */
@@ -27,11 +39,18 @@ struct scratch {
 	/* room for a name read past path[]: see join_name() */
 	char spill[PATH_BUF];
 	__u32 off;		/* walk_path's write position */
+	/* walk_path's position: the dentry, its mount and that mount's root */
+	__u64 at_dentry, at_mnt, at_root;
+	struct mount_up up;	/* read at a crossing */
+	struct parent_name pn;	/* read at each step */
 	__u32 list_len;		/* bytes of a file list built: filelist.bpf.h */
 	/* path is assembled right to left; names may spill past PATH_BUF */
 	char path[PATH_BUF + NAME_MAX_LEN + 1];
 	struct name_val nv;	/* what the walk saw, for the name cache */
-	char leaf[NAME_MAX_LEN + 1];	/* a cached leaf's name, read again */
+	/* a cached leaf's name read again, and its cached copy, compared
+	   eight bytes at a time */
+	char leaf[NAME_MAX_LEN + 1] __attribute__((aligned(8)));
+	char cached_leaf[NAME_MAX_LEN + 1] __attribute__((aligned(8)));
 	/* a write to track, built here: the stack is short (512 bytes) */
 	struct inflight in;
 	/* a second file's name, put aside while the first is named */
