@@ -413,7 +413,8 @@ if [ "$(id -u)" -ne 0 ]; then
 else
 	live plain:plain writev:writev fixed-buffers:fixed \
 		registered-file-closed:registered iosqe-async:async \
-		sqpoll:sqpoll failing-writes:failing read-fsync-nop:readfsync \
+		sqpoll:sqpoll failing-writes:failing write-len-res:lenres \
+		read-fsync-nop:readfsync \
 		linked-write-fsync:linked deep-paths:deep tmpfs-mount:tmpfs \
 		hostile-names:hostile burst-2048:burst \
 		threads-and-child:threads special-files:special \

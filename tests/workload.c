@@ -381,6 +381,7 @@ int main(int argc, char **argv)
 		{ "async", case_async },
 		{ "sqpoll", case_sqpoll },
 		{ "failing", case_failing },
+		{ "lenres", case_lenres },
 		{ "readfsync", case_readfsync },
 		{ "linked", case_linked },
 		{ "deep", case_deep },

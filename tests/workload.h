@@ -100,6 +100,7 @@ void case_registered(void);
 void case_async(void);
 void case_sqpoll(void);
 void case_failing(void);
+void case_lenres(void);
 void case_readfsync(void);
 void case_linked(void);
 void case_burst(void);
