@@ -437,6 +437,12 @@ else
 		prefix "NOTHING"
 	filtered_by filter-prefix-component "-P $WORK/filter-prefix-component/p" \
 		prefix "."
+	# the edges: DIR/b is DIR/b itself (an fsync of it) and DIR/b/c, not
+	# DIR/bc; DIR/bc is neither DIR/b nor DIR/b/c
+	filtered_by filter-prefix-exact "-P $WORK/filter-prefix-exact/b" \
+		boundary "/bc\n"
+	filtered_by filter-prefix-sibling \
+		"-P $WORK/filter-prefix-sibling/bc" boundary "/b(/c)?\n"
 	filtered filter-prefix-none "-P /nonexistent" "" "plain"
 	filtered_by filter-failed "-x" failing "=type\tissue|\nres\t[0-9]"
 	filtered create-events "-e create" "create" "plain"

@@ -391,6 +391,7 @@ int main(int argc, char **argv)
 		{ "threads", case_threads },
 		{ "special", case_special },
 		{ "prefix", case_prefix },
+		{ "boundary", case_boundary },
 		{ "diehard", case_diehard },
 		{ "named", case_named },
 		{ "lineage", case_lineage },

@@ -115,6 +115,7 @@ void case_tmpfs(void);
 void case_hostile(void);
 void case_special(void);
 void case_prefix(void);
+void case_boundary(void);
 
 /* cases in workload_context.c */
 void case_named(void);
