@@ -244,6 +244,44 @@ summary_full_test() {
 	verdict "$name" "$bad" "$n completions: 10240 counted, one errno each, $lost lost as summary_full"
 }
 
+# p50_ns and p99_ns of rows where rounding the rank matters (workload
+# percentiles): a "slow" percentile is the slow reads' bucket, capped at
+# max_ns, so it is max_ns, in bucket 27; a "fast" one is the upper bound
+# of a faster bucket: a power of two below 2^27.
+summary_percentiles_test() {
+	local name=summary-percentiles d=$WORK/summary-percentiles bad=""
+	local pid op count p50 p99 got v k want n v50 v99 max
+	wanted "$name" || return 0
+	traced "$name" "$d" "-s -j -c wl-pctl" percentiles || return 0
+	pid=$(sed -n 's/^pid\t//p' "$d/truth.percentiles")
+	[ "$TOOL_RC" -eq 0 ] || bad="tool exited $TOOL_RC"
+	while [ -z "$bad" ] && IFS=$'\t' read -r _ op count p50 p99; do
+		got=$(jq -r --argjson pid "$pid" --arg op "IORING_OP_$op" '
+			select(.type == "summary" and .pid == $pid and
+			       .op == $op) |
+			"\(.count) \(.p50_ns) \(.p99_ns) \(.max_ns)"' "$d/out")
+		read -r n v50 v99 max <<<"$got"
+		[ "$(wc -l <<<"$got")" -eq 1 ] && [ "$n" = "$count" ] || {
+			bad="$op: rows '$(echo $got)', want one of $count"
+			break
+		}
+		[ "$max" -ge $((1 << 27)) ] && [ "$max" -lt $((1 << 28)) ] ||
+			bad="$op: max_ns $max not in bucket 27"
+		for k in 50 99; do
+			[ $k = 50 ] && v=$v50 want=$p50
+			[ $k = 99 ] && v=$v99 want=$p99
+			if [ "$want" = slow ]; then
+				[ "$v" = "$max" ] ||
+					bad="$bad $op: p${k}_ns $v is not max_ns $max"
+			elif [ "$v" -ge $((1 << 27)) ] || [ "$v" -lt 1 ] ||
+			     [ $((v & (v - 1))) -ne 0 ]; then
+				bad="$bad $op: p${k}_ns $v is not a fast bucket's bound"
+			fi
+		done
+	done < <(grep '^pct' "$d/truth.percentiles")
+	verdict "$name" "$bad" "p99 of 10 and p50 of 3 in the slow bucket"
+}
+
 summary_errors_test() {
 	local d=$WORK/summary-errors bad="" args
 	wanted summary-errors || return 0
@@ -272,5 +310,6 @@ summary_tests() {
 	summary_json summary-interval "-s -j -H -i 1" 3 "--intervals 3"
 	summary_columns_test
 	summary_full_test
+	summary_percentiles_test
 	summary_errors_test
 }

@@ -404,6 +404,7 @@ int main(int argc, char **argv)
 		{ "race", case_race },
 		{ "summary", case_summary },
 		{ "summaryfull", case_summaryfull },
+		{ "percentiles", case_percentiles },
 		{ "complete", case_complete },
 		{ "slow", case_slow },
 		{ "cmdtree", case_cmdtree },

@@ -164,6 +164,7 @@ void case_timeline(void);
 /* the cases of workload_summary.c: tables, not events */
 void case_summary(void);
 void case_summaryfull(void);
+void case_percentiles(void);
 void case_rings(void);
 void case_ringstuck(void);
 void case_ringbefore(void);
