@@ -17,6 +17,15 @@ btf_has() {
 	if grep -q "$1" /sys/kernel/btf/vmlinux; then echo 1; else echo 0; fi
 }
 
+# proc_state PID: STATE gets the state letter of PID (R, S, T, Z...), or
+# nothing once it is gone; no subshell, as it is polled
+proc_state() {
+	STATE=
+	{ read -r STATE <"/proc/$1/stat"; } 2>/dev/null
+	STATE=${STATE##*) }
+	STATE=${STATE%% *}
+}
+
 pass() { passed=$((passed + 1)); echo "ok   $*"; }
 fail() { failed=$((failed + 1)); failures+=("$*"); echo "FAIL $*"; }
 
@@ -97,13 +106,24 @@ traced() {
 	ended "$name" "$d" "$@"
 }
 
+# held PID: SIGSTOP, and back once PID is stopped (for at most a second)
+held() {
+	local _
+	kill -STOP "$1"
+	for _ in $(seq 100); do
+		proc_state "$1"
+		[ "$STATE" != T ] || return 0
+		sleep 0.01
+	done
+}
+
 # ended NAME DIR CASE...: the rest of traced, once the tool runs. With
 # PAUSED=1 the tool is held with SIGSTOP while the cases run, so that
 # its buffer overflows.
 ended() {
 	local name=$1 d=$2 ok=0
 	shift 2
-	[ "${PAUSED:-}" != 1 ] || kill -STOP "$TOOL_PID"
+	[ "${PAUSED:-}" != 1 ] || held "$TOOL_PID"
 	run_cases "$d" "$@" || ok=1
 	[ "${PAUSED:-}" != 1 ] || kill -CONT "$TOOL_PID"
 	stop_tool

@@ -55,6 +55,8 @@ esac
 . tests/metrics.sh
 # shellcheck source=tests/timeline.sh
 . tests/timeline.sh
+# shellcheck source=tests/losses.sh
+. tests/losses.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -453,6 +455,7 @@ else
 	by_process filter-tid -t threads "comm\twl-(thread2|child)"
 
 	lost_test
+	losses_tests
 	summary_tests
 	rings_tests
 	exit_tests

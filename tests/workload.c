@@ -15,7 +15,8 @@
  * (process context, at-ops, creation), workload_names.c (names that
  * change under an open file), workload_command.c (run as the traced
  * command), workload_users.c (other users, containers) and
- * workload_register.c (io_uring_register(2) calls).
+ * workload_register.c (io_uring_register(2) calls); workload_losses.c
+ * fills the tool's tables on purpose.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -405,6 +406,9 @@ int main(int argc, char **argv)
 		{ "summary", case_summary },
 		{ "summaryfull", case_summaryfull },
 		{ "percentiles", case_percentiles },
+		{ "untracked", case_untracked },
+		{ "followfull", case_followfull },
+		{ "procfull", case_procfull },
 		{ "complete", case_complete },
 		{ "slow", case_slow },
 		{ "cmdtree", case_cmdtree },

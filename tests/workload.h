@@ -158,6 +158,11 @@ void case_regrestrict(void);
 void case_regiowq(void);
 void case_regfail(void);
 
+/* the cases of workload_losses.c: tables filled on purpose */
+void case_untracked(void);
+void case_followfull(void);
+void case_procfull(void);
+
 /* the case of workload_timeline.c: requests inline and on io-wq */
 void case_timeline(void);
 
