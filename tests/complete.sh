@@ -98,12 +98,12 @@ min_latency_errors_test() {
 	local name=min-latency-errors bad="" arg out
 	wanted "$name" || return 0
 	for arg in "" "-1" "2x" "1e3" "0x10" "ms" "2 ms" "86400001" "1.5.2s"; do
-		out=$("$TOOL" -m "$arg" -d 1 2>&1 >/dev/null)
+		out=$(limited "$TOOL" -m "$arg" -d 1 2>&1 >/dev/null)
 		[ $? -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] &&
 			[[ $out == "iouringsnoop: invalid DURATION '$arg' for -m"* ]] ||
 			bad+=" '$arg'"
 	done
-	out=$("$TOOL" -m 5ms -e issue -d 1 2>&1 >/dev/null)
+	out=$(limited "$TOOL" -m 5ms -e issue -d 1 2>&1 >/dev/null)
 	[[ $out == *"-m selects slow writes and completions"* ]] || bad+=" -e issue"
 	verdict "$name" "${bad:+not one clear error for:$bad}" "9 bad values and -e issue"
 }

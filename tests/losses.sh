@@ -55,7 +55,7 @@ lost_follow_test() {
 	local rc bad=""
 	wanted "$name" || return 0
 	mkdir -p "$d"
-	IOURINGSNOOP_TEST_SIZES=followed=4 "$TOOL" \
+	IOURINGSNOOP_TEST_SIZES=followed=4 limited "$TOOL" \
 		${BACKEND:+-B "$BACKEND"} -j --output "$d/out" -- \
 		"$WL" followfull "$d" >"$d/truth" 2>"$d/out.err"
 	rc=$?

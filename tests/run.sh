@@ -273,7 +273,7 @@ exit_tests() {
 	mkdir -p "$d/term"
 	if wanted sigterm && started sigterm "$d/term"; then
 		kill -TERM "$TOOL_PID"
-		wait "$TOOL_PID"
+		reap "$TOOL_PID"
 		rc=$?
 		TOOL_PID=
 		if [ $rc -eq 0 ] && grep -q "events, 0 lost" "$d/term/out.err"; then
@@ -283,7 +283,8 @@ exit_tests() {
 		fi
 	fi
 	if wanted duration; then
-		timeout 20 "$TOOL" ${BACKEND:+-B "$BACKEND"} -d 1 -j >"$d/dur" 2>"$d/dur.err"
+		limited "$TOOL" ${BACKEND:+-B "$BACKEND"} -d 1 -j >"$d/dur" \
+			2>"$d/dur.err"
 		rc=$?
 		if [ $rc -eq 0 ] && grep -q "events, 0 lost" "$d/dur.err"; then
 			pass "duration: -d 1 stops by itself, exit 0"
@@ -292,7 +293,7 @@ exit_tests() {
 		fi
 	fi
 	if wanted closed-pipe; then
-		( "$TOOL" ${BACKEND:+-B "$BACKEND"} 2>"$d/pipe.err"
+		( limited "$TOOL" ${BACKEND:+-B "$BACKEND"} 2>"$d/pipe.err"
 		  echo $? >"$d/pipe.rc" ) | head -1 >"$d/pipe.head" &
 		for i in $(seq 100); do
 			[ -s "$d/pipe.rc" ] && break
@@ -334,7 +335,7 @@ error_tests() {
 	# --help on stdout, exit 0, every long option the man page documents
 	# (guests have no man page: the host run checks it)
 	[ -f man/iouringsnoop.8 ] || missing=" (no man page here)"
-	"$TOOL" --help >"$d/help" 2>"$d/help.err"
+	limited "$TOOL" --help >"$d/help" 2>"$d/help.err"
 	rc=$?
 	# Both ways, on option headings with roff's \- read as "-", so a
 	# long option is compared whole (--buffer-pages, not --buffer).
@@ -361,7 +362,7 @@ error_tests() {
 	check_error() {
 		local what=$1 want=$2
 		shift 2
-		"$@" >"$d/out" 2>"$d/err"
+		limited "$@" >"$d/out" 2>"$d/err"
 		rc=$?
 		out=$(cat "$d/err")
 		if [ $rc -ne 0 ] && [ "$(wc -l <"$d/err")" -eq 1 ] &&
@@ -388,7 +389,8 @@ error_tests() {
 		check_error "forced kprobe backend says why" "kprobe" "$TOOL" -B kprobe
 		check_error "forced fentry backend says why" "fentry" "$TOOL" -B fentry
 	fi
-	if "$TOOL" ${BACKEND:+-B "$BACKEND"} -v -d 1 >"$d/v.out" 2>"$d/v.err" &&
+	if limited "$TOOL" ${BACKEND:+-B "$BACKEND"} -v -d 1 >"$d/v.out" \
+		2>"$d/v.err" &&
 	   grep -q "^backend: chose" "$d/v.err"; then
 		pass "errors: -v says which backend was chosen"
 	else

@@ -289,7 +289,7 @@ summary_errors_test() {
 	for args in "-s --sort size" "-i 1" "--sort count" "-s -e write" "-H -x" "-s -m 1ms" \
 		"--stuck 1s" "-s --stuck 0" "-s --stuck 1x" "-s --stuck -1s"; do
 		# shellcheck disable=SC2086
-		"$TOOL" $args >"$d/out" 2>"$d/err"
+		limited "$TOOL" $args >"$d/out" 2>"$d/err"
 		[ $? -eq 2 ] && [ "$(wc -l <"$d/err")" -eq 1 ] && [ ! -s "$d/out" ] ||
 			bad="$bad '$args'"
 	done

@@ -103,7 +103,8 @@ host_row() {
 				tee -a "$OUT/report"
 			tally "$(tail -1 "$OUT/host.$b")"
 			cell=$CELL
-		elif ./iouringsnoop -B "$b" -d 1 >/dev/null 2>"$OUT/host.$b"; then
+		elif timeout -k 5 60 ./iouringsnoop -B "$b" -d 1 >/dev/null \
+			2>"$OUT/host.$b"; then
 			cell="runs (not expected here)"
 		else
 			why=$(tail -1 "$OUT/host.$b")
