@@ -73,7 +73,7 @@ columns_len_res_test() {
 		want=$(printf 'cqe %s %s %s\nissue - - -\nwrite %s %s %s' \
 			"$pos" "$len" "$res" "$pos" "$len" "$res")
 		[ "$got" = "$want" ] ||
-			why="${path##*/}: '$(echo $got)', want '$(echo $want)'"
+			why="${path##*/}: '${got//$'\n'/, }', want '${want//$'\n'/, }'"
 		# a write retried on io-wq is issued there too, without them
 		[ -n "$why" ] || ! awk -v p="$path" '$NF == p && $1 == "iowq" &&
 			$6 $7 $8 != "---"' "$d/out" | grep -q . ||

@@ -70,7 +70,7 @@ lost_follow_test() {
 	[ -n "$bad" ] || [ "$lost" -eq $((k - 3)) ] ||
 		bad="$lost follow_full, not $((k - 3)) of $k children"
 	[ -n "$bad" ] || [ "$seen" = "$want" ] ||
-		bad="NOPs traced: $(echo $seen), want those of the first 3: $(echo $want)"
+		bad="NOPs traced: ${seen//$'\n'/ }, want the first 3's: ${want//$'\n'/ }"
 	[ -n "$bad" ] || [ "$(exit_lost "$d")" = "$lost" ] ||
 		bad="$lost follow_full in the stream, $(exit_lost "$d") lost at exit"
 	verdict "$name" "$bad" "3 of $k children followed, $lost counted"

@@ -262,10 +262,10 @@ summary_percentiles_test() {
 			       .op == $op) |
 			"\(.count) \(.p50_ns) \(.p99_ns) \(.max_ns)"' "$d/out")
 		read -r n v50 v99 max <<<"$got"
-		[ "$(wc -l <<<"$got")" -eq 1 ] && [ "$n" = "$count" ] || {
-			bad="$op: rows '$(echo $got)', want one of $count"
+		if [ "$(wc -l <<<"$got")" -ne 1 ] || [ "$n" != "$count" ]; then
+			bad="$op: rows '${got//$'\n'/; }', want one of $count"
 			break
-		}
+		fi
 		[ "$max" -ge 200000000 ] || bad="$op: max_ns $max under 200 ms"
 		for k in 50 99; do
 			[ $k = 50 ] && v=$v50 want=$p50
