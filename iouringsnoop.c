@@ -139,6 +139,35 @@ static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 		n_events++;
 }
 
+/*
+ * For the test suite only, and not for users: neither --help nor the man
+ * page names it. IOURINGSNOOP_TEST_SIZES="NAME=N,..." shrinks tables so
+ * that a test can fill one on purpose and compare the events counted as
+ * lost with what its workload did (tests/losses.sh). NAME is a map of
+ * the BPF object, whose max_entries becomes N before load, or proc_pages,
+ * the pages per CPU of the process record buffer.
+ */
+static unsigned int test_proc_pages;
+
+static void test_sizes(struct iouringsnoop_bpf *obj)
+{
+	const char *s = getenv("IOURINGSNOOP_TEST_SIZES");
+	struct bpf_map *map;
+	unsigned int n;
+	char name[32];
+	int len;
+
+	while (s && sscanf(s, "%31[a-z_]=%u%n", name, &n, &len) == 2) {
+		map = bpf_object__find_map_by_name(obj->obj, name);
+		if (map)
+			bpf_map__set_max_entries(map, n);
+		else if (!strcmp(name, "proc_pages"))
+			test_proc_pages = n;
+		s += len;
+		s = *s == ',' ? s + 1 : NULL;
+	}
+}
+
 /* The filters and what the programs need to know of the tracer. */
 static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 {
@@ -194,6 +223,7 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 		bpf_map__set_max_entries(obj->maps.ring_stats, 1);
 		bpf_map__set_max_entries(obj->maps.ring_fds, 1);
 	}
+	test_sizes(obj);
 	tracer_pidns(&level, &ino);
 	obj->rodata->tracer_pidns_level = level;
 	obj->rodata->tracer_pidns_ino = ino;
@@ -235,6 +265,7 @@ static int open_buffers(struct iouringsnoop_bpf *obj)
 	if (!obj->rodata->track_procs)
 		return 0;
 	err = procfeed_open(&procfeed, bpf_map__fd(obj->maps.proc_events),
+			    test_proc_pages ? test_proc_pages :
 			    perfbuf_auto_pages(PROC_BUFFER_BYTES,
 					       AUTO_PAGES_MIN, PROC_PAGES_MAX),
 			    env.verbose);

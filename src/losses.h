@@ -12,7 +12,10 @@
 struct bpf_object;
 struct losses;
 
-/* Track the drops map (per CPU and reason) and the programs' skip counts. */
+/*
+ * Track the drops map (per CPU and reason) and the skip counts of obj's
+ * programs; obj may be NULL (no programs: nothing skipped).
+ */
 struct losses *losses_new(int drops_fd, struct bpf_object *obj);
 void losses_free(struct losses *l);
 

@@ -20,7 +20,7 @@ cmd_start() {
 # cmd_wait: the tool's exit status, once it has ended by itself
 cmd_wait() {
 	local rc
-	wait "$TOOL_PID"
+	reap "$TOOL_PID"
 	rc=$?
 	TOOL_PID=
 	return $rc
@@ -60,7 +60,7 @@ command_first_test() {
 	local name=command-first d=$WORK/command-first why
 	wanted "$name" || return 0
 	mkdir -p "$d"
-	"$TOOL" ${BACKEND:+-B "$BACKEND"} -j --output "$d/out" -- \
+	limited "$TOOL" ${BACKEND:+-B "$BACKEND"} -j --output "$d/out" -- \
 		"$WL" cmdfirst "$d" >"$d/truth" 2>"$d/out.err"
 	TOOL_RC=$?
 	if [ "$TOOL_RC" -ne 3 ]; then
@@ -77,7 +77,8 @@ command_status() {
 	shift 2
 	wanted "$name" || return 0
 	mkdir -p "$d"
-	"$TOOL" ${BACKEND:+-B "$BACKEND"} -- "$@" >"$d/out" 2>"$d/out.err"
+	limited "$TOOL" ${BACKEND:+-B "$BACKEND"} -- "$@" >"$d/out" \
+		2>"$d/out.err"
 	rc=$?
 	if [ $rc -eq "$want" ] && grep -q "^[0-9]* events, 0 lost" "$d/out.err"; then
 		pass "$name: exit $rc"
@@ -114,7 +115,7 @@ command_duration_test() {
 	wanted "$name" || return 0
 	mkdir -p "$d"
 	# shellcheck disable=SC2016 # expanded by that sh
-	"$TOOL" ${BACKEND:+-B "$BACKEND"} -d 1 -- \
+	limited "$TOOL" ${BACKEND:+-B "$BACKEND"} -d 1 -- \
 		sh -c 'echo $$ >"$1"; exec sleep 30' sh "$d/pid" \
 		>"$d/out" 2>"$d/out.err"
 	rc=$?
@@ -133,7 +134,7 @@ command_error() {
 	shift 2
 	wanted "$name" || return 0
 	mkdir -p "$d"
-	"$TOOL" "$@" >"$d/out" 2>"$d/err"
+	limited "$TOOL" "$@" >"$d/out" 2>"$d/err"
 	rc=$?
 	if [ $rc -eq "$want" ] && [ "$(wc -l <"$d/err")" -eq 1 ] &&
 	   grep -q "^iouringsnoop: " "$d/err" && [ ! -s "$d/out" ]; then

@@ -155,9 +155,11 @@ slow_reader_test() {
 	local d=$WORK/slow-reader wl i
 	wanted slow-reader || return 0
 	mkdir -p "$d"
-	# the tool's own pid, to stop it: busybox pkill cannot be relied on
-	( "$TOOL" ${BACKEND:+-B "$BACKEND"} -j -b 1 -c loadgen -o nop -e issue \
-		2>"$d/out.err" &
+	# the tool's own pid, to stop it: busybox pkill cannot be relied on.
+	# timeout passes SIGINT on; the function limited would be a subshell
+	# of its own, which ignores it.
+	( timeout -k 5 "$LIMIT" "$TOOL" ${BACKEND:+-B "$BACKEND"} -j -b 1 \
+		-c loadgen -o nop -e issue 2>"$d/out.err" &
 	  echo $! >"$d/pid"
 	  wait $!
 	  echo $? >"$d/rc" ) |
@@ -178,7 +180,7 @@ closed_stdout_test() {
 	local d=$WORK/closed-stdout rc
 	wanted closed-stdout || return 0
 	mkdir -p "$d"
-	timeout 20 "$TOOL" ${BACKEND:+-B "$BACKEND"} >&- 2>"$d/err"
+	limited "$TOOL" ${BACKEND:+-B "$BACKEND"} >&- 2>"$d/err"
 	rc=$?
 	if [ $rc -eq 0 ] && ! grep -qiE "error|fault|abort" "$d/err"; then
 		pass "closed-stdout: '>&-' ends the tool quietly, exit 0"
@@ -243,7 +245,7 @@ bad_args_test() {
 	)
 	for c in "${cases[@]}"; do
 		IFS='|' read -r -a args <<<"$c|"
-		"$TOOL" "${args[@]}" >"$d/out" 2>"$d/err"
+		limited "$TOOL" "${args[@]}" >"$d/out" 2>"$d/err"
 		rc=$?
 		n=$((n + 1))
 		if [ $rc -eq 0 ] || [ -s "$d/out" ] ||

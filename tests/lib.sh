@@ -17,6 +17,42 @@ btf_has() {
 	if grep -q "$1" /sys/kernel/btf/vmlinux; then echo 1; else echo 0; fi
 }
 
+# Every run of the tool is bounded, so that a hang (an option wrongly
+# accepted, an exit that never comes) fails its test instead of holding
+# the suite: LIMIT seconds, generous, as a guest under emulation takes
+# seconds to start the tool alone.
+LIMIT=${LIMIT:-60}
+
+# limited COMMAND...: COMMAND in the foreground, ended after LIMIT
+# seconds (status 124), with SIGTERM, then SIGKILL 5 s later if need be
+limited() { timeout -k 5 "$LIMIT" "$@"; }
+
+# proc_state PID: STATE gets the state letter of PID (R, S, T, Z...), or
+# nothing once it is gone; no subshell, as it is polled
+proc_state() {
+	STATE=
+	{ read -r STATE <"/proc/$1/stat"; } 2>/dev/null
+	STATE=${STATE##*) }
+	STATE=${STATE%% *}
+}
+
+# reap PID: the exit status of PID, a background child, which must end
+# within LIMIT seconds of being asked to; else it is killed (status 137)
+reap() {
+	local pid=$1 i
+	for ((i = 0; i < LIMIT * 20; i++)); do
+		proc_state "$pid"
+		[ -z "$STATE" ] || [ "$STATE" = Z ] && break
+		sleep 0.05
+	done
+	if [ -n "$STATE" ] && [ "$STATE" != Z ]; then
+		echo "note: pid $pid had not ended ${LIMIT} s later: killed"
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid"
+}
+
+
 # Each result line ends with the seconds since the one before: what each
 # test costs, where the next person looks for time to save (under
 # emulation above all).
@@ -69,7 +105,7 @@ start_tool() {
 stop_tool() {
 	local rc
 	kill -INT "$TOOL_PID" 2>/dev/null
-	wait "$TOOL_PID"
+	reap "$TOOL_PID"
 	rc=$?
 	TOOL_PID=
 	return $rc
@@ -108,13 +144,24 @@ traced() {
 	ended "$name" "$d" "$@"
 }
 
+# held PID: SIGSTOP, and back once PID is stopped (for at most a second)
+held() {
+	local _
+	kill -STOP "$1"
+	for _ in $(seq 100); do
+		proc_state "$1"
+		[ "$STATE" != T ] || return 0
+		sleep 0.01
+	done
+}
+
 # ended NAME DIR CASE...: the rest of traced, once the tool runs. With
 # PAUSED=1 the tool is held with SIGSTOP while the cases run, so that
 # its buffer overflows.
 ended() {
 	local name=$1 d=$2 ok=0
 	shift 2
-	[ "${PAUSED:-}" != 1 ] || kill -STOP "$TOOL_PID"
+	[ "${PAUSED:-}" != 1 ] || held "$TOOL_PID"
 	run_cases "$d" "$@" || ok=1
 	[ "${PAUSED:-}" != 1 ] || kill -CONT "$TOOL_PID"
 	stop_tool

@@ -30,7 +30,7 @@ metrics_start() {
 metrics_stop() {
 	local rc
 	kill -TERM "$TOOL_PID" 2>/dev/null
-	wait "$TOOL_PID"
+	reap "$TOOL_PID"
 	rc=$?
 	TOOL_PID=
 	return $rc

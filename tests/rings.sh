@@ -25,7 +25,7 @@ rings_run() {
 	local name=$1 c=$2 d=$WORK/$1 rc
 	mkdir -p "$d"
 	# shellcheck disable=SC2086
-	"$TOOL" $3 --output "$d/out" -- "$WL" "$c" "$d" \
+	limited "$TOOL" $3 --output "$d/out" -- "$WL" "$c" "$d" \
 		>"$d/truth" 2>"$d/err"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then

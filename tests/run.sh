@@ -55,6 +55,8 @@ esac
 . tests/metrics.sh
 # shellcheck source=tests/timeline.sh
 . tests/timeline.sh
+# shellcheck source=tests/losses.sh
+. tests/losses.sh
 trap cleanup EXIT
 
 # live NAME:CASE...: the cases run one after another under one tracer,
@@ -305,7 +307,7 @@ exit_tests() {
 	mkdir -p "$d/term"
 	if wanted sigterm && started sigterm "$d/term"; then
 		kill -TERM "$TOOL_PID"
-		wait "$TOOL_PID"
+		reap "$TOOL_PID"
 		rc=$?
 		TOOL_PID=
 		if [ $rc -eq 0 ] && grep -q "events, 0 lost" "$d/term/out.err"; then
@@ -315,7 +317,8 @@ exit_tests() {
 		fi
 	fi
 	if wanted duration; then
-		timeout 20 "$TOOL" ${BACKEND:+-B "$BACKEND"} -d 1 -j >"$d/dur" 2>"$d/dur.err"
+		limited "$TOOL" ${BACKEND:+-B "$BACKEND"} -d 1 -j >"$d/dur" \
+			2>"$d/dur.err"
 		rc=$?
 		if [ $rc -eq 0 ] && grep -q "events, 0 lost" "$d/dur.err"; then
 			pass "duration: -d 1 stops by itself, exit 0"
@@ -324,7 +327,7 @@ exit_tests() {
 		fi
 	fi
 	if wanted closed-pipe; then
-		( "$TOOL" ${BACKEND:+-B "$BACKEND"} 2>"$d/pipe.err"
+		( limited "$TOOL" ${BACKEND:+-B "$BACKEND"} 2>"$d/pipe.err"
 		  echo $? >"$d/pipe.rc" ) | head -1 >"$d/pipe.head" &
 		for i in $(seq 100); do
 			[ -s "$d/pipe.rc" ] && break
@@ -366,7 +369,7 @@ error_tests() {
 	# --help on stdout, exit 0, every long option the man page documents
 	# (guests have no man page: the host run checks it)
 	[ -f man/iouringsnoop.8 ] || missing=" (no man page here)"
-	"$TOOL" --help >"$d/help" 2>"$d/help.err"
+	limited "$TOOL" --help >"$d/help" 2>"$d/help.err"
 	rc=$?
 	# Both ways, on option headings with roff's \- read as "-", so a
 	# long option is compared whole (--buffer-pages, not --buffer).
@@ -393,7 +396,7 @@ error_tests() {
 	check_error() {
 		local what=$1 want=$2
 		shift 2
-		"$@" >"$d/out" 2>"$d/err"
+		limited "$@" >"$d/out" 2>"$d/err"
 		rc=$?
 		out=$(cat "$d/err")
 		if [ $rc -ne 0 ] && [ "$(wc -l <"$d/err")" -eq 1 ] &&
@@ -420,7 +423,8 @@ error_tests() {
 		check_error "forced kprobe backend says why" "kprobe" "$TOOL" -B kprobe
 		check_error "forced fentry backend says why" "fentry" "$TOOL" -B fentry
 	fi
-	if "$TOOL" ${BACKEND:+-B "$BACKEND"} -v -d 1 >"$d/v.out" 2>"$d/v.err" &&
+	if limited "$TOOL" ${BACKEND:+-B "$BACKEND"} -v -d 1 >"$d/v.out" \
+		2>"$d/v.err" &&
 	   grep -q "^backend: chose" "$d/v.err"; then
 		pass "errors: -v says which backend was chosen"
 	else
@@ -448,7 +452,8 @@ if [ "$(id -u)" -ne 0 ]; then
 else
 	live plain:plain writev:writev fixed-buffers:fixed \
 		registered-file-closed:registered iosqe-async:async \
-		sqpoll:sqpoll failing-writes:failing read-fsync-nop:readfsync \
+		sqpoll:sqpoll failing-writes:failing write-len-res:lenres \
+		read-fsync-nop:readfsync \
 		linked-write-fsync:linked deep-paths:deep tmpfs-mount:tmpfs \
 		hostile-names:hostile burst-2048:burst \
 		threads-and-child:threads special-files:special \
@@ -471,6 +476,12 @@ else
 		prefix "NOTHING"
 	filtered_by filter-prefix-component "-P $WORK/filter-prefix-component/p" \
 		prefix "."
+	# the edges: DIR/b is DIR/b itself (an fsync of it) and DIR/b/c, not
+	# DIR/bc; DIR/bc is neither DIR/b nor DIR/b/c
+	filtered_by filter-prefix-exact "-P $WORK/filter-prefix-exact/b" \
+		boundary "/bc\n"
+	filtered_by filter-prefix-sibling \
+		"-P $WORK/filter-prefix-sibling/bc" boundary "/b(/c)?\n"
 	filtered filter-prefix-none "-P /nonexistent" "" "plain"
 	filtered_by filter-failed "-x" failing "=type\tissue|\nres\t[0-9]"
 	filtered create-events "-e create" "create" "plain"
@@ -481,6 +492,7 @@ else
 	by_process filter-tid -t threads "comm\twl-(thread2|child)"
 
 	lost_test
+	losses_tests
 	summary_tests
 	rings_tests
 	exit_tests

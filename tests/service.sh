@@ -186,7 +186,7 @@ deb_install() {
 		>"$d/install" 2>&1 || { echo "apt-get install: $(tail -2 "$d/install")"; return; }
 	dpkg -L iouringsnoop >"$d/owned"
 	unit=/lib/systemd/system/iouringsnoop.service
-	if ! /usr/sbin/iouringsnoop --version | grep -q "^iouringsnoop "; then
+	if ! limited /usr/sbin/iouringsnoop --version | grep -q "^iouringsnoop "; then
 		echo "the installed tool does not run"
 	elif [ "$(man -w iouringsnoop 2>/dev/null)" != /usr/share/man/man8/iouringsnoop.8.gz ]; then
 		echo "man -w does not find the manual"

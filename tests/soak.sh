@@ -19,6 +19,9 @@ LOADGEN=$PWD/bench/loadgen
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/iouringsnoop-soak.XXXXXX")
 TPID=
 trap '[ -n "$TPID" ] && kill -KILL $TPID 2>/dev/null; rm -rf "$WORK"' EXIT
+# reap: the tool must end within LIMIT seconds of SIGINT
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 
 runs=$((TOTAL / RESTART))
 [ "$runs" -ge 1 ] || runs=1
@@ -46,7 +49,7 @@ for r in $(seq "$runs"); do
 	wait "$lp" "$mp"
 	sleep 1
 	kill -INT "$TPID"
-	wait "$TPID"
+	reap "$TPID"
 	TPID=
 	sub=$(jq '.issues' "$WORK/nop")
 	got=$(sed -n 's/^\([0-9]*\) events.*/\1/p' "$WORK/err")

@@ -244,6 +244,46 @@ summary_full_test() {
 	verdict "$name" "$bad" "$n completions: 10240 counted, one errno each, $lost lost as summary_full"
 }
 
+# p50_ns and p99_ns of rows where rounding the rank matters (workload
+# percentiles). The slow reads wait 200 ms or more: bucket 27 or later,
+# whose upper bound is 2^28 or more. So a "slow" percentile is max_ns or
+# a power of two from 2^28 below it; a "fast" one is the upper bound of
+# a faster bucket: a power of two up to 2^27.
+summary_percentiles_test() {
+	local name=summary-percentiles d=$WORK/summary-percentiles bad=""
+	local pid op count p50 p99 got v k want n v50 v99 max
+	wanted "$name" || return 0
+	traced "$name" "$d" "-s -j -c wl-pctl" percentiles || return 0
+	pid=$(sed -n 's/^pid\t//p' "$d/truth.percentiles")
+	[ "$TOOL_RC" -eq 0 ] || bad="tool exited $TOOL_RC"
+	while [ -z "$bad" ] && IFS=$'\t' read -r _ op count p50 p99; do
+		got=$(jq -r --argjson pid "$pid" --arg op "IORING_OP_$op" '
+			select(.type == "summary" and .pid == $pid and
+			       .op == $op) |
+			"\(.count) \(.p50_ns) \(.p99_ns) \(.max_ns)"' "$d/out")
+		read -r n v50 v99 max <<<"$got"
+		if [ "$(wc -l <<<"$got")" -ne 1 ] || [ "$n" != "$count" ]; then
+			bad="$op: rows '${got//$'\n'/; }', want one of $count"
+			break
+		fi
+		[ "$max" -ge 200000000 ] || bad="$op: max_ns $max under 200 ms"
+		for k in 50 99; do
+			[ $k = 50 ] && v=$v50 want=$p50
+			[ $k = 99 ] && v=$v99 want=$p99
+			if [ "$want" = slow ]; then
+				[ "$v" = "$max" ] || { [ "$v" -ge $((1 << 28)) ] &&
+					[ "$v" -lt "$max" ] &&
+					[ $((v & (v - 1))) -eq 0 ]; } ||
+					bad="$bad $op: p${k}_ns $v is not a slow bucket's bound (max_ns $max)"
+			elif [ "$v" -gt $((1 << 27)) ] || [ "$v" -lt 1 ] ||
+			     [ $((v & (v - 1))) -ne 0 ]; then
+				bad="$bad $op: p${k}_ns $v is not a fast bucket's bound"
+			fi
+		done
+	done < <(grep '^pct' "$d/truth.percentiles")
+	verdict "$name" "$bad" "p99 of 10 and p50 of 3 in a slow bucket"
+}
+
 summary_errors_test() {
 	local d=$WORK/summary-errors bad="" args
 	wanted summary-errors || return 0
@@ -251,7 +291,7 @@ summary_errors_test() {
 	for args in "-s --sort size" "-i 1" "--sort count" "-s -e write" "-H -x" "-s -m 1ms" \
 		"--stuck 1s" "-s --stuck 0" "-s --stuck 1x" "-s --stuck -1s"; do
 		# shellcheck disable=SC2086
-		"$TOOL" $args >"$d/out" 2>"$d/err"
+		limited "$TOOL" $args >"$d/out" 2>"$d/err"
 		[ $? -eq 2 ] && [ "$(wc -l <"$d/err")" -eq 1 ] && [ ! -s "$d/out" ] ||
 			bad="$bad '$args'"
 	done
@@ -272,5 +312,6 @@ summary_tests() {
 	summary_json summary-interval "-s -j -H -i 1" 3 "--intervals 3"
 	summary_columns_test
 	summary_full_test
+	summary_percentiles_test
 	summary_errors_test
 }

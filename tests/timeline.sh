@@ -30,7 +30,7 @@ tl_case() {
 		return 1
 	fi
 	kill -"$sig" "$TOOL_PID"
-	wait "$TOOL_PID"
+	reap "$TOOL_PID"
 	TOOL_RC=$?
 	TOOL_PID=
 	[ "$TOOL_RC" -eq 0 ] && return 0
@@ -131,7 +131,7 @@ timeline_sigterm_test() {
 		return
 	}
 	kill -TERM "$TOOL_PID"
-	wait "$TOOL_PID"
+	reap "$TOOL_PID"
 	rc=$?
 	TOOL_PID=
 	if [ $rc -ne 143 ]; then
@@ -159,7 +159,7 @@ timeline_fio_test() {
 	if wanted $name && tl_ready $name; then
 		mkdir -p "$d"
 		# shellcheck disable=SC2046
-		if "$TOOL" ${BACKEND:+-B "$BACKEND"} -e create --timeline \
+		if limited "$TOOL" ${BACKEND:+-B "$BACKEND"} -e create --timeline \
 			"$d/t.json" -- fio $(fio_job "$d") >"$d/out" 2>"$d/out.err"
 		then
 			tl_verdict $name fio "$d/t.json" "$d/fio.json" "$d/fio.dat"
@@ -210,10 +210,12 @@ timeline_errors_test() {
 	local name=timeline-errors d=$WORK/timeline-errors
 	wanted $name || return 0
 	mkdir -p "$d"
-	if "$TOOL" -s -d 1 --timeline "$d/t.json" 2>"$d/err"; [ $? -ne 2 ] ||
+	if limited "$TOOL" -s -d 1 --timeline "$d/t.json" 2>"$d/err"
+	   [ $? -ne 2 ] ||
 	   ! grep -q "^iouringsnoop: --timeline draws" "$d/err"; then
 		fail "$name: -s with --timeline is not refused: $(head -2 "$d/err")"
-	elif "$TOOL" --timeline "$d/no/such/t.json" 2>"$d/err"; [ $? -ne 1 ] ||
+	elif limited "$TOOL" --timeline "$d/no/such/t.json" 2>"$d/err"
+	     [ $? -ne 1 ] ||
 	     ! grep -q "^iouringsnoop: cannot open .* for --timeline" "$d/err"
 	then
 		fail "$name: an unwritable file is not said: $(head -2 "$d/err")"

@@ -6,6 +6,12 @@
 __attribute__((format(printf, 2, 3)))
 void check(int ok, const char *fmt, ...);
 
+/* unit_escape.c: hostile names, and every control byte */
+void test_escaping(void);
+
+/* unit_procs.c: the process table */
+void test_procs(void);
+
 /* unit_summary.c: -s and -H; JSON rows appended to the file jsonl */
 void test_summary(const char *jsonl);
 
@@ -16,5 +22,8 @@ void test_containers(const char *jsonl);
 void test_metrics(void);
 /* unit_timeline.c: --timeline's filters and file */
 void test_timeline(void);
+
+/* unit_losses.c: a line for every lost reason, as root */
+void test_losses(void);
 
 #endif /* __TESTS_UNIT_H */

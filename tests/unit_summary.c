@@ -15,6 +15,38 @@
 #include "summary.h"
 #include "unit.h"
 
+/*
+ * Sample counts where rounding the rank down would give a faster bucket:
+ * the rank is ceil(count * p / 100). The fast samples are in bucket 3
+ * (8 to 15 ns: 16 is its bound), the slow ones in bucket 20, whose bound
+ * 2^21 the maximum, 1500000 ns, caps.
+ */
+static __u64 pct_of(__u64 fast, __u64 slow, unsigned int pct)
+{
+	__u64 h[LAT_SLOTS] = { 0 };
+
+	h[3] = fast;
+	h[20] = slow;
+	return hist_percentile(h, fast + slow, 1500000, pct);
+}
+
+static void test_rounding(void)
+{
+	check(pct_of(9, 1, 99) == 1500000 && pct_of(9, 1, 50) == 16,
+	      "percentile: 9 fast and 1 slow: p99 is the slow one (rank 10 "
+	      "of 10), p50 fast");
+	check(pct_of(49, 1, 99) == 1500000 && pct_of(99, 1, 99) == 16,
+	      "percentile: p99 of 50 is the 50th (slow), of 100 the 99th "
+	      "(fast)");
+	check(pct_of(1, 2, 50) == 1500000 && pct_of(2, 1, 50) == 16,
+	      "percentile: p50 of 3 is the 2nd: slow after 1 fast, fast "
+	      "after 2");
+	check(pct_of(1, 1, 50) == 16 && pct_of(1, 1, 99) == 1500000,
+	      "percentile: p50 of 2 is the 1st, p99 the 2nd");
+	check(pct_of(0, 1, 50) == 1500000 && pct_of(1, 0, 99) == 16,
+	      "percentile: one sample is every percentile");
+}
+
 static void test_percentiles(void)
 {
 	__u64 h[LAT_SLOTS] = { 0 };
@@ -45,9 +77,11 @@ static void test_percentiles(void)
 	h[LAT_SLOTS - 1] = 3;
 	check(hist_percentile(h, 3, 1ULL << 45, 50) == 1ULL << 45,
 	      "percentile: the last bucket, unbounded, gives MAX");
+	/* rank 0 would stop at bucket 0, empty here, and give its 2 ns */
 	memset(h, 0, sizeof(h));
-	h[0] = 1;
-	check(hist_percentile(h, 1, 0, 1) == 0,
+	h[5] = 1;		/* [32, 64) ns */
+	check(hist_percentile(h, 1, 40, 0) == 40 &&
+	      hist_percentile(h, 1, 40, 1) == 40,
 	      "percentile: rank at least 1");
 	human_ns(buf, sizeof(buf), 950);
 	check(!strcmp(buf, "950ns"), "human: 950ns (%s)", buf);
@@ -287,6 +321,7 @@ static void test_map(void)
 void test_summary(const char *jsonl)
 {
 	test_percentiles();
+	test_rounding();
 	test_stat_sum();
 	test_merge_sort();
 	test_table();

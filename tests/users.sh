@@ -56,7 +56,7 @@ uid_errors_test() {
 	for args in "-u no-such-user-here" "-u 4294967295" "-u -1" "-u" \
 		    "-u 1 -u 2 -u 3 -u 4 -u 5 -u 6 -u 7 -u 8 -u 9"; do
 		# shellcheck disable=SC2086
-		"$TOOL" $args >"$d/out" 2>"$d/err"
+		limited "$TOOL" $args >"$d/out" 2>"$d/err"
 		[ $? -eq 2 ] && [ "$(wc -l <"$d/err")" -eq 1 ] && [ ! -s "$d/out" ] &&
 			grep -qE "unknown user|needs a value|at most 8" "$d/err" ||
 			bad="$bad '$args'"

@@ -15,7 +15,8 @@
  * (process context, at-ops, creation), workload_names.c (names that
  * change under an open file), workload_command.c (run as the traced
  * command), workload_users.c (other users, containers) and
- * workload_register.c (io_uring_register(2) calls).
+ * workload_register.c (io_uring_register(2) calls); workload_losses.c
+ * fills the tool's tables on purpose.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -381,6 +382,7 @@ int main(int argc, char **argv)
 		{ "async", case_async },
 		{ "sqpoll", case_sqpoll },
 		{ "failing", case_failing },
+		{ "lenres", case_lenres },
 		{ "readfsync", case_readfsync },
 		{ "linked", case_linked },
 		{ "deep", case_deep },
@@ -390,6 +392,7 @@ int main(int argc, char **argv)
 		{ "threads", case_threads },
 		{ "special", case_special },
 		{ "prefix", case_prefix },
+		{ "boundary", case_boundary },
 		{ "diehard", case_diehard },
 		{ "named", case_named },
 		{ "lineage", case_lineage },
@@ -402,6 +405,10 @@ int main(int argc, char **argv)
 		{ "race", case_race },
 		{ "summary", case_summary },
 		{ "summaryfull", case_summaryfull },
+		{ "percentiles", case_percentiles },
+		{ "untracked", case_untracked },
+		{ "followfull", case_followfull },
+		{ "procfull", case_procfull },
 		{ "complete", case_complete },
 		{ "slow", case_slow },
 		{ "cmdtree", case_cmdtree },

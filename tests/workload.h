@@ -100,6 +100,7 @@ void case_registered(void);
 void case_async(void);
 void case_sqpoll(void);
 void case_failing(void);
+void case_lenres(void);
 void case_readfsync(void);
 void case_linked(void);
 void case_burst(void);
@@ -114,6 +115,7 @@ void case_tmpfs(void);
 void case_hostile(void);
 void case_special(void);
 void case_prefix(void);
+void case_boundary(void);
 
 /* cases in workload_context.c */
 void case_named(void);
@@ -156,12 +158,18 @@ void case_regrestrict(void);
 void case_regiowq(void);
 void case_regfail(void);
 
+/* the cases of workload_losses.c: tables filled on purpose */
+void case_untracked(void);
+void case_followfull(void);
+void case_procfull(void);
+
 /* the case of workload_timeline.c: requests inline and on io-wq */
 void case_timeline(void);
 
 /* the cases of workload_summary.c: tables, not events */
 void case_summary(void);
 void case_summaryfull(void);
+void case_percentiles(void);
 void case_rings(void);
 void case_ringstuck(void);
 void case_ringbefore(void);

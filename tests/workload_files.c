@@ -2,7 +2,8 @@
 /*
  * Test workload cases: how files are named. Deep and long paths, a path
  * that crosses a mount, hostile file names, pipes, sockets, anonymous
- * inodes and unlinked files, and two directories for the -P filter.
+ * inodes and unlinked files, and two directories and the edges of a
+ * prefix for the -P filter.
  * Each prints the events it must produce.
  */
 #define _GNU_SOURCE
@@ -264,3 +265,38 @@ void case_prefix(void)
 	case_end(&c);
 }
 
+
+/*
+ * The edges of -P, under DIR: a write on "b/c", one on "bc" (a name that
+ * starts with "b" but is not under it), and an fsync of the directory
+ * "b" itself, an issue whose path is DIR/b exactly. Its context is not
+ * asserted: fsync goes straight to io-wq from 5.19, not on 5.10.
+ */
+void case_boundary(void)
+{
+	struct expect e = { .op = IORING_OP_FSYNC, .user_data = ud(3) };
+	struct io_uring_sqe *sqe;
+	char path[4096];
+	struct wcase c;
+	int fd;
+
+	case_begin(&c, "wl-boundary", NULL, 0, 0);
+	snprintf(path, sizeof(path), "%s/b", dir);
+	mkdir(path, 0755);
+	fd = open_file("b/c", path, sizeof(path), O_WRONLY);
+	simple_write(&c.ring, &c.w, path, fd, 1, 0, 10);
+	fd = open_file("bc", path, sizeof(path), O_WRONLY);
+	simple_write(&c.ring, &c.w, path, fd, 2, 0, 20);
+	snprintf(path, sizeof(path), "%s/b", dir);
+	fd = open(path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		die(path, errno);
+	e.path = path;
+	e.stat_fd = fd;
+	sqe = sqe_get(&c.ring);
+	io_uring_prep_fsync(sqe, fd, 0);
+	run_one(&c.ring, sqe, e.user_data);
+	expect_issue(&c.w, &e);
+	expect_count("write", e.user_data, NULL, 0);
+	case_end(&c);
+}

@@ -13,13 +13,15 @@
  * "workload summary DIR SECONDS" spreads the same requests over about
  * SECONDS, for -i. The summaryfull case fills the kernel's table: NOPs
  * whose results are injected errors, one errno each, STATS_OVER more
- * keys than the table holds (truth: "nops N").
+ * keys than the table holds (truth: "nops N"). The percentiles case
+ * makes rows whose p50 and p99 are known.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "workload.h"
@@ -57,9 +59,13 @@ static void expect(int ok, const char *what)
 		die(what, EPROTO);
 }
 
-/* A read of a pipe whose writer waits PIPE_DELAY_US before writing. */
-static int slow_read(struct wcase *c)
+/*
+ * A read of a pipe whose writer waits PIPE_DELAY_US before writing;
+ * READV if vectored.
+ */
+static int slow_read(struct wcase *c, bool vectored)
 {
+	struct iovec iov = { buf, PIPE_LEN };
 	struct io_uring_sqe *sqe;
 	int p[2], res, status;
 	pid_t child;
@@ -74,7 +80,10 @@ static int slow_read(struct wcase *c)
 		_exit(write(p[1], buf, PIPE_LEN) == PIPE_LEN ? 0 : 1);
 	}
 	sqe = sqe_get(&c->ring);
-	io_uring_prep_read(sqe, p[0], buf, PIPE_LEN, 0);
+	if (vectored)
+		io_uring_prep_readv(sqe, p[0], &iov, 1, 0);
+	else
+		io_uring_prep_read(sqe, p[0], buf, PIPE_LEN, 0);
 	res = one(c, sqe);
 	waitpid(child, &status, 0);
 	close(p[0]);
@@ -100,7 +109,7 @@ static void requests(struct wcase *c)
 				   i * SUM_READ_LEN);
 		expect(one(c, sqe) == SUM_READ_LEN, "read");
 	}
-	expect(slow_read(c) == PIPE_LEN, "pipe read");
+	expect(slow_read(c, false) == PIPE_LEN, "pipe read");
 	snprintf(missing, sizeof(missing), "%s/no-such-file", dir);
 	for (i = 0; i < SUM_MISSING; i++) {
 		sqe = sqe_get(&c->ring);
@@ -159,4 +168,47 @@ void case_summaryfull(void)
 	}
 	case_end(&c);
 	printf("pid\t%d\ncomm\t%s\nnops\t%d\n", c.w.pid, c.w.comm, n);
+}
+
+/* n reads of the data file, READV if vectored: each fast. */
+static void fast_reads(struct wcase *c, int n, bool vectored)
+{
+	struct iovec iov = { buf, SUM_READ_LEN };
+	struct io_uring_sqe *sqe;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		sqe = sqe_get(&c->ring);
+		if (vectored)
+			io_uring_prep_readv(sqe, c->fd, &iov, 1, 0);
+		else
+			io_uring_prep_read(sqe, c->fd, buf, SUM_READ_LEN, 0);
+		expect(one(c, sqe) == SUM_READ_LEN, "read of the data file");
+	}
+}
+
+/*
+ * Two rows whose percentiles depend on rounding the rank up: READ, 9
+ * fast reads and 1 slow one, whose p99 is the slow one (rank 10 of 10,
+ * 9 if rounded down); READV, 1 fast and 2 slow, whose p50 is slow (rank
+ * 2 of 3, 1 if rounded down). The slow reads wait PIPE_DELAY_US for
+ * their pipe's writer, so they are in bucket 27. Truth: "pid PID", then
+ * "pct OP COUNT P50 P99", each percentile "fast" or "slow".
+ */
+void case_percentiles(void)
+{
+	struct wcase c;
+
+	case_begin(&c, "wl-pctl", "pctl", O_RDWR | O_TRUNC, 0);
+	if (pwrite(c.fd, buf, SUM_READ_LEN, 0) != SUM_READ_LEN)
+		die("pwrite", errno);
+	fast_reads(&c, 9, false);
+	expect(slow_read(&c, false) == PIPE_LEN, "pipe read");
+	fast_reads(&c, 1, true);
+	expect(slow_read(&c, true) == PIPE_LEN, "pipe readv");
+	expect(slow_read(&c, true) == PIPE_LEN, "pipe readv");
+	case_end(&c);
+	printf("pid\t%d\n", c.w.pid);
+	printf("pct\tREAD\t10\tfast\tslow\n");
+	printf("pct\tREADV\t3\tslow\tslow\n");
 }

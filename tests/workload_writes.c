@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -270,6 +271,52 @@ void case_failing(void)
 	close(fd);
 	fd = open(c.path, O_WRONLY);
 	simple_write(&c.ring, &c.w, c.path, fd, 4, 0, 10);
+	case_end(&c);
+}
+
+/* RLIMIT_FSIZE for case_lenres: a write at LENRES_POS stops there. */
+#define LENRES_LIMIT	6000
+#define LENRES_POS	1000
+#define LENRES_LEN	8192
+
+/*
+ * Writes whose result is not their length, for columns-len-res: a short
+ * write, cut by RLIMIT_FSIZE after LENRES_LIMIT - LENRES_POS bytes, and
+ * a write on a read-only fd (EBADF; unseen on 5.10, where it fails
+ * before submission).
+ */
+void case_lenres(void)
+{
+	struct expect e = { .op = IORING_OP_WRITE, .user_data = ud(1),
+			    .pos = LENRES_POS, .len = LENRES_LEN,
+			    .context = "submit" };
+	struct rlimit old, lim = { LENRES_LIMIT, RLIM_INFINITY };
+	char path[4096];
+	struct wcase c;
+	bool seen = kernel_has_req_failed();
+
+	case_begin(&c, "wl-lenres", "short", O_WRONLY | O_TRUNC, 0);
+	e.path = c.path;
+	e.stat_fd = c.fd;
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim.rlim_max = old.rlim_max;
+	if (setrlimit(RLIMIT_FSIZE, &lim))
+		die("setrlimit", errno);
+	one_write(&c.ring, &c.w, &e, c.fd, 0, buf, e.len);
+	setrlimit(RLIMIT_FSIZE, &old);
+	if (e.res != LENRES_LIMIT - LENRES_POS)
+		die("a short write", EPROTO);
+
+	e.user_data = ud(2);
+	e.pos = 64;
+	e.len = 100;
+	e.path = path;
+	e.stat_fd = open_file("readonly", path, sizeof(path), O_RDONLY);
+	failing_write(&c, &e, e.stat_fd, seen);
+	if (seen && e.res != -EBADF)
+		die("a write on a read-only fd", EPROTO);
+	close(e.stat_fd);
 	case_end(&c);
 }
 

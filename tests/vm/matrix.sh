@@ -96,7 +96,8 @@ host_run() {
 	for b in $BACKENDS; do
 		if [ "$b" = tracepoint ]; then
 			CI=true BACKEND=$b tests/run.sh >"$OUT/host.$b" 2>&1
-		elif ./iouringsnoop -B "$b" -d 1 >/dev/null 2>"$OUT/host.$b"; then
+		elif timeout -k 5 60 ./iouringsnoop -B "$b" -d 1 >/dev/null \
+			2>"$OUT/host.$b"; then
 			echo "@@@ runs" >>"$OUT/host.$b"
 		fi
 	done
