@@ -142,6 +142,15 @@ kernels=$(tests/vm/kernels.sh) || die "cannot fetch the kernels"
 [ -z "${VM_KERNELS:-}" ] ||
 	kernels=$(grep -E "^($(tr ' ' '|' <<<"$VM_KERNELS")) " <<<"$kernels")
 
+# How many guests run (ended ones are reaped by the wait below).
+guests_running() {
+	local p n=0
+	for p in "${guests[@]}"; do
+		kill -0 "$p" 2>/dev/null && n=$((n + 1))
+	done
+	echo "$n"
+}
+
 # The host's run goes beside the guests: it mostly waits on its
 # workloads, and the guests, which keep a CPU each busy emulating, run at
 # a lower priority, so that its timing stays as it is alone. JOBS guests
@@ -149,17 +158,15 @@ kernels=$(tests/vm/kernels.sh) || die "cannot fetch the kernels"
 start=$(date +%s)
 host_run &
 host_pid=$!
-running=0
 while read -r label vmlinuz; do
 	[ -n "$label" ] || continue
-	if [ "$running" -ge "$JOBS" ]; then
-		wait -n "${guests[@]}"
-		running=$((running - 1))
-	fi
+	# any child's end wakes this, the host's run's too: count again
+	while [ "$(guests_running)" -ge "$JOBS" ]; do
+		wait -n
+	done
 	echo "booting $label ($(basename "$vmlinuz"))"
 	boot "$label" "$vmlinuz" &
 	guests+=($!)
-	running=$((running + 1))
 done <<<"$kernels"
 wait "${guests[@]}"
 echo "guests done in $(( $(date +%s) - start )) s"
