@@ -26,9 +26,11 @@ copy() {
 }
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,iouringsnoop/tests}
-# GNU rm removes trees deeper than PATH_MAX, which the deep-path test makes
+# GNU rm removes trees deeper than PATH_MAX, which the deep-path test makes;
+# GNU timeout runs the program PATH names (busybox's runs its own applet of
+# that name first: its setpriv knows no --reuid)
 copy /bin/bash /usr/bin/jq /usr/bin/mawk /usr/bin/setpriv /usr/bin/unshare \
-	/bin/rm "$(command -v bpftool)"
+	/bin/rm /usr/bin/timeout "$(command -v bpftool)"
 ln -s mawk "$root/usr/bin/awk"
 cp /bin/busybox "$root/bin/busybox"
 # busybox for everything else, never over a program copied above
