@@ -3,7 +3,8 @@
 #
 # Build the test guest's initramfs: busybox-static for the system, the
 # tool, the test programs and the runner, and the few host programs the
-# runner needs (bash, jq, mawk, setpriv, unshare) with their libraries.
+# runner needs (bash, jq, mawk, setpriv, timeout, unshare) with their
+# libraries.
 # usage: initramfs.sh OUT.cpio.gz   (from the top of the source tree)
 set -euo pipefail
 out=$1
