@@ -165,8 +165,19 @@ static void test_lat_slot(struct unit_bpf *obj)
 
 /* --- the -P prefix match ------------------------------------------------- */
 
+/* The -P lists the cases try, each with its own object. */
+enum { L_ETC, L_TMP, L_ROOT, L_TWO };
+
+static const char *const prefix_lists[][3] = {
+	[L_ETC] = { "/etc", NULL },
+	[L_TMP] = { "/tmp/", NULL },
+	[L_ROOT] = { "/", NULL },
+	[L_TWO] = { "/a/b", "/c", NULL },
+};
+
 /* A case of a -P list: the event's names and flags, and the answer. */
 struct prefix_case {
+	int list;		/* L_* */
 	const char *path;
 	const char *path2;	/* NULL: no second name */
 	__u8 kind;
@@ -176,7 +187,58 @@ struct prefix_case {
 	const char *why;
 };
 
-#define NAME(p, w, why)		{ p, NULL, FILE_PATH, 0, 0, w, why }
+#define NAME(l, p, w, why)	{ l, p, NULL, FILE_PATH, 0, 0, w, why }
+
+static const struct prefix_case prefix_cases[] = {
+	NAME(L_ETC, "/etc", 1, "exactly the prefix"),
+	NAME(L_ETC, "/etc/passwd", 1, "under it"),
+	NAME(L_ETC, "/etc/a/b", 1, "deeper"),
+	NAME(L_ETC, "/etcd", 0, "no component boundary"),
+	NAME(L_ETC, "/etcd/x", 0, "no component boundary"),
+	NAME(L_ETC, "/et", 0, "shorter"),
+	NAME(L_ETC, "/", 0, "the root only"),
+	NAME(L_ETC, "", 0, "empty"),
+	NAME(L_ETC, "/usr/etc", 0, "not at the start"),
+	NAME(L_ETC, "/ETC", 0, "bytes, not letters"),
+	{ L_ETC, "/home/a", "/etc/b", FILE_PATH, 0, 0, 1,
+	  "the second name is under it" },
+	{ L_ETC, "/home/a", "/etcd", FILE_PATH, 0, 0, 0,
+	  "the second name has no boundary" },
+	{ L_ETC, "/etc", "/x", FILE_PATH, 0, 0, 1,
+	  "the first name ends where the second starts" },
+	{ L_ETC, "/etc/x", NULL, FILE_PATH, PATH_F_TRUNCATED, 0, 0,
+	  "cut at its root end: not compared" },
+	{ L_ETC, "/etc/x", NULL, FILE_PATH, PATH_F_VERBATIM, 0, 0,
+	  "a symlink's target" },
+	{ L_ETC, "/etc/x", "/home/l", FILE_PATH, PATH_F_VERBATIM, 0, 0,
+	  "a symlink's target, its link elsewhere" },
+	{ L_ETC, "x", "/etc/l", FILE_PATH, PATH_F_VERBATIM, 0, 1,
+	  "a symlink's link under it" },
+	{ L_ETC, "/home/a", "/etc/b", FILE_PATH, 0, PATH_F_TRUNCATED, 0,
+	  "the second name cut at its root end" },
+	{ L_ETC, "/etc/x", NULL, FILE_PATH, PATH_F_TAIL_CUT, 0, 1,
+	  "cut at its leaf end: its start is whole" },
+	{ L_ETC, "", NULL, FILE_PATH, PATH_F_RACED, 0, 1,
+	  "unknown, as renames raced: may be under it" },
+	{ L_ETC, "/etc/x", NULL, FILE_SOCKET, 0, 0, 0, "not a path" },
+	NAME(L_TMP, "/tmp/", 1, "exactly the prefix"),
+	NAME(L_TMP, "/tmp/x", 1, "under it"),
+	NAME(L_TMP, "/tmp", 0, "shorter: the prefix's slash is missing"),
+	NAME(L_TMP, "/tmpx", 0, "no component boundary"),
+	NAME(L_ROOT, "/", 1, "exactly the prefix"),
+	NAME(L_ROOT, "/x", 1, "under it"),
+	NAME(L_ROOT, "/x/y", 1, "deeper"),
+	NAME(L_ROOT, "", 0, "empty"),
+	NAME(L_ROOT, "x", 0, "relative"),
+	NAME(L_TWO, "/a/b", 1, "exactly the first"),
+	NAME(L_TWO, "/a/b/c", 1, "under the first"),
+	NAME(L_TWO, "/c", 1, "exactly the second"),
+	NAME(L_TWO, "/c/d", 1, "under the second"),
+	NAME(L_TWO, "/a", 0, "shorter than the first"),
+	NAME(L_TWO, "/a/bc", 0, "no boundary after the first"),
+	NAME(L_TWO, "/cc", 0, "no boundary after the second"),
+	NAME(L_TWO, "/b", 0, "neither"),
+};
 
 static void prefix_case(struct unit_bpf *obj, const char *list,
 			const struct prefix_case *c)
@@ -200,9 +262,10 @@ static void prefix_case(struct unit_bpf *obj, const char *list,
 	check_num(name, unit_run(obj->progs.t_prefix, 0, 0), c->want);
 }
 
-static void prefix_list(const char *const *list, const struct prefix_case *c,
-			size_t n)
+/* The cases of list l, on an object loaded with that list. */
+static void prefix_list(int l)
 {
+	const char *const *list = prefix_lists[l];
 	struct unit_bpf *obj = unit_load(P_PREFIX, list);
 	char shown[64] = "-P";
 	size_t i;
@@ -212,80 +275,18 @@ static void prefix_list(const char *const *list, const struct prefix_case *c,
 			 " %s", list[i]);
 	if (!obj)
 		return;
-	for (i = 0; i < n; i++)
-		prefix_case(obj, shown, &c[i]);
+	for (i = 0; i < sizeof(prefix_cases) / sizeof(prefix_cases[0]); i++)
+		if (prefix_cases[i].list == l)
+			prefix_case(obj, shown, &prefix_cases[i]);
 	unit_bpf__destroy(obj);
 }
 
-#define PREFIX_LIST(l, c)	prefix_list(l, c, sizeof(c) / sizeof(c[0]))
-
 static void test_prefix(void)
 {
-	static const char *const etc[] = { "/etc", NULL };
-	static const struct prefix_case etc_cases[] = {
-		NAME("/etc", 1, "exactly the prefix"),
-		NAME("/etc/passwd", 1, "under it"),
-		NAME("/etc/a/b", 1, "deeper"),
-		NAME("/etcd", 0, "no component boundary"),
-		NAME("/etcd/x", 0, "no component boundary"),
-		NAME("/et", 0, "shorter"),
-		NAME("/", 0, "the root only"),
-		NAME("", 0, "empty"),
-		NAME("/usr/etc", 0, "not at the start"),
-		NAME("/ETC", 0, "bytes, not letters"),
-		{ "/home/a", "/etc/b", FILE_PATH, 0, 0, 1,
-		  "the second name is under it" },
-		{ "/home/a", "/etcd", FILE_PATH, 0, 0, 0,
-		  "the second name has no boundary" },
-		{ "/etc", "/x", FILE_PATH, 0, 0, 1,
-		  "the first name ends where the second starts" },
-		{ "/etc/x", NULL, FILE_PATH, PATH_F_TRUNCATED, 0, 0,
-		  "cut at its root end: not compared" },
-		{ "/etc/x", NULL, FILE_PATH, PATH_F_VERBATIM, 0, 0,
-		  "a symlink's target" },
-		{ "/etc/x", "/home/l", FILE_PATH, PATH_F_VERBATIM, 0, 0,
-		  "a symlink's target, its link elsewhere" },
-		{ "x", "/etc/l", FILE_PATH, PATH_F_VERBATIM, 0, 1,
-		  "a symlink's link under it" },
-		{ "/home/a", "/etc/b", FILE_PATH, 0, PATH_F_TRUNCATED, 0,
-		  "the second name cut at its root end" },
-		{ "/etc/x", NULL, FILE_PATH, PATH_F_TAIL_CUT, 0, 1,
-		  "cut at its leaf end: its start is whole" },
-		{ "", NULL, FILE_PATH, PATH_F_RACED, 0, 1,
-		  "unknown, as renames raced: may be under it" },
-		{ "/etc/x", NULL, FILE_SOCKET, 0, 0, 0, "not a path" },
-	};
-	static const char *const tmp[] = { "/tmp/", NULL };
-	static const struct prefix_case tmp_cases[] = {
-		NAME("/tmp/", 1, "exactly the prefix"),
-		NAME("/tmp/x", 1, "under it"),
-		NAME("/tmp", 0, "shorter: the prefix's slash is missing"),
-		NAME("/tmpx", 0, "no component boundary"),
-	};
-	static const char *const root[] = { "/", NULL };
-	static const struct prefix_case root_cases[] = {
-		NAME("/", 1, "exactly the prefix"),
-		NAME("/x", 1, "under it"),
-		NAME("/x/y", 1, "deeper"),
-		NAME("", 0, "empty"),
-		NAME("x", 0, "relative"),
-	};
-	static const char *const two[] = { "/a/b", "/c", NULL };
-	static const struct prefix_case two_cases[] = {
-		NAME("/a/b", 1, "exactly the first"),
-		NAME("/a/b/c", 1, "under the first"),
-		NAME("/c", 1, "exactly the second"),
-		NAME("/c/d", 1, "under the second"),
-		NAME("/a", 0, "shorter than the first"),
-		NAME("/a/bc", 0, "no boundary after the first"),
-		NAME("/cc", 0, "no boundary after the second"),
-		NAME("/b", 0, "neither"),
-	};
+	int l;
 
-	PREFIX_LIST(etc, etc_cases);
-	PREFIX_LIST(tmp, tmp_cases);
-	PREFIX_LIST(root, root_cases);
-	PREFIX_LIST(two, two_cases);
+	for (l = L_ETC; l <= L_TWO; l++)
+		prefix_list(l);
 }
 
 /* --- the request table --------------------------------------------------- */

@@ -101,10 +101,10 @@ start_tool() {
 	attached "$out.err"
 }
 
-# stop_tool: SIGINT, and the tool's exit status
+# stop_tool [SIGNAL]: SIGNAL (SIGINT unless named), and the tool's exit status
 stop_tool() {
 	local rc
-	kill -INT "$TOOL_PID" 2>/dev/null
+	kill -"${1:-INT}" "$TOOL_PID" 2>/dev/null
 	reap "$TOOL_PID"
 	rc=$?
 	TOOL_PID=

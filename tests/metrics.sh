@@ -15,7 +15,8 @@ free_port() {
 
 # metrics_start NAME DIR SCRIPT [OPTIONS...]: the tool with --metrics on
 # a free port (MPORT), tracing `sh -c` of: wait for DIR/go, SCRIPT, touch
-# DIR/done, sleep
+# DIR/done, sleep. Stop it with `stop_tool TERM`: the command, a background
+# job's, ignores SIGINT.
 metrics_start() {
 	local name=$1 d=$2 script=$3
 	shift 3
@@ -23,17 +24,6 @@ metrics_start() {
 	MPORT=$(free_port)
 	started "$name" "$d" --metrics "$MPORT" "$@" -- sh -c \
 		"until [ -e '$d/go' ]; do sleep 0.05; done; $script; touch '$d/done'; exec sleep 3600"
-}
-
-# metrics_stop: SIGTERM (the command, a background job's, ignores
-# SIGINT), and the tool's exit status
-metrics_stop() {
-	local rc
-	kill -TERM "$TOOL_PID" 2>/dev/null
-	reap "$TOOL_PID"
-	rc=$?
-	TOOL_PID=
-	return $rc
 }
 
 # fio_write DIR [FIO OPTIONS...]: the fio command line writing 4 MiB in
@@ -109,7 +99,7 @@ metrics_promtool_test() {
 		bad="ring submitted for fio: $(grep 'ring_submitted_total{comm="fio"}' "$d/scrape"), fio says $want"
 	[ -n "$bad" ] || [ "$(metric_value "$d/scrape" 'iouringsnoop_ring_inflight{comm="fio"}')" = 0 ] ||
 		bad="fio's rings: $(grep 'ring_inflight{comm="fio"}' "$d/scrape") in flight after it ended"
-	metrics_stop
+	stop_tool TERM
 	verdict "$name" "$bad" "promtool accepts it, fio's $want writes exact, on its ring too"
 }
 
@@ -163,7 +153,7 @@ metrics_prometheus_test() {
 		bad="PromQL says ${got:-nothing}, fio says $want: $(tail -2 "$d/prom.log")"
 	kill "$ppid" 2>/dev/null
 	wait "$ppid" 2>/dev/null
-	metrics_stop
+	stop_tool TERM
 	verdict "$name" "$bad" "sum(...{comm=\"fio\",op=\"WRITE\"}) = $want, fio's total_ios"
 }
 
@@ -201,7 +191,7 @@ metrics_monotonic_test() {
 		bad="a counter went down: $(tr '\n' ' ' <"$d/values")"
 	[ -n "$bad" ] || [ "$n" -ge 3 ] ||
 		bad="only $n distinct values: $(tr '\n' ' ' <"$d/values")"
-	metrics_stop
+	stop_tool TERM
 	got=$(awk '$2 == "fio" && $3 == "WRITE" { s += $4 } END { print s + 0 }' "$d/out")
 	[ -n "$bad" ] || [ "$got" = "$want" ] ||
 		bad="the -s tables count $got, fio says $want"
@@ -235,7 +225,7 @@ metrics_clients_test() {
 	want=$(fio_truth "$d")
 	[ -n "$bad" ] || got=$(scraped_equal "$d" "$want") ||
 		bad="fio WRITE completions: $got, fio says $want"
-	metrics_stop
+	stop_tool TERM
 	verdict "$name" "$bad" "$(grep -c '^ok' "$d/clients") client checks, then fio's $want writes exact"
 }
 

@@ -23,6 +23,7 @@
 #define POD	"4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 #define POD_	"4f1c2d3e_5a6b_4c7d_8e9f_0a1b2c3d4e5f"
 
+/* Paths that name a container, a pod or both. */
 static const struct {
 	const char *path;
 	const char *id;		/* "": none */
@@ -50,45 +51,57 @@ static const struct {
 	  "nested: deeper inside a pod's container" },
 	{ "/docker/" ID "ef/docker/" ID2, ID2, "",
 	  "nested containers: the deepest one" },
-	{ "/system.slice/docker-" ID "e.scope", "", "",
-	  "63 digits: no container" },
-	{ "/system.slice/docker-" ID "efa.scope", "", "",
-	  "65 digits: no container" },
-	{ "/system.slice/docker-" ID "eF.scope", "", "",
-	  "an uppercase digit: no container" },
-	{ "/system.slice/docker-" ID "eg.scope", "", "",
-	  "a non-hex digit: no container" },
-	{ "/system.slice/docker-" ID "ef.scopes", "", "",
-	  "not .scope: no container" },
-	{ "/system.slice/crio-conmon-" ID2 ".scope", "", "",
-	  "CRI-O's conmon: no container" },
-	{ "/" ID2, "", "", "a bare id not under docker or a pod: none" },
-	{ "/kubepods.slice/kubepods-besteffort-pod" POD ".slice", "", "",
-	  "systemd pod slice with dashes: no pod" },
-	{ "/system.slice/pod" POD "/" ID2, "", "",
-	  "pod<uid> not under kubepods: neither" },
-	{ "/kubepods/besteffort/pod" POD "x/" ID2, "", "",
-	  "a pod uid a character too long: neither" },
-	{ "/user.slice/user-1000.slice/session-3.scope", "", "",
-	  "a plain cgroup: neither" },
-	{ "", "", "", "the root: neither" },
 };
+
+/* Near misses of each pattern: paths that name no container and no pod. */
+static const struct {
+	const char *path;
+	const char *what;
+} unnamed[] = {
+	{ "/system.slice/docker-" ID "e.scope", "63 digits: no container" },
+	{ "/system.slice/docker-" ID "efa.scope", "65 digits: no container" },
+	{ "/system.slice/docker-" ID "eF.scope",
+	  "an uppercase digit: no container" },
+	{ "/system.slice/docker-" ID "eg.scope",
+	  "a non-hex digit: no container" },
+	{ "/system.slice/docker-" ID "ef.scopes", "not .scope: no container" },
+	{ "/system.slice/crio-conmon-" ID2 ".scope",
+	  "CRI-O's conmon: no container" },
+	{ "/" ID2, "a bare id not under docker or a pod: none" },
+	{ "/kubepods.slice/kubepods-besteffort-pod" POD ".slice",
+	  "systemd pod slice with dashes: no pod" },
+	{ "/system.slice/pod" POD "/" ID2,
+	  "pod<uid> not under kubepods: neither" },
+	{ "/kubepods/besteffort/pod" POD "x/" ID2,
+	  "a pod uid a character too long: neither" },
+	{ "/user.slice/user-1000.slice/session-3.scope",
+	  "a plain cgroup: neither" },
+	{ "", "the root: neither" },
+};
+
+/* The container and pod path names ("": none), and whether it names any. */
+static void parse_case(const char *path, const char *id, const char *pod,
+		       const char *what)
+{
+	struct container c;
+	bool named;
+
+	memset(&c, 'x', sizeof(c));
+	named = container_parse(path, &c);
+	check(!strcmp(c.id, id) && !strcmp(c.pod_uid, pod) &&
+	      named == (id[0] || pod[0]),
+	      "containers: %s: got '%s' '%s'", what, c.id, c.pod_uid);
+}
 
 static void test_parse(void)
 {
-	struct container c;
 	unsigned int i;
-	bool named;
 
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		memset(&c, 'x', sizeof(c));
-		named = container_parse(paths[i].path, &c);
-		check(!strcmp(c.id, paths[i].id) &&
-		      !strcmp(c.pod_uid, paths[i].pod) &&
-		      named == (paths[i].id[0] || paths[i].pod[0]),
-		      "containers: %s: got '%s' '%s'", paths[i].what, c.id,
-		      c.pod_uid);
-	}
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		parse_case(paths[i].path, paths[i].id, paths[i].pod,
+			   paths[i].what);
+	for (i = 0; i < sizeof(unnamed) / sizeof(unnamed[0]); i++)
+		parse_case(unnamed[i].path, "", "", unnamed[i].what);
 }
 
 static unsigned long long fake_now;

@@ -11,6 +11,9 @@
 #include "escape.h"
 #include "unit.h"
 
+/* A name, its length the literal's (NULs and all), and its escape. */
+#define ESC(in, mode, want, what)	{ in, sizeof(in) - 1, mode, want, what }
+
 /* Hostile names and what each must become, in each escaping mode. */
 static const struct {
 	const char *in;
@@ -19,41 +22,35 @@ static const struct {
 	const char *want;
 	const char *what;
 } escapes[] = {
-	{ "plain/name", 10, ESC_PATH, "plain/name", "plain path" },
-	{ "a b", 3, ESC_PATH, "a b", "space kept in the last column" },
-	{ "a b", 3, ESC_FIELD, "a\\x20b", "space escaped in comm" },
-	{ "a\nb", 3, ESC_PATH, "a\\x0ab", "newline" },
-	{ "a\nb", 3, ESC_JSON, "a\\nb", "newline in JSON" },
-	{ "a\x01\tb", 4, ESC_JSON, "a\\u0001\\tb", "controls in JSON" },
-	{ "a\\b", 3, ESC_PATH, "a\\\\b", "backslash doubled" },
-	{ "a\\b", 3, ESC_JSON, "a\\\\b", "backslash in JSON" },
-	{ "a\\x41", 5, ESC_JSON, "a\\\\x41", "backslash-x in JSON" },
-	{ "q\"q", 3, ESC_PATH, "q\"q", "quote in columns" },
-	{ "q\"q", 3, ESC_JSON, "q\\\"q", "quote in JSON" },
-	{ "\x1b[2J", 4, ESC_PATH, "\\x1b[2J", "terminal escape" },
-	{ "\xff\xfe", 2, ESC_JSON, "\\ufffd\\ufffd", "invalid UTF-8 in JSON" },
-	{ "\xc2\x9b\x7f", 3, ESC_JSON, "\\u009b\\u007f", "C1 and DEL in JSON" },
-	{ "\xc3\xa9t\xc3\xa9", 5, ESC_JSON, "\xc3\xa9t\xc3\xa9",
-	  "valid UTF-8 kept" },
-	{ "\xc0\xaf", 2, ESC_PATH, "\\xc0\\xaf", "overlong UTF-8" },
-	{ "\xed\xa0\x80", 3, ESC_PATH, "\\xed\\xa0\\x80", "UTF-16 surrogate" },
-	{ "\xe2\x80\xae", 3, ESC_PATH, "\\xe2\\x80\\xae",
-	  "bidi override U+202E" },
-	{ "\xc2\x9b", 2, ESC_PATH, "\\xc2\\x9b", "C1 control U+009B" },
-	{ "\xe2\x80\xa8", 3, ESC_JSON, "\\u2028", "line separator U+2028" },
-	{ "\xe2\x81\xa6", 3, ESC_JSON, "\\u2066", "bidi isolate in JSON" },
-	{ "\x7f", 1, ESC_PATH, "\\x7f", "DEL" },
-	{ "a\0b", 3, ESC_PATH, "a\\x00b", "NUL inside a record" },
-	{ "\xf0\x9f\x98", 3, ESC_PATH, "\\xf0\\x9f\\x98",
-	  "truncated UTF-8 sequence" },
-	{ "\xf0\x9f\x98\x80", 4, ESC_PATH, "\xf0\x9f\x98\x80",
-	  "4-byte UTF-8 kept" },
-	{ "q\"b\\n\nx", 7, ESC_LABEL, "q\\\"b\\\\n\\nx",
-	  "label: quote, backslash, newline" },
-	{ "a\x1b\t b", 5, ESC_LABEL, "a\x1b\t b", "label: other bytes kept" },
-	{ "\xff\xc3\xa9", 3, ESC_LABEL, "\xef\xbf\xbd\xc3\xa9",
-	  "label: not UTF-8 is U+FFFD" },
-	{ "q\"q", 3, ESC_LABEL, "q\\\"q", "label: plain but a quote" },
+	ESC("plain/name", ESC_PATH, "plain/name", "plain path"),
+	ESC("a b", ESC_PATH, "a b", "space kept in the last column"),
+	ESC("a b", ESC_FIELD, "a\\x20b", "space escaped in comm"),
+	ESC("a\nb", ESC_PATH, "a\\x0ab", "newline"),
+	ESC("a\nb", ESC_JSON, "a\\nb", "newline in JSON"),
+	ESC("a\x01\tb", ESC_JSON, "a\\u0001\\tb", "controls in JSON"),
+	ESC("a\\b", ESC_PATH, "a\\\\b", "backslash doubled"),
+	ESC("a\\b", ESC_JSON, "a\\\\b", "backslash in JSON"),
+	ESC("a\\x41", ESC_JSON, "a\\\\x41", "backslash-x in JSON"),
+	ESC("q\"q", ESC_PATH, "q\"q", "quote in columns"),
+	ESC("q\"q", ESC_JSON, "q\\\"q", "quote in JSON"),
+	ESC("\x1b[2J", ESC_PATH, "\\x1b[2J", "terminal escape"),
+	ESC("\xff\xfe", ESC_JSON, "\\ufffd\\ufffd", "invalid UTF-8 in JSON"),
+	ESC("\xc2\x9b\x7f", ESC_JSON, "\\u009b\\u007f", "C1 and DEL in JSON"),
+	ESC("\xc3\xa9t\xc3\xa9", ESC_JSON, "\xc3\xa9t\xc3\xa9", "valid UTF-8 kept"),
+	ESC("\xc0\xaf", ESC_PATH, "\\xc0\\xaf", "overlong UTF-8"),
+	ESC("\xed\xa0\x80", ESC_PATH, "\\xed\\xa0\\x80", "UTF-16 surrogate"),
+	ESC("\xe2\x80\xae", ESC_PATH, "\\xe2\\x80\\xae", "bidi override U+202E"),
+	ESC("\xc2\x9b", ESC_PATH, "\\xc2\\x9b", "C1 control U+009B"),
+	ESC("\xe2\x80\xa8", ESC_JSON, "\\u2028", "line separator U+2028"),
+	ESC("\xe2\x81\xa6", ESC_JSON, "\\u2066", "bidi isolate in JSON"),
+	ESC("\x7f", ESC_PATH, "\\x7f", "DEL"),
+	ESC("a\0b", ESC_PATH, "a\\x00b", "NUL inside a record"),
+	ESC("\xf0\x9f\x98", ESC_PATH, "\\xf0\\x9f\\x98", "truncated UTF-8 sequence"),
+	ESC("\xf0\x9f\x98\x80", ESC_PATH, "\xf0\x9f\x98\x80", "4-byte UTF-8 kept"),
+	ESC("q\"b\\n\nx", ESC_LABEL, "q\\\"b\\\\n\\nx", "label: quote, backslash, newline"),
+	ESC("a\x1b\t b", ESC_LABEL, "a\x1b\t b", "label: other bytes kept"),
+	ESC("\xff\xc3\xa9", ESC_LABEL, "\xef\xbf\xbd\xc3\xa9", "label: not UTF-8 is U+FFFD"),
+	ESC("q\"q", ESC_LABEL, "q\\\"q", "label: plain but a quote"),
 };
 
 static void test_names(void)

@@ -286,6 +286,19 @@ int open_file(const char *name, char *path, size_t n, int flags)
 	return fd;
 }
 
+void mkdirs(const char *rel)
+{
+	char p[4096], *s;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	for (s = p + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
+		*s = 0;
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	mkdir(p, 0755);
+}
+
 char buf[1 << 16] __attribute__((aligned(4096)));
 
 bool opcode_supported(struct io_uring *ring, int op)

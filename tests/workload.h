@@ -46,6 +46,8 @@ struct io_uring_sqe *sqe_get(struct io_uring *ring);
 void submit_wait(struct io_uring *ring, int n, const unsigned long long *uds,
 		 int *res);
 int open_file(const char *name, char *path, size_t n, int flags);
+/* DIR/rel and the directories above it, made where missing */
+void mkdirs(const char *rel);
 bool opcode_supported(struct io_uring *ring, int op);
 int run_one(struct io_uring *ring, struct io_uring_sqe *sqe,
 	    unsigned long long user_data);

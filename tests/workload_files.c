@@ -246,22 +246,26 @@ void case_special(void)
 	case_end(&c);
 }
 
+/* Request n: len bytes at offset 0 of the file DIR/rel, made for it. */
+static void write_new(struct wcase *c, const char *rel, int n,
+		      unsigned int len)
+{
+	char path[4096];
+	int fd = open_file(rel, path, sizeof(path), O_WRONLY);
+
+	simple_write(&c->ring, &c->w, path, fd, n, 0, len);
+}
+
 /* Writes under two directories, for the -P tests. */
 void case_prefix(void)
 {
 	struct wcase c;
-	char path[4096];
-	int fd;
 
 	case_begin(&c, "wl-prefix", NULL, 0, 0);
-	snprintf(path, sizeof(path), "%s/pa", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/pb", dir);
-	mkdir(path, 0755);
-	fd = open_file("pa/x", path, sizeof(path), O_WRONLY);
-	simple_write(&c.ring, &c.w, path, fd, 1, 0, 10);
-	fd = open_file("pb/x", path, sizeof(path), O_WRONLY);
-	simple_write(&c.ring, &c.w, path, fd, 2, 0, 10);
+	mkdirs("pa");
+	mkdirs("pb");
+	write_new(&c, "pa/x", 1, 10);
+	write_new(&c, "pb/x", 2, 10);
 	case_end(&c);
 }
 
@@ -281,12 +285,9 @@ void case_boundary(void)
 	int fd;
 
 	case_begin(&c, "wl-boundary", NULL, 0, 0);
-	snprintf(path, sizeof(path), "%s/b", dir);
-	mkdir(path, 0755);
-	fd = open_file("b/c", path, sizeof(path), O_WRONLY);
-	simple_write(&c.ring, &c.w, path, fd, 1, 0, 10);
-	fd = open_file("bc", path, sizeof(path), O_WRONLY);
-	simple_write(&c.ring, &c.w, path, fd, 2, 0, 20);
+	mkdirs("b");
+	write_new(&c, "b/c", 1, 10);
+	write_new(&c, "bc", 2, 20);
 	snprintf(path, sizeof(path), "%s/b", dir);
 	fd = open(path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)

@@ -77,19 +77,6 @@ static char *at(const char *rel)
 	return p[i];
 }
 
-static void mkdirs(const char *rel)
-{
-	char p[4096], *s;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	for (s = p + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
-		*s = 0;
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	mkdir(p, 0755);
-}
-
 static int create(const char *rel)
 {
 	int fd = open(at(rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -131,9 +131,49 @@ static void opens(struct wcase *c)
 	close(dfd);
 }
 
+/*
+ * A request on a range of a file, and the field of its own: the field's
+ * value (shown unless key is NULL) and the names the tool gives it.
+ */
+struct range_req {
+	int n, op, off, len;
+	const char *key;
+	int val;
+	const char *names_key, *names;
+};
+
+/* Run a prepared range request, then print its first issue. */
+static void run_range(struct wcase *c, struct io_uring_sqe *sqe,
+		      const struct range_req *r)
+{
+	run(c, sqe, r->n);
+	first_issue(&c->w, r->n, r->op);
+	if (first_issue_has_args()) {
+		rec_fmt("offset", "%d", r->off);
+		rec_fmt("length", "%d", r->len);
+		if (r->key)
+			rec_fmt(r->key, "%d", r->val);
+		rec_str(r->names_key, r->names);
+	}
+	rec_end();
+}
+
 /* FTRUNCATE, FALLOCATE, FADVISE and SYNC_FILE_RANGE on one file. */
 static void ranges(struct wcase *c)
 {
+	static const struct range_req falloc = {
+		11, IORING_OP_FALLOCATE, 4096, 8192, "falloc_mode",
+		FALLOC_FL_KEEP_SIZE, "falloc_mode_names", "FALLOC_FL_KEEP_SIZE"
+	};
+	static const struct range_req fadvise = {
+		12, IORING_OP_FADVISE, 512, 8192, "advice",
+		POSIX_FADV_DONTNEED, "advice_name", "POSIX_FADV_DONTNEED"
+	};
+	static const struct range_req sync = {
+		13, IORING_OP_SYNC_FILE_RANGE, 0, 4096, NULL,
+		SYNC_FILE_RANGE_WRITE, "sync_flags_names",
+		"SYNC_FILE_RANGE_WRITE"
+	};
 	struct io_uring_sqe *sqe;
 	char path[4096];
 	int fd = open_file("ranges", path, sizeof(path), O_RDWR);
@@ -149,38 +189,14 @@ static void ranges(struct wcase *c)
 		rec_end();
 	}
 	sqe = sqe_get(&c->ring);
-	io_uring_prep_fallocate(sqe, fd, FALLOC_FL_KEEP_SIZE, 4096, 8192);
-	run(c, sqe, 11);
-	first_issue(&c->w, 11, IORING_OP_FALLOCATE);
-	if (first_issue_has_args()) {
-		rec_fmt("offset", "%d", 4096);
-		rec_fmt("length", "%d", 8192);
-		rec_fmt("falloc_mode", "%d", FALLOC_FL_KEEP_SIZE);
-		rec_str("falloc_mode_names", "FALLOC_FL_KEEP_SIZE");
-	}
-	rec_end();
+	io_uring_prep_fallocate(sqe, fd, falloc.val, falloc.off, falloc.len);
+	run_range(c, sqe, &falloc);
 	sqe = sqe_get(&c->ring);
-	io_uring_prep_fadvise(sqe, fd, 512, 8192, POSIX_FADV_DONTNEED);
-	run(c, sqe, 12);
-	first_issue(&c->w, 12, IORING_OP_FADVISE);
-	if (first_issue_has_args()) {
-		rec_fmt("offset", "%d", 512);
-		rec_fmt("length", "%d", 8192);
-		rec_fmt("advice", "%d", POSIX_FADV_DONTNEED);
-		rec_str("advice_name", "POSIX_FADV_DONTNEED");
-	}
-	rec_end();
+	io_uring_prep_fadvise(sqe, fd, fadvise.off, fadvise.len, fadvise.val);
+	run_range(c, sqe, &fadvise);
 	sqe = sqe_get(&c->ring);
-	io_uring_prep_sync_file_range(sqe, fd, 4096, 0,
-				      SYNC_FILE_RANGE_WRITE);
-	run(c, sqe, 13);
-	first_issue(&c->w, 13, IORING_OP_SYNC_FILE_RANGE);
-	if (first_issue_has_args()) {
-		rec_fmt("offset", "%d", 0);
-		rec_fmt("length", "%d", 4096);
-		rec_str("sync_flags_names", "SYNC_FILE_RANGE_WRITE");
-	}
-	rec_end();
+	io_uring_prep_sync_file_range(sqe, fd, sync.len, sync.off, sync.val);
+	run_range(c, sqe, &sync);
 	close(fd);
 }
 
@@ -304,6 +320,19 @@ static void epolls(struct wcase *c)
 	close(ep);
 }
 
+/* Run a prepared at-op, then print its first issue with its flags. */
+static void run_at(struct wcase *c, struct io_uring_sqe *sqe, int n, int op,
+		   int flags, const char *names)
+{
+	run(c, sqe, n);
+	first_issue(&c->w, n, op);
+	if (first_issue_has_args()) {
+		rec_fmt("at_flags", "%d", flags);
+		rec_str("at_flags_names", names);
+	}
+	rec_end();
+}
+
 /* MKDIRAT with a mode, RENAMEAT and LINKAT with flags, UNLINKAT of a dir. */
 static void at_flags(struct wcase *c)
 {
@@ -331,13 +360,8 @@ static void at_flags(struct wcase *c)
 	}
 	sqe = sqe_get(&c->ring);
 	io_uring_prep_renameat(sqe, AT_FDCWD, a, AT_FDCWD, b, RENAME_NOREPLACE);
-	run(c, sqe, 51);
-	first_issue(&c->w, 51, IORING_OP_RENAMEAT);
-	if (first_issue_has_args()) {
-		rec_fmt("at_flags", "%d", RENAME_NOREPLACE);
-		rec_str("at_flags_names", "RENAME_NOREPLACE");
-	}
-	rec_end();
+	run_at(c, sqe, 51, IORING_OP_RENAMEAT, RENAME_NOREPLACE,
+	       "RENAME_NOREPLACE");
 	if (have(c, IORING_OP_LINKAT)) {
 		sqe = sqe_get(&c->ring);
 		io_uring_prep_linkat(sqe, AT_FDCWD, b, AT_FDCWD, l,
@@ -350,13 +374,7 @@ static void at_flags(struct wcase *c)
 	}
 	sqe = sqe_get(&c->ring);
 	io_uring_prep_unlinkat(sqe, AT_FDCWD, d, AT_REMOVEDIR);
-	run(c, sqe, 53);
-	first_issue(&c->w, 53, IORING_OP_UNLINKAT);
-	if (first_issue_has_args()) {
-		rec_fmt("at_flags", "%d", AT_REMOVEDIR);
-		rec_str("at_flags_names", "AT_REMOVEDIR");
-	}
-	rec_end();
+	run_at(c, sqe, 53, IORING_OP_UNLINKAT, AT_REMOVEDIR, "AT_REMOVEDIR");
 }
 
 /*
@@ -615,6 +633,19 @@ static void become_nobody(void)
 }
 
 /*
+ * The personality request i of case_personality carries: root's on the
+ * first, none on the second. Where the backend cannot tell (5.10's
+ * tracepoints, WL_NO_SUBMIT_NAMES), neither shows one.
+ */
+static void rec_personality(int i, int id)
+{
+	if (!i && !getenv("WL_NO_SUBMIT_NAMES"))
+		rec_fmt("personality", "{\"id\":%d,\"uid\":0,\"gid\":0}", id);
+	else
+		printf("!personality\t-\n");
+}
+
+/*
  * A process registers a personality as root, becomes nobody, then opens
  * a root-only file with it (and succeeds) and without it (and fails):
  * only the first carries "personality", with the root credentials, and
@@ -650,20 +681,11 @@ void case_personality(void)
 		rec_begin("complete", ud(1 + i), 1);
 		rec_who(&c.w);
 		rec_fmt("res", "%d", res);
-		/* 5.10's tracepoint backend cannot tell (see PERSONALITIES) */
-		if (!i && !getenv("WL_NO_SUBMIT_NAMES"))
-			rec_fmt("personality", "{\"id\":%d,\"uid\":0,\"gid\":0}",
-				id);
-		else
-			printf("!personality\t-\n");
+		rec_personality(i, id);
 		rec_end();
 		rec_begin("issue", ud(1 + i), 1);
 		printf("#count\t1+\n");
-		if (!i && !getenv("WL_NO_SUBMIT_NAMES"))
-			rec_fmt("personality", "{\"id\":%d,\"uid\":0,\"gid\":0}",
-				id);
-		else
-			printf("!personality\t-\n");
+		rec_personality(i, id);
 		rec_end();
 	}
 	case_end(&c);
