@@ -594,6 +594,13 @@ int main(int argc, char **argv)
 
 	/* This comes first: a signal during the slow load must stop us. */
 	set_signals();
+	/*
+	 * Large blocks from the heap, and kept there when freed, until the
+	 * programs are loaded: libbpf's copy of the kernel's BTF then takes
+	 * the pages ours was parsed into, not new ones to fault in.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	switch (parse_args(argc, argv, &env)) {
 	case PARSE_EXIT_OK:
 		return 0;
@@ -675,8 +682,10 @@ int main(int argc, char **argv)
 	rings.overflows = backend_counts_overflows();
 	/*
 	 * Loading parsed the kernel's BTF (megabytes), which is freed now:
-	 * give the memory back.
+	 * give the memory back, and let large blocks be mapped again.
 	 */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
+	mallopt(M_TRIM_THRESHOLD, 128 << 10);
 	malloc_trim(0);
 	err = exiting ? 0 : trace(obj);
 	metricsd_stop(metricsd);

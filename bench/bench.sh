@@ -362,12 +362,16 @@ startup_once() {
 	t0=$EPOCHREALTIME
 	coproc SU { exec "$@" 2>&1; }
 	pid=$SU_PID
-	while IFS= read -r line <&"${SU[0]}"; do
+	# a tracer that never says it is attached counts as 30 s
+	while IFS= read -r -t 30 line <&"${SU[0]}"; do
 		[[ $line =~ $re ]] && break
 	done
 	t1=$EPOCHREALTIME
+	# bpftrace may not yet heed SIGINT while it attaches: then SIGKILL
 	kill -INT "$pid" 2>/dev/null
+	( sleep 5; kill -KILL "$pid" 2>/dev/null ) &
 	wait "$pid" 2>/dev/null
+	kill "$!" 2>/dev/null
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
 }
 
@@ -389,7 +393,7 @@ startup() {
 			summary) cmd=("$TOOL" -s) ;;
 			base-columns) cmd=("$BENCH_BASE") ;;
 			base-json) cmd=("$BENCH_BASE" -j) ;;
-			bpftrace) cmd=(bpftrace -e "$BPFTRACE_PROG") ;;
+			bpftrace) cmd=(bpftrace -B line -e "$BPFTRACE_PROG") ;;
 			esac
 			if [ "$name" = bpftrace ]; then
 				ms[$name]+="$(startup_once '^Attaching' "${cmd[@]}") "
@@ -402,7 +406,8 @@ startup() {
 		jq -nc --arg t "$name" --argjson l "[${ms[$name]// /,}0]" '
 			($l[:-1] | sort) as $s | {tracer: $t, runs: ($s | length),
 			ms_median: (if ($s | length) % 2 == 1 then $s[($s | length) / 2 | floor]
-				    else ($s[($s | length) / 2 - 1] + $s[($s | length) / 2]) / 2 end),
+				    else ($s[($s | length) / 2 - 1] + $s[($s | length) / 2]) / 2 end
+				    | . * 10 | round / 10),
 			ms_min: $s[0], ms_max: $s[-1]}' >>"$STARTUP"
 	done
 }

@@ -490,6 +490,12 @@ static int open_one(enum backend b, const struct backend_hooks *h,
 	bpf_program__set_autoload(obj->progs.peek, true);
 	bpf_program__set_autoattach(obj->progs.peek, false);
 	reason = backend_setup(b, obj);
+	rename_seq_prepare();
+	/*
+	 * Every choice is made: the BTF is freed before libbpf parses its
+	 * own copy to load, which then reuses the same memory (see main()).
+	 */
+	vmlinux_btf_free();
 	if (reason) {
 		snprintf(why, n, "%s", reason);
 		iouringsnoop_bpf__destroy(obj);
@@ -647,7 +653,7 @@ int backend_open(enum backend want, const struct backend_hooks *h,
 
 	err = want == BACKEND_AUTO ? open_auto(h, out) :
 				     open_asked(want, h, out);
-	/* every choice is made: the kernel's BTF is parsed once, for all */
+	/* a backend passed over before setup may have parsed it */
 	vmlinux_btf_free();
 	return err;
 }

@@ -57,13 +57,23 @@ static int member_off(const struct btf *btf, int id, const char *name,
 
 /*
  * Where the lock and the count sit inside seqlock_t: the count is
- * seqcount.seqcount.sequence, the lock a member of its own.
+ * seqcount.seqcount.sequence, the lock a member of its own. Read from
+ * BTF once, by rename_seq_prepare() before the programs load.
  */
 static bool seqlock_layout(unsigned int *lock_off, unsigned int *seq_off)
 {
-	const struct btf *btf = vmlinux_btf();
+	static int known;	/* 1: found, -1: not there, 0: not read yet */
+	static unsigned int lock_at, seq_at;
+	const struct btf *btf;
 	int id, mt, a, b, c, l;
 
+	if (known) {
+		*lock_off = lock_at;
+		*seq_off = seq_at;
+		return known > 0;
+	}
+	known = -1;
+	btf = vmlinux_btf();
 	if (!btf)
 		return false;
 	id = btf__find_by_name_kind(btf, "seqlock_t", BTF_KIND_TYPEDEF);
@@ -75,9 +85,17 @@ static bool seqlock_layout(unsigned int *lock_off, unsigned int *seq_off)
 	c = b < 0 ? -1 : member_off(btf, mt, "sequence", &mt);
 	if (l < 0 || c < 0)
 		return false;
-	*lock_off = l;
-	*seq_off = a + b + c;
+	*lock_off = lock_at = l;
+	*seq_off = seq_at = a + b + c;
+	known = 1;
 	return true;
+}
+
+void rename_seq_prepare(void)
+{
+	unsigned int lock_off, seq_off;
+
+	seqlock_layout(&lock_off, &seq_off);
 }
 
 static int32_t s32_at(const unsigned char *p)

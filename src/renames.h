@@ -13,6 +13,12 @@
 struct iouringsnoop_bpf;
 
 /*
+ * Read what rename_seq_find() needs from the kernel's BTF, so that the
+ * BTF can be freed before libbpf parses its own copy to load programs.
+ */
+void rename_seq_prepare(void);
+
+/*
  * Where the count lives in this kernel, found after the object is loaded
  * (it reads kernel memory through the object's peek program) and before
  * it attaches. Returns the address, or 0 when it cannot be found or does
