@@ -174,7 +174,7 @@ wait "$host_pid"
 
 while read -r label vmlinuz; do
 	[ -n "$label" ] || continue
-	grep -a "^\[" "$OUT/$label.log" |
+	grep -a "^\[" "$OUT/$label.log" | tr -d '\r' |
 		grep -av "^\[ *[0-9.]*\]" | sed "s/^/[$label] /" |
 		tee -a "$OUT/report"
 	echo "[$label] guest took $(cat "$OUT/$label.secs") s"
