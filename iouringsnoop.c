@@ -60,6 +60,7 @@ static struct perfbuf events;
 static struct procfeed *procfeed;
 static struct containers *containers;	/* -j: by cgroup id */
 static FILE *out;
+static char out_buf[1 << 20];	/* stdout or --output, when not a terminal */
 static struct sink *sink;	/* --output */
 static struct summary sum;	/* -s: the interval being counted */
 static struct summary_opts so;
@@ -632,8 +633,13 @@ int main(int argc, char **argv)
 		}
 		signal(SIGHUP, hup_handler);
 	}
+	/*
+	 * Given no buffer, glibc keeps its own 4 KiB one and ignores the
+	 * size: a busy capture then made a write(2) per 4 KiB. Writes are
+	 * still flushed at every read of the buffers.
+	 */
 	if (!isatty(fileno(out)))
-		setvbuf(out, NULL, _IOFBF, 1 << 20);
+		setvbuf(out, out_buf, _IOFBF, sizeof(out_buf));
 	if (env.timeline) {
 		tl = timeline_open(env.timeline);
 		if (!tl) {

@@ -25,6 +25,7 @@
 #define LANES		16	/* tracks per thread, and per io-wq */
 #define THREADS_MAX	16384	/* threads with tracks */
 #define IOWQ_MAX	65536	/* requests on io-wq, not yet complete */
+#define TIMELINE_BUF	(1 << 20)	/* bytes written at a time */
 #define TID_SHIFT	22	/* the kernel's PID_MAX_LIMIT is 1 << 22 */
 
 /* One submitting thread: the end of the last slice on each track. */
@@ -66,6 +67,7 @@ struct not_drawn {
 
 struct timeline {
 	FILE *f;
+	char *buf;		/* f's buffer: glibc ignores a size without one */
 	char *path;
 	unsigned long long written, flows;
 	struct not_drawn lost;
@@ -584,7 +586,8 @@ struct timeline *timeline_open(const char *path)
 	tl->pids = calloc(THREADS_MAX, sizeof(*tl->pids));
 	tl->iowq = calloc(IOWQ_MAX, sizeof(*tl->iowq));
 	tl->path = strdup(path);
-	if (tl->threads && tl->pids && tl->iowq && tl->path)
+	tl->buf = malloc(TIMELINE_BUF);
+	if (tl->threads && tl->pids && tl->iowq && tl->path && tl->buf)
 		tl->f = fopen(path, "we");
 	else
 		errno = ENOMEM;
@@ -592,7 +595,7 @@ struct timeline *timeline_open(const char *path)
 		timeline_close(tl, NULL);
 		return NULL;
 	}
-	setvbuf(tl->f, NULL, _IOFBF, 1 << 20);
+	setvbuf(tl->f, tl->buf, _IOFBF, TIMELINE_BUF);
 	fputs("{\"traceEvents\":[\n", tl->f);
 	return tl;
 }
@@ -661,6 +664,7 @@ int timeline_close(struct timeline *tl, FILE *report)
 	free(tl->pids);
 	free(tl->iowq);
 	free(tl->path);
+	free(tl->buf);
 	free(tl);
 	return err;
 }
