@@ -13,9 +13,8 @@ struct btf;
 const struct btf *vmlinux_btf(void);
 
 /*
- * Free it once the programs are attached: libbpf parses its own copy to
- * load them, and the tool need not hold both for its whole run. A later
- * call parses it again.
+ * Free it once every choice is made, before libbpf parses its own copy to
+ * load the programs (src/backends.c). A later call parses it again.
  */
 void vmlinux_btf_free(void);
 

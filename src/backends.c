@@ -205,9 +205,9 @@ static void set_req_flags(struct iouringsnoop_bpf *obj)
 	static const char *const names[] = {
 		"REQ_F_CREDS_BIT", "REQ_F_ASYNC_DATA_BIT", "REQ_F_CQE_SKIP_BIT",
 	};
-	long long bit[3];
+	long long bit[sizeof(names) / sizeof(names[0])];
 
-	kernel_enum_values(names, bit, 3);
+	kernel_enum_values(names, bit, sizeof(names) / sizeof(names[0]));
 	obj->rodata->req_f_creds = flag_of(bit[0]);
 	obj->rodata->req_f_async_data = flag_of(bit[1]);
 	obj->rodata->req_f_cqe_skip = flag_of(bit[2]);
