@@ -8,7 +8,8 @@
  * buffers, attach (src/backends.c tries each in turn). Then poll until
  * the end. An event goes one way:
  *
- *   perf buffer (src/perfbuf.c) -> handle_event() -> event_decode()
+ *   perf buffer (src/perfbuf.c) -> the drain thread's queue (src/drain.c)
+ *   -> handle_event(), in the main thread -> event_decode()
  *   (src/event.c) -> its process, as it was then (src/procfeed.c over
  *   src/procs.c), and with -j its container (src/containers.c) ->
  *   output_event() (src/output.c) -> stdout, or the --output file
@@ -38,6 +39,7 @@
 #include "event.h"
 #include "iouringsnoop.h"
 #include "iouringsnoop.skel.h"
+#include "drain.h"
 #include "losses.h"
 #include "metricsd.h"
 #include "options.h"
@@ -46,6 +48,7 @@
 #include "procfeed.h"
 #include "rings.h"
 #include "sink.h"
+#include "testhooks.h"
 #include "summary.h"
 #include "timeline.h"
 #include "trace_helpers.h"
@@ -56,7 +59,7 @@ static struct output_opts oo;
 static unsigned long long n_events, n_lost, n_skipped, n_malformed;
 static int cmd_status;		/* the command's, as a shell's $? */
 
-static struct perfbuf events;
+static struct drain *drain;	/* the event buffer, read by a thread */
 static struct procfeed *procfeed;
 static struct containers *containers;	/* -j: by cgroup id */
 static FILE *out;
@@ -67,6 +70,7 @@ static struct summary_opts so;
 static struct rings rings;	/* -s: rows per ring */
 static struct metricsd *metricsd;	/* --metrics */
 static struct timeline *tl;	/* --timeline */
+static struct test_hooks test;	/* src/testhooks.h */
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 			   va_list args)
@@ -133,40 +137,15 @@ static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 	if (!env_prints(&env, &e))
 		return;
 	pv = procfeed ? procfeed_lookup(procfeed, &e) : NULL;
+	if (test.no_render) {
+		n_events++;
+		return;
+	}
 	ct = containers_lookup(containers, e.h.cgroup);
 	if (output_event(out, &oo, &e, pv, ct))
 		n_malformed++;
 	else
 		n_events++;
-}
-
-/*
- * For the test suite only, and not for users: neither --help nor the man
- * page names it. IOURINGSNOOP_TEST_SIZES="NAME=N,..." shrinks tables so
- * that a test can fill one on purpose and compare the events counted as
- * lost with what its workload did (tests/losses.sh). NAME is a map of
- * the BPF object, whose max_entries becomes N before load, or proc_pages,
- * the pages per CPU of the process record buffer.
- */
-static unsigned int test_proc_pages;
-
-static void test_sizes(struct iouringsnoop_bpf *obj)
-{
-	const char *s = getenv("IOURINGSNOOP_TEST_SIZES");
-	struct bpf_map *map;
-	unsigned int n;
-	char name[32];
-	int len;
-
-	while (s && sscanf(s, "%31[a-z_]=%u%n", name, &n, &len) == 2) {
-		map = bpf_object__find_map_by_name(obj->obj, name);
-		if (map)
-			bpf_map__set_max_entries(map, n);
-		else if (!strcmp(name, "proc_pages"))
-			test_proc_pages = n;
-		s += len;
-		s = *s == ',' ? s + 1 : NULL;
-	}
 }
 
 /* The filters and what the programs need to know of the tracer. */
@@ -224,11 +203,11 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 		bpf_map__set_max_entries(obj->maps.ring_stats, 1);
 		bpf_map__set_max_entries(obj->maps.ring_fds, 1);
 	}
-	test_sizes(obj);
 	tracer_pidns(&level, &ino);
 	obj->rodata->tracer_pidns_level = level;
 	obj->rodata->tracer_pidns_ino = ino;
 	addrcopy_setup(obj);
+	test_hooks_apply(obj, &test);
 }
 
 /* --cgroup: the directory goes into the map before anything attaches. */
@@ -256,8 +235,9 @@ static int open_buffers(struct iouringsnoop_bpf *obj)
 	if (!env.pages)
 		env.pages = perfbuf_auto_pages(AUTO_BUFFER_BYTES,
 					       AUTO_PAGES_MIN, AUTO_PAGES_MAX);
-	err = perfbuf_open(&events, bpf_map__fd(obj->maps.events), env.pages,
-			   handle_event, NULL, env.verbose);
+	err = drain_open(&drain, bpf_map__fd(obj->maps.events), env.pages,
+			 test.queue_bytes ? test.queue_bytes :
+			 DRAIN_QUEUE_BYTES, handle_event, NULL, env.verbose);
 	if (err) {
 		fprintf(stderr, "iouringsnoop: cannot open the perf buffer "
 			"(%s); try a smaller -b\n", strerror(-err));
@@ -266,7 +246,7 @@ static int open_buffers(struct iouringsnoop_bpf *obj)
 	if (!obj->rodata->track_procs)
 		return 0;
 	err = procfeed_open(&procfeed, bpf_map__fd(obj->maps.proc_events),
-			    test_proc_pages ? test_proc_pages :
+			    test.proc_pages ? test.proc_pages :
 			    perfbuf_auto_pages(PROC_BUFFER_BYTES,
 					       AUTO_PAGES_MIN, PROC_PAGES_MAX),
 			    env.verbose);
@@ -318,7 +298,8 @@ static int prepare(struct iouringsnoop_bpf *obj, void *ctx, char *why,
 static void close_buffers(void *ctx)
 {
 	(void)ctx;
-	perfbuf_close(&events);
+	drain_free(drain);
+	drain = NULL;
 	procfeed_free(procfeed);
 	procfeed = NULL;
 }
@@ -375,29 +356,40 @@ static bool flush_output(void)
 }
 
 /*
- * Sleep until either buffer wakes us (each does at a quarter full) or
- * timeout_ms pass, then read both: process records first, so that the
- * events that follow them find their processes.
+ * Sleep until the drain thread has records for us, or the process record
+ * buffer wakes us (at a quarter full), or timeout_ms pass. Process records
+ * are read first, so that the events that follow them find their
+ * processes; once every event of a drain pass is printed, the processes
+ * that ended before it began can go.
  */
 static int read_buffers(int timeout_ms)
 {
 	struct pollfd fds[2] = {
-		{ .fd = perfbuf_fd(&events), .events = POLLIN },
+		{ .fd = drain_fd(drain), .events = POLLIN },
 		{ .fd = procfeed ? procfeed_fd(procfeed) : -1,
 		  .events = POLLIN },
 	};
-	__u64 pass_start;
-	int err;
+	__u64 done;
 
 	if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
-	pass_start = monotonic_ns();
 	if (procfeed)
 		procfeed_drain(procfeed);
-	err = perfbuf_consume(&events);
+	done = drain_render(drain);
+	if (procfeed && done)
+		procfeed_collect(procfeed, done);
+	return drain_error(drain);
+}
+
+/* At the end: the drain thread stops, and what is left is read here. */
+static void read_remaining(void)
+{
 	if (procfeed)
-		procfeed_collect(procfeed, pass_start);
-	return err == -EINTR ? 0 : err;
+		procfeed_drain(procfeed);
+	drain_stop(drain);
+	if (env.verbose)
+		fprintf(stderr, "event queue: %zu KiB at most\n",
+			drain_peak(drain) >> 10);
 }
 
 /*
@@ -561,8 +553,8 @@ static int trace(struct iouringsnoop_bpf *obj)
 		if (command_ended(&cmd_status))
 			break;
 	}
-	/* drain what is already in the buffers before leaving */
-	read_buffers(0);
+	/* read what is already in the buffers before leaving */
+	read_remaining();
 	if (env.summary && print_summary(obj))
 		err = 1;
 	n_lost = losses_report(losses, out, stderr, &oo);

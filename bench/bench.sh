@@ -17,7 +17,13 @@
 # BPF statistics on, for the programs' cost per request; the pairs run
 # with them off, as they slow every program run.
 #
-# Environment: PAIRS (default 5), RUN_SECONDS (default 3), BENCH_ONLY (a
+# The fio workload also climbs a ladder from the floor to the full tool,
+# one part of the work added back at each step (src/testhooks.h): owner
+# attribution and the tool's request machinery, then the file's path,
+# the process context, write tracking, full -j to /dev/null, and -j to a
+# file (json-file, --output): which parts cost fio its rate.
+#
+# Environment: PAIRS (default 6), RUN_SECONDS (default 3), BENCH_ONLY (a
 # regex over "workload/tracer" to run a subset), BENCH_QUICK=1 (skip the
 # depth, lossless-rate and exec storm measurements), BENCH_BASE (another
 # build of iouringsnoop, such as main's before a change: its json, write
@@ -29,7 +35,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-PAIRS=${PAIRS:-5}
+PAIRS=${PAIRS:-6}
 RUN=${RUN_SECONDS:-3}
 ONLY=${BENCH_ONLY:-}
 TOOL=$PWD/iouringsnoop
@@ -105,6 +111,22 @@ start_tracer() {
 	json)
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" -j \
 			>"$d/out" 2>"$d/err" & ;;
+	json-file)
+		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" -j \
+			--output "$d/out" >/dev/null 2>"$d/err" & ;;
+	ladder-*)
+		# the ladder: the tool with parts of its work taken away
+		# (src/testhooks.h), each step adding one back
+		local ablate=render kinds=(-e issue)
+		case ${name#ladder-} in
+		owner) ablate=names,procs,render ;;
+		path) ablate=procs,render ;;
+		write) kinds=() ;;
+		devnull) ablate= kinds=() ;;
+		esac
+		IOURINGSNOOP_BENCH_ABLATE=$ablate /usr/bin/time -f '%U %S %M' \
+			-o "$d/time" "$TOOL" -j "${kinds[@]}" \
+			>/dev/null 2>"$d/err" & ;;
 	columns)
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$TOOL" \
 			>"$d/out" 2>"$d/err" & ;;
@@ -184,7 +206,7 @@ stop_tracer() {
 counts() {
 	local d=$1 tracer=${2#base-} wl=$3 lost delivered expected
 	case $tracer in
-	json|nomatch)
+	json|json-file|nomatch)
 		lost=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/err")
 		# the first issue of each request, and each write
 		delivered=$(jq -c 'select((.type == "issue" and .attempt == 1)
@@ -194,7 +216,7 @@ counts() {
 		else
 			expected=$(jq '.issues + .writes' <<<"$wl")
 		fi ;;
-	columns)
+	columns|ladder-*)
 		lost=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/err")
 		delivered=$(sed -n 's/^\([0-9]*\) events.*/\1/p' "$d/err")
 		expected=null ;;
@@ -267,15 +289,20 @@ pair() {
 }
 
 echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}s runs"
-TRACERS="json columns write nomatch summary clock floor bpftrace"
+TRACERS="floor ladder-owner ladder-path ladder-context ladder-write
+	 ladder-devnull json-file json columns write nomatch summary clock
+	 bpftrace"
 if [ -n "${BENCH_BASE:-}" ]; then
 	[ -x "$BENCH_BASE" ] || die "BENCH_BASE=$BENCH_BASE is not a program"
-	TRACERS="$TRACERS base-json base-write base-nomatch base-summary"
+	TRACERS="$TRACERS base-json-file base-json base-write base-nomatch
+		 base-summary"
 fi
 for wl in fio nop mixed; do
 	for tracer in $TRACERS; do
 		# -e write and the floor only where there are writes to follow
 		[ "${tracer#base-}" = write ] && [ "$wl" = nop ] && continue
+		# the ladder explains the fio figures
+		[[ $tracer = ladder-* ]] && [ "$wl" != fio ] && continue
 		[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]] || continue
 		for p in $(seq 0 "$PAIRS"); do
 			pair "$wl" "$tracer" "$p"
@@ -474,6 +501,7 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		expected: (map(.events.expected) | med),
 		delivered: (map(.events.delivered) | med),
 		lost: (map(.events.lost // 0) | add),
+		lost_per_pair: map(.events.lost),
 		cpu_s: (map(.cpu_s) | med),
 		cpu_s_list: map(.cpu_s),
 		delivered_list: map(.events.delivered // 0),
@@ -485,15 +513,26 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		| map(.workload as $w | . + {cpu_us_per_event: (if .tracer == "nomatch" or .tracer == "summary" or .tracer == "clock" or .tracer == "floor" or .tracer == "bpftrace" then null
 			else ([.cpu_s_list, .delivered_list] | transpose
 			      | map(select(.[1] > 0) | (.[0] - ($idle[$w] // 0)) / .[1] * 1e6)
-			      | med) end)} | del(.cpu_s_list, .delivered_list))),
+			      | med) end)} | del(.cpu_s_list, .delivered_list))
+		# against the floor of the same workload, in the same run
+		| (map(select(.tracer == "floor") | {(.workload): .}) | add // {}) as $floor
+		| map(. + (($floor[.workload] // null) as $f | if $f == null then {} else
+			{below_floor: ($f.ratio - .ratio),
+			 bpf_x_floor: (if (.bpf_ns_per_request // 0) > 0 and $f.bpf_ns_per_request > 0
+				then .bpf_ns_per_request / $f.bpf_ns_per_request else null end)} end))),
 	 depth: $depth, lossless: $lossless, storm: $storm,
 	 startup: $startup, runs: .}' "$RUNS" >"$RESULTS"
 
 jq -r '
 	"",
-	"| workload | tracer | ops/s untraced | ops/s traced | ratio | events expected | delivered | lost (all pairs) | tracer CPU s | CPU µs/event | peak RSS MiB | BPF ns/request |",
-	"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-	(.summary[] | "| \(.workload) | \(.tracer) | \(.untraced_ops_s | floor) | \(.traced_ops_s | floor) | \(.ratio * 1000 | round / 1000) | \(.expected // "n/a" | tostring) | \(.delivered | floor) | \(.lost) | \(.cpu_s * 100 | round / 100) | \(.cpu_us_per_event // null | if . then (. * 100 | round / 100) else "n/a" end) | \(.peak_rss_kib / 1024 * 10 | round / 10) | \(.bpf_ns_per_request // 0 | floor) |"),
+	def r(n): if . == null then "n/a" else (. * n | round / n | tostring) end;
+	"| workload | tracer | ops/s untraced | ops/s traced | ratio | below floor | events expected | delivered | lost per pair | tracer CPU s | CPU µs/event | peak RSS MiB | BPF ns/request | BPF x floor |",
+	"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+	(.summary[] | "| \(.workload) | \(.tracer) | \(.untraced_ops_s | floor) | \(.traced_ops_s | floor) | \(.ratio | r(1000)) | \(.below_floor | r(1000)) | \(.expected // "n/a" | tostring) | \(.delivered | floor) | \(.lost_per_pair | map(. // "?" | tostring) | join(" ")) | \(.cpu_s | r(100)) | \(.cpu_us_per_event | r(100)) | \(.peak_rss_kib / 1024 * 10 | round / 10) | \(.bpf_ns_per_request // 0 | floor) | \(.bpf_x_floor | r(100)) |"),
+	"",
+	"Ladder (fio; each step adds one part back; ratio, BPF ns/request, reader CPU s):",
+	(.summary[] | select(.workload == "fio" and (.tracer | test("^(floor|ladder-|json-file$)")))
+		| "  \(.tracer): \(.ratio | r(1000)), \(.bpf_ns_per_request // 0 | floor) ns, \(.cpu_s | r(100)) s, lost \(.lost)"),
 	"",
 	"BPF ns per run, by program (runs per request):",
 	(.summary[] | select((.bpf_programs // []) | length > 0) |

@@ -19,5 +19,5 @@ LIBBPF_A ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a
 LIB_MODULES  := codes containers escape event fields kinds line metrics \
 		opargs opcodes optvalues output options procs registered sink sockaddr \
 		timeline
-TOOL_MODULES := addrcopy backends command ksyms losses metricsd perfbuf \
-		procfeed renames rings summary
+TOOL_MODULES := addrcopy backends command drain ksyms losses metricsd perfbuf \
+		procfeed renames rings summary testhooks
