@@ -373,6 +373,7 @@ lossless() {
 }
 if [ "${BENCH_QUICK:-}" != 1 ]; then
 	lossless json 1
+	[ -n "${BENCH_BASE:-}" ] && lossless base-json 1
 	lossless bpftrace 2
 	echo "  lossless rates done" >&2
 fi

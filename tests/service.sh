@@ -313,6 +313,57 @@ output_full_test() {
 	verdict "$name" "$why" "$e of $n events written, $k lines counted in lost lines and at exit, none torn"
 }
 
+# output-stalled: --output into a pipe whose reader stops reading for 2 s
+# while 2048 writes happen. The tool blocks in write(2); its drain thread
+# fills the event queue (shrunk to 256 KiB), then the kernel's buffer (one
+# page per CPU) overflows. Nothing may be lost without being counted:
+# every event the tool says it printed reaches the reader, whole and
+# exact, and those printed plus those lost make the 2048 writes; the lost
+# lines in the stream add up to the count at exit.
+output_stalled_test() {
+	local name=output-stalled d=$WORK/output-stalled rpid rc why="" n l e c
+	local path bad
+	wanted "$name" || return 0
+	mkdir -p "$d"
+	mkfifo "$d/fifo"
+	( exec <"$d/fifo"; sleep 2; cat >"$d/out" ) &
+	rpid=$!
+	if ! IOURINGSNOOP_TEST_SIZES=queue_kib=256 start_tool "$d/tool" -j \
+		-e write -c wl-burst -b 1 --output "$d/fifo"; then
+		stop_tool
+		kill "$rpid" 2>/dev/null
+		cannot_run "$name: the tool did not start"
+		return
+	fi
+	run_cases "$d" burst || why="workload failed"
+	sleep 2.5
+	stop_tool
+	rc=$?
+	wait "$rpid"
+	n=$(sed -n 's/^\([0-9]*\) events, .*/\1/p' "$d/tool.err")
+	l=$(sed -n 's/^[0-9]* events, \([0-9]*\) lost.*/\1/p' "$d/tool.err")
+	e=$(grep -c '"type":"write"' "$d/out")
+	c=$(jq -s 'map(select(.type == "lost" and .reason != "process_record")
+		| .count) | add // 0' "$d/out" 2>/dev/null)
+	path=$(sed -n 's/^path\t//p' "$d/truth.burst" | head -1)
+	# each write exact: its own 512 bytes at a distinct offset, whole
+	bad=$(jq -s --arg p "$path" '[.[] | select(.type == "write")] |
+		(map(select(.path != $p or .len != 512 or .res != 512 or
+			    .pos % 512 != 0 or .pos >= 2048 * 512)) | length) +
+		(length - (map(.pos) | unique | length))' "$d/out" 2>/dev/null)
+	[ -z "$why" ] && [ "$rc" -ne 0 ] && why="tool exited $rc"
+	[ -z "$why" ] && ! "$CHECK" --validate "$d/out" 2>"$d/check.err" &&
+		why="not whole JSON lines: $(head -2 "$d/check.err")"
+	[ -z "$why" ] && [ -z "$n" ] && why="no count at exit: $(tail -1 "$d/tool.err")"
+	[ -z "$why" ] && [ "${l:-0}" -eq 0 ] && why="nothing lost: the stall did not overflow"
+	[ -z "$why" ] && [ "$e" -ne "$n" ] && why="$n printed, $e reached the reader"
+	[ -z "$why" ] && [ $((n + l)) -ne 2048 ] &&
+		why="$n printed + $l lost is not the 2048 writes"
+	[ -z "$why" ] && [ "$c" != "$l" ] && why="lost lines say $c, the exit $l"
+	[ -z "$why" ] && [ "$bad" != 0 ] && why="${bad:-?} write lines not exact"
+	verdict "$name" "$why" "$e written whole and exact + $l counted lost = 2048 writes"
+}
+
 # log-pipeline: a real shipper. rsyslog's imfile follows the --output
 # file across a rotation and forwards every line over TCP to a second
 # rsyslog on 127.0.0.1, which writes what it receives: byte for byte the
@@ -387,6 +438,7 @@ service_tests() {
 	privilege_test
 	rotation_test
 	output_full_test
+	output_stalled_test
 	pipeline_test
 	unit_test
 	deb_test
