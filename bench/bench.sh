@@ -137,6 +137,14 @@ start_tracer() {
 		# what any tracer pays: a clock read and a record per hook
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$FLOOR" 7 \
 			>/dev/null 2>"$d/err" & ;;
+	spin-submitter|spin-worker)
+		# the floor, and 1 us more in the submitter's hooks (submit
+		# and io-wq hand-off, 0.5 us each) or in the worker's
+		# (completion): which side of fio is sensitive to hook time
+		local spin=(500 3)
+		[ "$name" = spin-worker ] && spin=(1000 4)
+		/usr/bin/time -f '%U %S %M' -o "$d/time" "$FLOOR" 7 \
+			"${spin[@]}" >/dev/null 2>"$d/err" & ;;
 	clock)
 		# what any per-request latency summary pays: a clock read at
 		# submission and one at completion, nothing sent
@@ -232,7 +240,7 @@ counts() {
 		expected=$(jq '.issues' <<<"$wl") ;;
 	clock)
 		lost=0 delivered=0 expected=null ;;
-	floor)
+	floor|spin-*)
 		lost=$(sed -n 's/^[0-9]* records, \([0-9]*\) lost.*/\1/p' "$d/err")
 		delivered=$(sed -n 's/^\([0-9]*\) records.*/\1/p' "$d/err")
 		expected=null ;;
@@ -289,7 +297,7 @@ pair() {
 }
 
 echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}s runs"
-TRACERS="floor ladder-owner ladder-path ladder-context ladder-write
+TRACERS="floor spin-submitter spin-worker ladder-owner ladder-path ladder-context ladder-write
 	 ladder-devnull json-file json columns write nomatch summary clock
 	 bpftrace"
 if [ -n "${BENCH_BASE:-}" ]; then
@@ -302,7 +310,8 @@ for wl in fio nop mixed; do
 		# -e write and the floor only where there are writes to follow
 		[ "${tracer#base-}" = write ] && [ "$wl" = nop ] && continue
 		# the ladder explains the fio figures
-		[[ $tracer = ladder-* ]] && [ "$wl" != fio ] && continue
+		[[ $tracer = ladder-* || $tracer = spin-* ]] && [ "$wl" != fio ] &&
+			continue
 		[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]] || continue
 		for p in $(seq 0 "$PAIRS"); do
 			pair "$wl" "$tracer" "$p"
@@ -511,7 +520,7 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		# CPU per event: less what the same tool spends with nothing
 		# to print (nomatch: start-up, loading, idle reads)
 		| (map(select(.tracer == "nomatch") | {(.workload): .cpu_s}) | add // {}) as $idle
-		| map(.workload as $w | . + {cpu_us_per_event: (if .tracer == "nomatch" or .tracer == "summary" or .tracer == "clock" or .tracer == "floor" or .tracer == "bpftrace" then null
+		| map(.workload as $w | . + {cpu_us_per_event: (if .tracer == "nomatch" or .tracer == "summary" or .tracer == "clock" or (.tracer | test("^(floor|spin-)")) or .tracer == "bpftrace" then null
 			else ([.cpu_s_list, .delivered_list] | transpose
 			      | map(select(.[1] > 0) | (.[0] - ($idle[$w] // 0)) / .[1] * 1e6)
 			      | med) end)} | del(.cpu_s_list, .delivered_list))
@@ -532,7 +541,7 @@ jq -r '
 	(.summary[] | "| \(.workload) | \(.tracer) | \(.untraced_ops_s | floor) | \(.traced_ops_s | floor) | \(.ratio | r(1000)) | \(.below_floor | r(1000)) | \(.expected // "n/a" | tostring) | \(.delivered | floor) | \(.lost_per_pair | map(. // "?" | tostring) | join(" ")) | \(.cpu_s | r(100)) | \(.cpu_us_per_event | r(100)) | \(.peak_rss_kib / 1024 * 10 | round / 10) | \(.bpf_ns_per_request // 0 | floor) | \(.bpf_x_floor | r(100)) |"),
 	"",
 	"Ladder (fio; each step adds one part back; ratio, BPF ns/request, reader CPU s):",
-	(.summary[] | select(.workload == "fio" and (.tracer | test("^(floor|ladder-|json-file$)")))
+	(.summary[] | select(.workload == "fio" and (.tracer | test("^(floor|spin-|ladder-|json-file$)")))
 		| "  \(.tracer): \(.ratio | r(1000)), \(.bpf_ns_per_request // 0 | floor) ns, \(.cpu_s | r(100)) s, lost \(.lost)"),
 	"",
 	"BPF ns per run, by program (runs per request):",

@@ -16,6 +16,14 @@
  */
 #define CLOCK_ONLY	8
 const volatile __u32 hooks = 7;
+/*
+ * make bench's spin test: also wait spin_ns on the hooks in spin_hooks
+ * (same bits), to see which side of fio is sensitive to time spent in
+ * its hooks: the submitter (submit, io-wq hand-off) or the io-wq worker
+ * (completion).
+ */
+const volatile __u32 spin_ns = 0;
+const volatile __u32 spin_hooks = 0;
 
 struct record {
 	__u64 ts;
@@ -46,6 +54,12 @@ static __always_inline int send(void *ctx, __u32 hook)
 	if (!r)
 		return 0;
 	r->ts = bpf_ktime_get_ns();
+	if (spin_hooks & hook) {
+		/* a bounded wait: each clock read takes 50 to 100 ns here */
+		for (int i = 0; i < 256; i++)
+			if (bpf_ktime_get_ns() - r->ts >= spin_ns)
+				break;
+	}
 	if (hooks & CLOCK_ONLY)
 		return 0;
 	bpf_perf_event_output(ctx, &out, BPF_F_CURRENT_CPU, r, sizeof(*r));

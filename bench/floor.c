@@ -54,6 +54,11 @@ int main(int argc, char **argv)
 	if (!obj)
 		return 1;
 	obj->rodata->hooks = argc > 1 ? atoi(argv[1]) : 7;
+	/* floor HOOKS [SPIN_NS SPIN_HOOKS]: see spin_ns in floor.bpf.c */
+	if (argc > 3) {
+		obj->rodata->spin_ns = atoi(argv[2]);
+		obj->rodata->spin_hooks = atoi(argv[3]);
+	}
 	if (floor_bpf__load(obj)) {
 		fprintf(stderr, "floor: load failed\n");
 		return 1;
