@@ -137,12 +137,13 @@ start_tracer() {
 		# what any tracer pays: a clock read and a record per hook
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$FLOOR" 7 \
 			>/dev/null 2>"$d/err" & ;;
-	spin-submitter|spin-worker)
-		# the floor, and 1 us more in the submitter's hooks (submit
-		# and io-wq hand-off, 0.5 us each) or in the worker's
-		# (completion): which side of fio is sensitive to hook time
+	spin-submit|spin-complete)
+		# the floor, and 1 us more a request: at submission and
+		# hand-off to io-wq (0.5 us each), or at completion. All three
+		# run in fio's submitting thread (completions in its task
+		# work, not in the io-wq worker): the same 1 us in two places
 		local spin=(500 3)
-		[ "$name" = spin-worker ] && spin=(1000 4)
+		[ "$name" = spin-complete ] && spin=(1000 4)
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$FLOOR" 7 \
 			"${spin[@]}" >/dev/null 2>"$d/err" & ;;
 	clock)
@@ -204,8 +205,17 @@ stop_tracer() {
 	local d=$1
 	sleep 0.3
 	bpf_stats "$d" >"$d/bpf.json"
-	# TPID is GNU time, which ignores SIGINT: signal the tracer under it
-	pkill -INT -P "$TPID" 2>/dev/null
+	# TPID is GNU time, which ignores SIGINT: signal the tracer under it.
+	# bpftrace sometimes misses one SIGINT (it hung the bench for minutes
+	# on 2026-12-05): ask again every second, and kill it after 30 s.
+	local i
+	for i in $(seq 30); do
+		pkill -INT -P "$TPID" 2>/dev/null
+		kill -0 "$TPID" 2>/dev/null || break
+		sleep 1
+		kill -0 "$TPID" 2>/dev/null || break
+	done
+	pkill -KILL -P "$TPID" 2>/dev/null
 	wait "$TPID" 2>/dev/null
 	TPID=
 }
@@ -297,7 +307,7 @@ pair() {
 }
 
 echo "iouringsnoop benchmark: $(uname -r), $(nproc) CPUs, $PAIRS pairs of ${RUN}s runs"
-TRACERS="floor spin-submitter spin-worker ladder-owner ladder-path ladder-context ladder-write
+TRACERS="floor spin-submit spin-complete ladder-owner ladder-path ladder-context ladder-write
 	 ladder-devnull json-file json columns write nomatch summary clock
 	 bpftrace"
 if [ -n "${BENCH_BASE:-}" ]; then
@@ -541,7 +551,10 @@ jq -r '
 	(.summary[] | "| \(.workload) | \(.tracer) | \(.untraced_ops_s | floor) | \(.traced_ops_s | floor) | \(.ratio | r(1000)) | \(.below_floor | r(1000)) | \(.expected // "n/a" | tostring) | \(.delivered | floor) | \(.lost_per_pair | map(. // "?" | tostring) | join(" ")) | \(.cpu_s | r(100)) | \(.cpu_us_per_event | r(100)) | \(.peak_rss_kib / 1024 * 10 | round / 10) | \(.bpf_ns_per_request // 0 | floor) | \(.bpf_x_floor | r(100)) |"),
 	"",
 	"Ladder (fio; each step adds one part back; ratio, BPF ns/request, reader CPU s):",
-	(.summary[] | select(.workload == "fio" and (.tracer | test("^(floor|spin-|ladder-|json-file$)")))
+	(["floor", "ladder-owner", "ladder-path", "ladder-context", "ladder-write",
+	  "ladder-devnull", "json-file", "spin-submit", "spin-complete"] as $steps
+	 | .summary | map(select(.workload == "fio" and (.tracer as $t | $steps | index($t))))
+		| sort_by(.tracer as $t | $steps | index($t)) | .[]
 		| "  \(.tracer): \(.ratio | r(1000)), \(.bpf_ns_per_request // 0 | floor) ns, \(.cpu_s | r(100)) s, lost \(.lost)"),
 	"",
 	"BPF ns per run, by program (runs per request):",

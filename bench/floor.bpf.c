@@ -18,9 +18,8 @@
 const volatile __u32 hooks = 7;
 /*
  * make bench's spin test: also wait spin_ns on the hooks in spin_hooks
- * (same bits), to see which side of fio is sensitive to time spent in
- * its hooks: the submitter (submit, io-wq hand-off) or the io-wq worker
- * (completion).
+ * (same bits), to see how fio's rate answers time spent in its hooks,
+ * at submission or at completion.
  */
 const volatile __u32 spin_ns = 0;
 const volatile __u32 spin_hooks = 0;

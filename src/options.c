@@ -121,7 +121,8 @@ static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS seconds", 0 },
 	{ "buffer-pages", 'b', "PAGES", 0,
 	  "Perf buffer pages per CPU, a power of two (default: 32 MiB shared "
-	  "by the CPUs, 64 to 4096 pages each)", 0 },
+	  "by the CPUs, 64 to 4096 pages each), read into a queue of up to "
+	  "64 MiB", 0 },
 	{ "backend", 'B', "BACKEND", 0,
 	  "auto (default), tracepoint, fentry or kprobe", 0 },
 	{ "summary", 's', NULL, 0,
