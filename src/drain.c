@@ -99,22 +99,21 @@ static struct chunk *take_chunk(struct drain *d)
 /* The thread's chunk goes on the ready list; the main thread is woken. */
 static void publish(struct drain *d, __u64 pass_start)
 {
-	bool was_empty;
+	bool wake = false;
 	__u64 one = 1;
 
 	pthread_mutex_lock(&d->lock);
-	was_empty = !d->ready;
 	if (d->cur && d->cur->used) {
+		/* Only the first chunk of an empty list needs a wake-up. */
+		wake = !d->ready;
 		*d->ready_tail = d->cur;
 		d->ready_tail = &d->cur->next;
 		d->cur = NULL;
-	} else {
-		was_empty = false;
 	}
 	if (pass_start)
 		d->pass_done = pass_start;
 	pthread_mutex_unlock(&d->lock);
-	if (was_empty && write(d->ready_fd, &one, sizeof(one)) < 0)
+	if (wake && write(d->ready_fd, &one, sizeof(one)) < 0)
 		return;	/* the counter cannot overflow at one per chunk */
 }
 
@@ -322,18 +321,9 @@ void drain_stop(struct drain *d)
 	stop_thread(d);
 	while (d->ready)
 		drain_render(d);
+	/* What is left in the kernel's buffer goes straight to fn. */
 	d->direct = true;
-	drain_consume(d);
-}
-
-int drain_consume(struct drain *d)
-{
-	int err;
-
-	if (!d->direct)
-		return 0;
-	err = perfbuf_consume(&d->buf);
-	return err == -EINTR ? 0 : err;
+	perfbuf_consume(&d->buf);
 }
 
 size_t drain_peak(const struct drain *d)

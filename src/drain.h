@@ -47,15 +47,9 @@ __u64 drain_render(struct drain *d);
 
 /*
  * Stop the thread, then read what is left, in the main thread: the queue
- * first, then the kernel's buffer. Rendering then goes on as before.
+ * first, then the kernel's buffer.
  */
 void drain_stop(struct drain *d);
-
-/*
- * After drain_stop(): read the kernel's buffer again, in this thread
- * (what the programs sent since). Returns 0 or -errno.
- */
-int drain_consume(struct drain *d);
 
 /* The queue's high-water mark in bytes, for -v. */
 size_t drain_peak(const struct drain *d);
