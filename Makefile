@@ -101,13 +101,35 @@ $(OUTPUT)/iouringsnoop.skel.h: $(OUTPUT)/iouringsnoop.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name iouringsnoop_bpf > $@
 
+# The same source built to read kernel memory with plain loads, for
+# kernels with the bpf_rdonly_cast kfunc (bpf/read.bpf.h). Userspace opens
+# it through the skeleton above, so its maps, programs and variables must
+# be laid out the same: the two skeletons' structs are compared.
+$(OUTPUT)/iouringsnoop.direct.bpf.o: iouringsnoop.bpf.c | check-tools $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DIOURINGSNOOP_DIRECT_READS -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/iouringsnoop.direct.skel.h: $(OUTPUT)/iouringsnoop.direct.bpf.o \
+				      $(OUTPUT)/iouringsnoop.skel.h
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name iouringsnoop_direct_bpf > $@.tmp
+	$(Q)sed -n '/^struct iouringsnoop_bpf {/,/^};/p' \
+		$(OUTPUT)/iouringsnoop.skel.h >$@.a
+	$(Q)sed -n '/^struct iouringsnoop_direct_bpf {/,/^};/p' $@.tmp | \
+		sed 's/iouringsnoop_direct_bpf/iouringsnoop_bpf/g' >$@.b
+	$(Q)cmp -s $@.a $@.b || { rm -f $@.a $@.b; \
+		echo "$@: not laid out as iouringsnoop.skel.h" >&2; exit 1; }
+	$(Q)rm -f $@.a $@.b
+	$(Q)mv $@.tmp $@
+
 # Rebuild everything when the flags change (SANITIZE=1 and back).
 $(OUTPUT)/build-flags: FORCE | $(OUTPUT)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
 		echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 FORCE:
 
-$(TOOL_OBJS): $(OUTPUT)/iouringsnoop.skel.h
+$(TOOL_OBJS): $(OUTPUT)/iouringsnoop.skel.h $(OUTPUT)/iouringsnoop.direct.skel.h
 $(OUTPUT)/%.o: %.c $(OUTPUT)/build-flags | check-tools $(OUTPUT)/src
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

@@ -12,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "bpf/read.bpf.h"		/* how kernel memory is read */
 #include "iouringsnoop.h"		/* the event record, opcode sets */
 #include "bpf/ids.bpf.h"		/* request and ring ids */
 #include "bpf/kernel.bpf.h"		/* kernel structures, 5.10 to 7.x */
@@ -75,7 +76,7 @@ static __always_inline bool req_op_wanted(struct io_kiocb *req,
 	if (!op_wanted(ri->op))
 		return false;
 	/* The ring keys its counts (-s), and later CQEs are found by it. */
-	ri->ctx = BPF_CORE_READ(req, ctx);
+	ri->ctx = CORE_READ_ADDR(req, ctx);
 	__builtin_memset(&ri->owner, 0, sizeof(ri->owner));
 	return true;
 }
@@ -314,7 +315,7 @@ static __always_inline int on_iowq(void *ctx, struct io_kiocb *req)
 	if (in) {
 		/* A request tracked since its submission has a known owner. */
 		ri.op = in->opcode;
-		ri.ctx = BPF_CORE_READ(req, ctx);
+		ri.ctx = CORE_READ_ADDR(req, ctx);
 		ri.owner = in->owner;
 		ri.on_sq = in->context == CTX_SQPOLL;
 		in->context = CTX_IOWQ;

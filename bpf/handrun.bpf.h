@@ -60,8 +60,8 @@ int stuck_name(__u64 *ctx)
 
 	if (!event_start(&sl, EV_COMPLETE, NULL))
 		return 1;
-	fill_file((__u64)BPF_CORE_READ(req, file), sl.idx);
-	stuck_ring = ring_id(BPF_CORE_READ(req, ctx));
+	fill_file((__u64)CORE_READ_ADDR(req, file), sl.idx);
+	stuck_ring = ring_id(CORE_READ_ADDR(req, ctx));
 	stuck_user_data = req_user_data(req);
 	in = find_request((__u64)req, &entry);
 	if (!in || in->ts != ctx[1])

@@ -12,6 +12,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include "bpf/read.bpf.h"
 #include "iouringsnoop.h"
 
 /* Kernel constants that are macros, so BTF does not carry them. */
@@ -80,10 +81,7 @@ static __always_inline __u64 req_user_data(struct io_kiocb *req)
 /* Request flags: 32 bits up to 6.x, 64 bits after; read what is there. */
 static __always_inline __u64 req_flags(struct io_kiocb *req)
 {
-	__u64 flags = 0;
-
-	bpf_core_read(&flags, bpf_core_field_size(req->flags), &req->flags);
-	return flags;
+	return CORE_READ_UINT(req, flags);
 }
 
 /* Whether the ring was set up by a 32-bit process. */
@@ -186,7 +184,7 @@ static __always_inline struct file *req_file(struct io_kiocb *req,
 
 	if (!op_in_set(OPS_FILE, op))
 		return NULL;
-	f = BPF_CORE_READ(req, file);
+	f = CORE_READ_ADDR(req, file);
 	if (f || !bpf_core_field_exists(req->cqe))
 		return f;
 	fd = BPF_CORE_READ(req, cqe.fd);

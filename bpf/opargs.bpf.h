@@ -32,16 +32,6 @@
 /* The request flag set when the SQE named a personality (from BTF). */
 const volatile __u64 req_f_creds = 0;
 
-/*
- * An unsigned field whose size changed between kernels (fadvise's len
- * went from u32 to u64): read as many bytes as this kernel has.
- */
-#define CORE_UINT(p, field) ({						\
-	__u64 __v = 0;							\
-	bpf_core_read(&__v, bpf_core_field_size((p)->field), &(p)->field); \
-	__v;								\
-})
-
 /* When the arguments are read: at an issue, or at the CQE. */
 #define ARGS_ISSUE		0
 #define ARGS_DONE		1
@@ -216,12 +206,12 @@ static __always_inline void args_range(struct event *e, struct io_kiocb *req,
 		break;
 	case OPCODE_FADVISE:
 		a->offset = BPF_CORE_READ(fa, offset);
-		a->length = CORE_UINT(fa, len);
+		a->length = CORE_READ_UINT(fa, len);
 		a->advice = BPF_CORE_READ(fa, advice);
 		break;
 	case OPCODE_MADVISE:
 		a->addr = BPF_CORE_READ(ma, addr);
-		a->length = CORE_UINT(ma, len);
+		a->length = CORE_READ_UINT(ma, len);
 		a->advice = BPF_CORE_READ(ma, advice);
 		break;
 	default:	/* FALLOCATE, SYNC_FILE_RANGE: struct io_sync */
@@ -401,7 +391,7 @@ static __always_inline struct file *done_file(struct io_kiocb *req,
 	__u32 slot;
 
 	if (res < 0)
-		return BPF_CORE_READ(req, file);
+		return CORE_READ_ADDR(req, file);
 	if (op == OPCODE_OPENAT || op == OPCODE_OPENAT2)
 		slot = bpf_core_field_exists(o->file_slot) ?
 		       BPF_CORE_READ(o, file_slot) : 0;
@@ -410,7 +400,7 @@ static __always_inline struct file *done_file(struct io_kiocb *req,
 	else if (op == OPCODE_SOCKET && bpf_core_type_exists(struct io_socket))
 		slot = BPF_CORE_READ(so, file_slot);
 	else
-		return BPF_CORE_READ(req, file);
+		return CORE_READ_ADDR(req, file);
 	if (slot)
 		return slot_file(ctx, slot, res);
 	return fd_file(res);

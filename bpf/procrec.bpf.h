@@ -82,7 +82,7 @@ static __always_inline void proc_exec(void *ctx, struct task_struct *p,
 
 	if (!e)
 		return;
-	fill_file((__u64)BPF_CORE_READ(bprm, file), sl.idx);
+	fill_file((__u64)CORE_READ_ADDR(bprm, file), sl.idx);
 	mm = BPF_CORE_READ(p, mm);
 	start = BPF_CORE_READ(mm, arg_start);
 	end = BPF_CORE_READ(mm, arg_end);

@@ -273,7 +273,7 @@ static __always_inline void ring_way(void *ring, struct io_kiocb *req,
 static __always_inline int ring_req_way(struct io_kiocb *req, enum ring_way w)
 {
 	if (pid_may_match())
-		ring_way(BPF_CORE_READ(req, ctx), req, w);
+		ring_way(CORE_READ_ADDR(req, ctx), req, w);
 	return 0;
 }
 

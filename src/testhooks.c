@@ -54,3 +54,10 @@ void test_hooks_apply(struct iouringsnoop_bpf *obj, struct test_hooks *h)
 	sizes(obj, h);
 	ablate(obj, h);
 }
+
+bool test_probe_reads(void)
+{
+	const char *s = getenv("IOURINGSNOOP_TEST_READS");
+
+	return s && !strcmp(s, "probe");
+}

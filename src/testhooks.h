@@ -35,4 +35,11 @@ struct test_hooks {
  */
 void test_hooks_apply(struct iouringsnoop_bpf *obj, struct test_hooks *h);
 
+/*
+ * IOURINGSNOOP_TEST_READS=probe: the object that reads kernel memory with
+ * bpf_probe_read_kernel(), on a kernel that could load the one with
+ * direct reads (bpf/read.bpf.h), so that one machine tests both.
+ */
+bool test_probe_reads(void);
+
 #endif /* __TESTHOOKS_H */

@@ -62,7 +62,7 @@ trap cleanup EXIT
 # live NAME:CASE...: the cases run one after another under one tracer,
 # and each is checked on its own for every event it predicts, exactly.
 live() {
-	local d=$WORK/live pair name c rc why names=() truths
+	local d=$WORK/${LIVE:-live} pair name c rc why names=() truths
 	for pair in "$@"; do
 		wanted "${pair%%:*}" && names+=("$pair")
 	done
@@ -430,6 +430,24 @@ error_tests() {
 	else
 		fail "errors: -v does not say which backend was chosen"
 	fi
+	# plain loads wherever the kernel's BTF has the bpf_rdonly_cast
+	# kfunc (6.2 and later), probe reads elsewhere and when a test asks
+	reads="reads: bpf_probe_read_kernel()"
+	grep -qa bpf_rdonly_cast /sys/kernel/btf/vmlinux &&
+		reads="reads: plain loads (bpf_rdonly_cast)"
+	line=$(grep -a "^reads: " "$d/v.err")
+	if [ "$line" = "$reads" ]; then
+		pass "errors: -v $line"
+	else
+		fail "errors: -v says '${line:-no reads line}', not '$reads'; the verifier: $(grep -a -m1 -B6 'END PROG LOAD LOG' "$d/v.err" | grep -v '^;')"
+	fi
+	if IOURINGSNOOP_TEST_READS=probe limited "$TOOL" \
+		${BACKEND:+-B "$BACKEND"} -v -d 1 >"$d/vp.out" 2>"$d/vp.err" &&
+	   grep -qx "reads: bpf_probe_read_kernel()" "$d/vp.err"; then
+		pass "errors: IOURINGSNOOP_TEST_READS=probe reads with probe reads"
+	else
+		fail "errors: IOURINGSNOOP_TEST_READS=probe: $(grep -a '^reads:' "$d/vp.err")"
+	fi
 	# names are cached on every kernel we test on, and on x86-64 the
 	# decoder of d_move() agrees with kallsyms wherever both exist
 	line=$(grep -a "^names: " "$d/v.err")
@@ -463,6 +481,21 @@ else
 	columns_test
 	extended_test
 	storm_test
+	# The same cases with the object that reads kernel memory through
+	# bpf_probe_read_kernel() (bpf/read.bpf.h): where the kernel takes
+	# plain loads, the cases above ran with those, and 5.10 and 6.1 run
+	# only this one; here both are checked on one kernel.
+	export IOURINGSNOOP_TEST_READS=probe
+	LIVE=probe-reads live probe-reads/plain:plain probe-reads/writev:writev \
+		probe-reads/fixed-buffers:fixed \
+		probe-reads/registered-file-closed:registered \
+		probe-reads/sqpoll:sqpoll probe-reads/failing-writes:failing \
+		probe-reads/write-len-res:lenres \
+		probe-reads/linked-write-fsync:linked probe-reads/deep-paths:deep \
+		probe-reads/at-op-paths:named \
+		probe-reads/process-lineage:lineage \
+		probe-reads/pid-namespace-cgroup:ns probe-reads/other-user:users
+	unset IOURINGSNOOP_TEST_READS
 
 	filtered filter-comm "-c wl-plain" "plain" "writev"
 	filtered filter-comm-or "-c wl-plain -c wl-writev" "plain writev" "async"
