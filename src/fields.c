@@ -52,6 +52,9 @@ void put_sqe_flags(struct line *l, unsigned long long flags)
 	bool first = true;
 	unsigned int i;
 
+	_Static_assert(SQE_FLAGS_NAMED == (1ULL << sizeof(names) /
+					    sizeof(names[0])) - 1,
+		       "a name for each IOSQE_* bit of SQE_FLAGS_NAMED");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(flags & (1ULL << i)))
 			continue;

@@ -15,7 +15,11 @@ unsigned long long kernel_dev_to_user(unsigned int kdev);
 const char *kind_name(unsigned int k);
 const char *context_name(unsigned int c);
 
-/* IOSQE_* and IORING_SETUP_* flags as NAME|NAME. */
+/*
+ * IOSQE_* and IORING_SETUP_* flags as NAME|NAME. The IOSQE_* bits with a
+ * name are the low seven; put_sqe_flags writes nothing for the others.
+ */
+#define SQE_FLAGS_NAMED	0x7fULL
 void put_sqe_flags(struct line *l, unsigned long long flags);
 void put_setup_flags(struct line *l, unsigned long long flags);
 

@@ -61,6 +61,9 @@ static inline void puts_(struct line *l, const char *s)
 #define KEY_U64(l, name, v)	do { KEY(l, name); put_u64(l, v); } while (0)
 #define KEY_S64(l, name, v)	do { KEY(l, name); put_s64(l, v); } while (0)
 #define KEY_BOOL(l, name, v)	do { KEY(l, name); put_bool(l, v); } while (0)
+/* A flag member, written only when true: absent means false (schema 2). */
+#define KEY_FLAG(l, name, v) \
+	do { if (v) LIT(l, ",\"" name "\":true"); } while (0)
 #define KEY_QUOTED(l, name, expr) \
 	do { LIT(l, ",\"" name "\":\""); expr; QUOTE(l); } while (0)
 #define KEY_TEXT(l, name, s)	KEY_QUOTED(l, name, puts_(l, s))

@@ -344,16 +344,69 @@ const struct field *get(const struct object *o, const char *key)
 /* Keys every event must carry, by type (see FIELDS in the man page). */
 static const char *const process_keys[] = {
 	"type", "time", "pid", "tid", "comm", "uid", "gid", "ppid", "cgroup",
-	"exe", "cmdline", "cmdline_truncated", "ancestors",
-	"ancestors_truncated",
-	NULL,
+	"exe", "cmdline", "ancestors", NULL,
 };
 static const char *const common_keys[] = {
 	"req", "ring", "opcode", "op",
-	"user_data", "flags", "sqe_flags", "context", "sq_thread",
-	"sq_thread_id", "path", "file_type", "path_truncated", "path_deleted",
-	"device", "inode", NULL,
+	"user_data", "flags", "context", "path", "file_type", "device",
+	"inode", NULL,
 };
+
+/*
+ * Keys an event leaves out when they hold these values (schema version
+ * 2): present with one of them is a defect; absent, a truth that wants
+ * the value finds it here. Every event of a process, then those of a
+ * request (a create event's sq_thread_id is always there, and 0).
+ */
+static const struct field left_out[] = {
+	{ "cmdline_truncated", "false", 5, false },
+	{ "ancestors_truncated", "false", 5, false },
+#define PROCESS_LEFT_OUT	2
+	{ "sqe_flags", "", 0, true },
+	{ "sq_thread", "false", 5, false },
+	{ "sq_thread_id", "0", 1, false },
+	{ "path_truncated", "false", 5, false },
+	{ "path_deleted", "false", 5, false },
+	{ "path_raced", "false", 5, false },
+	{ "path2_truncated", "false", 5, false },
+};
+#define LEFT_OUT	(int)(sizeof(left_out) / sizeof(left_out[0]))
+
+static const struct field *left_out_field(const char *key, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(left_out[i].key, key))
+			return &left_out[i];
+	return NULL;
+}
+
+const struct field *get_or_default(const struct object *o, const char *key)
+{
+	const struct field *f = get(o, key);
+
+	return f ? f : left_out_field(key, LEFT_OUT);
+}
+
+/* Keys present with the value that should have left them out. */
+static int defaults_present(const struct object *o, int n, FILE *why)
+{
+	const struct field *f;
+	int i, bad = 0;
+
+	for (i = 0; i < o->n; i++) {
+		f = left_out_field(o->f[i].key, n);
+		if (f && !strcmp(f->val, o->f[i].val)) {
+			fprintf(why, "\"%s\" is %s%s%s, which leaves it out\n",
+				f->key, f->is_str ? "\"" : "", f->val,
+				f->is_str ? "\"" : "");
+			bad++;
+		}
+	}
+	return bad;
+}
+
 static const char *const issue_keys[] = { "attempt", NULL };
 static const char *const write_keys[] = {
 	"pos", "buf", "len", "res", "worker_host_tid", "latency_ns", NULL,
@@ -426,6 +479,8 @@ bool record_keys_ok(const struct object *o, FILE *why)
 		fprintf(why, "ns_pid without ns_tid, or the reverse\n");
 		m++;
 	}
+	if (!strcmp(t->val, "create") || !strcmp(t->val, "register"))
+		m += defaults_present(o, PROCESS_LEFT_OUT, why);
 	if (!strcmp(t->val, "create"))
 		return !(m + missing_keys(o, create_keys, why));
 	if (!strcmp(t->val, "register"))
@@ -435,7 +490,8 @@ bool record_keys_ok(const struct object *o, FILE *why)
 		fprintf(why, "unknown type \"%s\"\n", t->val);
 		return false;
 	}
-	m += missing_keys(o, common_keys, why);
+	m += missing_keys(o, common_keys, why) +
+	     defaults_present(o, LEFT_OUT, why);
 	if (!strcmp(t->val, "write"))
 		m += missing_keys(o, write_keys, why);
 	else if (!strcmp(t->val, "complete"))

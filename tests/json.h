@@ -27,6 +27,8 @@ struct object {
 int parse_object(const char *line, struct object *o, const char **err);
 void free_object(struct object *o);
 const struct field *get(const struct object *o, const char *key);
+/* get(), or for a key an event leaves out at its default, that default */
+const struct field *get_or_default(const struct object *o, const char *key);
 
 /*
  * Whether the object is a documented record (an event, "lost" or

@@ -292,8 +292,9 @@ static int check(const struct record *r)
 			continue;
 		hits++;
 		for (j = 0; j < r->nchk; j++) {
-			f = get(&objs[i], r->chk_k[j] +
-				!!strchr("~^!", r->chk_k[j][0]));
+			f = (r->chk_k[j][0] == '!' ? get : get_or_default)
+				(&objs[i], r->chk_k[j] +
+				 !!strchr("~^!", r->chk_k[j][0]));
 			if (r->chk_k[j][0] == '!' ? !f :
 			    f && value_ok(r->chk_k[j], r->chk_v[j], f))
 				continue;
