@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * How kernel memory is read. Every read in bpf/ goes through
+ * How kernel memory is read. A field of a kernel structure is read with
  * BPF_CORE_READ(), which by default calls bpf_probe_read_kernel(): a
  * helper call, with fault handling set up and torn down, for each field.
  * Built with IOURINGSNOOP_DIRECT_READS (the second object, for kernels
@@ -8,6 +8,8 @@
  * its source to the kernel's own type instead, and reads each field with
  * a plain load: the verifier knows the type, and the JIT guards the load
  * so that a bad pointer reads as 0, as a failed probe read does.
+ * Copies of a run of bytes (names, paths, file tables, pid numbers) call
+ * bpf_probe_read_kernel() themselves, in both objects.
  */
 #ifndef __READ_BPF_H
 #define __READ_BPF_H

@@ -473,7 +473,7 @@ static bool direct_reads(void)
 {
 	const struct btf *btf = vmlinux_btf();
 
-	if (test_probe_reads())
+	if (test_reads() == TEST_READS_PROBE)
 		return false;
 	return btf && btf__find_by_name_kind(btf, "bpf_rdonly_cast",
 					     BTF_KIND_FUNC) > 0;
@@ -537,6 +537,8 @@ static int open_one(enum backend b, const struct backend_hooks *h,
 		return err;
 	}
 	h->configure(obj, h->ctx);
+	if (direct && test_reads() == TEST_READS_REFUSED)
+		test_spoil(obj);
 	disable_all(obj);
 	/* peek is run by hand after load, and never attached. */
 	bpf_program__set_autoload(obj->progs.peek, true);

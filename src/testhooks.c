@@ -55,9 +55,18 @@ void test_hooks_apply(struct iouringsnoop_bpf *obj, struct test_hooks *h)
 	ablate(obj, h);
 }
 
-bool test_probe_reads(void)
+enum test_reads test_reads(void)
 {
 	const char *s = getenv("IOURINGSNOOP_TEST_READS");
 
-	return s && !strcmp(s, "probe");
+	if (s && !strcmp(s, "probe"))
+		return TEST_READS_PROBE;
+	if (s && !strcmp(s, "refused"))
+		return TEST_READS_REFUSED;
+	return TEST_READS_AUTO;
+}
+
+void test_spoil(struct iouringsnoop_bpf *obj)
+{
+	bpf_map__set_max_entries(obj->maps.attempts, 0);
 }

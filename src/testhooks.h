@@ -36,10 +36,15 @@ struct test_hooks {
 void test_hooks_apply(struct iouringsnoop_bpf *obj, struct test_hooks *h);
 
 /*
- * IOURINGSNOOP_TEST_READS=probe: the object that reads kernel memory with
- * bpf_probe_read_kernel(), on a kernel that could load the one with
- * direct reads (bpf/read.bpf.h), so that one machine tests both.
+ * IOURINGSNOOP_TEST_READS, for a kernel that could load the object with
+ * direct reads (bpf/read.bpf.h): "probe" takes the one that reads kernel
+ * memory with bpf_probe_read_kernel() instead, so that one machine tests
+ * both; "refused" spoils the direct one (test_spoil) so that the kernel
+ * refuses it, and the tool must fall back to the other.
  */
-bool test_probe_reads(void);
+enum test_reads { TEST_READS_AUTO, TEST_READS_PROBE, TEST_READS_REFUSED };
+enum test_reads test_reads(void);
+/* A map of no entries, which the kernel refuses to create at load. */
+void test_spoil(struct iouringsnoop_bpf *obj);
 
 #endif /* __TESTHOOKS_H */

@@ -362,6 +362,27 @@ lost_test() {
 }
 
 # Errors from the binary itself: one line on stderr, non-zero exit.
+# IOURINGSNOOP_TEST_READS=refused: where the kernel could take the
+# plain-load object, the hook spoils it, the load fails, -v says so and
+# the probe-read object is loaded and runs; elsewhere the hook does
+# nothing and probe reads are the first choice
+reads_refused_test() {
+	local d=$1 want=0 got
+	grep -qa bpf_rdonly_cast /sys/kernel/btf/vmlinux && want=1
+	if ! IOURINGSNOOP_TEST_READS=refused limited "$TOOL" \
+		${BACKEND:+-B "$BACKEND"} -v -d 1 >"$d/vr.out" 2>"$d/vr.err"; then
+		fail "errors: IOURINGSNOOP_TEST_READS=refused: the tool failed: $(grep -a -m2 -v '^[a-z]*: ' "$d/vr.err" | tr '\n' ' ')"
+		return
+	fi
+	got=$(grep -ac "^reads: the kernel refused to load its programs: .* with plain loads; reading with probe reads$" "$d/vr.err")
+	if [ "$got" = "$want" ] &&
+	   grep -qx "reads: bpf_probe_read_kernel()" "$d/vr.err"; then
+		pass "errors: a kernel that refuses plain loads gets probe reads ($want refusal said)"
+	else
+		fail "errors: IOURINGSNOOP_TEST_READS=refused: $got refusals said, not $want; $(grep -a '^reads:' "$d/vr.err" | tr '\n' ' ')"
+	fi
+}
+
 error_tests() {
 	local d=$WORK/errors rc out o missing=""
 	mkdir -p "$d"
@@ -448,6 +469,8 @@ error_tests() {
 	else
 		fail "errors: IOURINGSNOOP_TEST_READS=probe: $(grep -a '^reads:' "$d/vp.err")"
 	fi
+	# a kernel that refuses the plain-load object gets the other one
+	reads_refused_test "$d"
 	# names are cached on every kernel we test on, and on x86-64 the
 	# decoder of d_move() agrees with kallsyms wherever both exist
 	line=$(grep -a "^names: " "$d/v.err")
@@ -484,8 +507,10 @@ else
 	# The same cases with the object that reads kernel memory through
 	# bpf_probe_read_kernel() (bpf/read.bpf.h): where the kernel takes
 	# plain loads, the cases above ran with those, and 5.10 and 6.1 run
-	# only this one; here both are checked on one kernel.
-	export IOURINGSNOOP_TEST_READS=probe
+	# only this one; here both are checked on one kernel. The probe-read
+	# object is reached as when a kernel refuses the other: by the
+	# fall-back after a failed load.
+	export IOURINGSNOOP_TEST_READS=refused
 	LIVE=probe-reads live probe-reads/plain:plain probe-reads/writev:writev \
 		probe-reads/fixed-buffers:fixed \
 		probe-reads/registered-file-closed:registered \
