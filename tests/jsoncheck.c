@@ -17,6 +17,8 @@
  *   #count N       exactly N objects must be selected (default 1);
  *                  "N+" for at least N
  *   KEY   VALUE    every selected object must have KEY equal to VALUE
+ *                  (a key an event leaves out at its default, such as
+ *                  path_deleted, is absent when VALUE is that default)
  *   ~KEY  V1 V2..  every selected object must have KEY equal to one of
  *                  the tab-separated values
  *   ^KEY  HEX      KEY's decoded string is exactly these bytes (names
