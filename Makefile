@@ -9,6 +9,8 @@
 #                   (make check-vm: the same for the kernel matrix)
 # make deps         install missing Debian packages, nothing when all are there
 # make bench        benchmark against bpftrace (bench/results.json)
+# make profile      the BPF programs' time under fio, by source line
+#                   (PROFILE_ARGS, default -j: the tool's options)
 # make fuzz         libFuzzer on the output code (FUZZ_SECONDS, default 300)
 # make soak         ten minutes under load with restarts: no growth, no loss
 # make test SANITIZE=1  the tests with ASan and UBSan in userspace
@@ -64,10 +66,10 @@ BUILD_PKGS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 TEST_PKGS  := liburing-dev jq valgrind libclang-rt-dev python3-jsonschema \
 	      logrotate lintian man-db rsyslog fio prometheus curl chromium
 VM_PKGS    := qemu-system-x86 busybox-static cpio
-BENCH_PKGS := fio bpftrace time
+BENCH_PKGS := fio bpftrace time linux-perf
 DEB_PKGS   := debhelper dpkg-dev
 
-.PHONY: all bench check check-tools check-vm clean deps deps-bench deps-test deps-vm fuzz run soak \
+.PHONY: all bench check check-tools check-vm clean deps deps-bench deps-test deps-vm fuzz profile run soak \
 	test test-vm install vmlinux deb deps-deb FORCE
 .DELETE_ON_ERROR:
 
@@ -203,6 +205,12 @@ $(OUTPUT)/tests/unit.skel.h: $(OUTPUT)/tests/unit.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name unit_bpf > $@
 
+# Where each line of the loaded BPF programs was jited: make profile.
+bench/bpflines: bench/bpflines.c $(OUTPUT)/build-flags | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MF $(OUTPUT)/bench/bpflines.d $< $(LIBBPF_A) \
+		-lelf -lz -o $@
+
 bench/floor: bench/floor.c $(OUTPUT)/bench/floor.skel.h $(OUTPUT)/build-flags \
 		| $(OUTPUT)/bench
 	$(call msg,CC,$@)
@@ -228,6 +236,11 @@ bench: deps-bench
 	$(Q)$(MAKE) --no-print-directory all bench/loadgen bench/floor
 	$(Q)$(MAKE) --no-print-directory -C tests workload jsoncheck
 	$(Q)$(SUDO) bench/bench.sh
+
+# perf samples under fio charged to the BPF programs' source lines.
+profile: deps-bench
+	$(Q)$(MAKE) --no-print-directory all bench/bpflines
+	$(Q)$(SUDO) PROFILE_ARGS="$(PROFILE_ARGS)" bench/profile.sh
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -288,5 +301,5 @@ deb: deps-deb
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf iouringsnoop $(OUTPUT) bench/loadgen bench/floor
+	$(Q)rm -rf iouringsnoop $(OUTPUT) bench/loadgen bench/floor bench/bpflines
 	$(Q)$(MAKE) --no-print-directory -C tests clean
