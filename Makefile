@@ -277,6 +277,8 @@ install: iouringsnoop
 	$(Q)install -D -m 0755 iouringsnoop $(DESTDIR)$(PREFIX)/sbin/iouringsnoop
 	$(Q)install -D -m 0644 man/iouringsnoop.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/iouringsnoop.8
+	$(Q)install -D -m 0644 schema/iouringsnoop.schema.json \
+		$(DESTDIR)$(PREFIX)/share/iouringsnoop/iouringsnoop.schema.json
 	$(Q)install -d $(DESTDIR)$(UNITDIR)
 	$(Q)sed 's|@SBINDIR@|$(PREFIX)/sbin|' packaging/iouringsnoop.service \
 		> $(DESTDIR)$(UNITDIR)/iouringsnoop.service

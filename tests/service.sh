@@ -123,6 +123,7 @@ unit_test() {
 	make -s install DESTDIR="$d/root" PREFIX=/usr >"$d/log" 2>&1 ||
 		{ fail "$name: make install: $(tail -3 "$d/log")"; return; }
 	for f in usr/sbin/iouringsnoop usr/share/man/man8/iouringsnoop.8 \
+		usr/share/iouringsnoop/iouringsnoop.schema.json \
 		lib/systemd/system/iouringsnoop.service \
 		etc/default/iouringsnoop etc/logrotate.d/iouringsnoop; do
 		[ -f "$d/root/$f" ] || missing="$missing $f"
@@ -135,7 +136,7 @@ unit_test() {
 	if [ $? -ne 0 ] || [ -n "$out" ]; then
 		fail "$name: systemd-analyze verify: $(echo "$out" | head -3)"
 	else
-		pass "$name: make install (DESTDIR) installs 5 files; systemd-analyze verify passes"
+		pass "$name: make install (DESTDIR) installs 6 files; systemd-analyze verify passes"
 	fi
 }
 
@@ -160,6 +161,7 @@ deb_test() {
 	[ -f "$deb" ] || { fail "$name: no $(basename "$deb")"; return; }
 	dpkg -c "$deb" >"$d/files"
 	for f in usr/sbin/iouringsnoop usr/share/man/man8/iouringsnoop.8.gz \
+		usr/share/iouringsnoop/iouringsnoop.schema.json \
 		lib/systemd/system/iouringsnoop.service \
 		etc/default/iouringsnoop etc/logrotate.d/iouringsnoop; do
 		grep -q " \./$f\$" "$d/files" || missing="$missing $f"
