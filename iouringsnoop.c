@@ -186,8 +186,13 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->req_key = key | 1;
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->summary = env_counting(&env);
-	/* a summary names processes by pid and comm only; -u needs the uid */
-	obj->rodata->owner_brief = env_counting(&env) && !env.nr_uids;
+	/*
+	 * Only JSON and -E print an owner's ids, parent and cgroup; a
+	 * summary and plain columns name processes by pid, tid and comm.
+	 * -u needs the uid.
+	 */
+	obj->rodata->owner_brief = !env.nr_uids &&
+		(env_counting(&env) || (!env.json && !env.extended));
 	obj->rodata->track_procs = (env.json || env.extended) &&
 				   !env_counting(&env);
 	obj->rodata->follow = env.follow;

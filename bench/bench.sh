@@ -312,7 +312,7 @@ TRACERS="floor spin-submit spin-complete ladder-owner ladder-path ladder-context
 	 bpftrace"
 if [ -n "${BENCH_BASE:-}" ]; then
 	[ -x "$BENCH_BASE" ] || die "BENCH_BASE=$BENCH_BASE is not a program"
-	TRACERS="$TRACERS base-json-file base-json base-write base-nomatch
+	TRACERS="$TRACERS base-json-file base-json base-columns base-write base-nomatch
 		 base-summary"
 fi
 for wl in fio nop mixed; do
