@@ -27,6 +27,23 @@ columns_uid_test() {
 	verdict "$name" "$bad" "${want//$'\n'/, }"
 }
 
+# Columns with -u 65534 (no UID column): only the threads of uid 65534,
+# as the truth names them; columns without -u or -E read no uid at all,
+# so -u must make the programs read it.
+columns_filter_uid_test() {
+	local name=columns-filter-uid d=$WORK/columns-filter-uid got want bad=""
+	wanted "$name" || return 0
+	traced "$name" "$d" "-u 65534 -c wl-users -c wl-nobody -c wl-rootgid" \
+		users || return 0
+	got=$(awk 'NR > 1 { print $4 }' "$d/out" | sort -u)
+	want=$(truth_uids <"$d/truth.users" | awk '$2 == 65534 { print $1 }')
+	[ "$TOOL_RC" -eq 0 ] || bad="tool exited $TOOL_RC"
+	[ -n "$bad" ] || [ -n "$want" ] || bad="the truth names no thread of uid 65534"
+	[ -n "$bad" ] || [ "$got" = "$want" ] ||
+		bad="COMM column gives '${got//$'\n'/, }', not '${want//$'\n'/, }'"
+	verdict "$name" "$bad" "only ${want//$'\n'/, } (uid 65534)"
+}
+
 # -s -u 65534: the summary workload run as uid 65534 is counted, exactly;
 # root's plain workload beside it is not (a summary reads the whole
 # owner with -u, not the brief one).
@@ -148,6 +165,7 @@ users_tests() {
 	filtered_by filter-uid-and "-u 65534 -c wl-users" users "."
 	filtered_by filter-uid-create "-e create -u 65534" userscreate "\nuid\t0\n"
 	columns_uid_test
+	columns_filter_uid_test
 	summary_uid_test
 	uid_errors_test
 	container_tests
