@@ -279,7 +279,8 @@ static void json_create(struct line *l, const struct output_opts *o,
 	KEY_U64(l, "cq_entries", e->ring.cq_entries);
 	KEY_U64(l, "setup_flags", e->ring.setup_flags);
 	KEY_QUOTED(l, "setup", put_setup_flags(l, e->ring.setup_flags));
-	KEY_U64(l, "sq_thread_id", e->ring.sq_tid);
+	if (e->ring.sq_tid)
+		KEY_U64(l, "sq_thread_id", e->ring.sq_tid);
 	json_process(l, pv);
 	LIT(l, "}\n");
 }

@@ -355,13 +355,11 @@ static const char *const common_keys[] = {
 /*
  * Keys an event leaves out when they hold these values (schema version
  * 2): present with one of them is a defect; absent, a truth that wants
- * the value finds it here. Every event of a process, then those of a
- * request (a create event's sq_thread_id is always there, and 0).
+ * the value finds it here.
  */
 static const struct field left_out[] = {
 	{ "cmdline_truncated", "false", 5, false },
 	{ "ancestors_truncated", "false", 5, false },
-#define PROCESS_LEFT_OUT	2
 	{ "sqe_flags", "", 0, true },
 	{ "sq_thread", "false", 5, false },
 	{ "sq_thread_id", "0", 1, false },
@@ -372,11 +370,11 @@ static const struct field left_out[] = {
 };
 #define LEFT_OUT	(int)(sizeof(left_out) / sizeof(left_out[0]))
 
-static const struct field *left_out_field(const char *key, int n)
+static const struct field *left_out_field(const char *key)
 {
 	int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < LEFT_OUT; i++)
 		if (!strcmp(left_out[i].key, key))
 			return &left_out[i];
 	return NULL;
@@ -386,17 +384,17 @@ const struct field *get_or_default(const struct object *o, const char *key)
 {
 	const struct field *f = get(o, key);
 
-	return f ? f : left_out_field(key, LEFT_OUT);
+	return f ? f : left_out_field(key);
 }
 
 /* Keys present with the value that should have left them out. */
-static int defaults_present(const struct object *o, int n, FILE *why)
+static int defaults_present(const struct object *o, FILE *why)
 {
 	const struct field *f;
 	int i, bad = 0;
 
 	for (i = 0; i < o->n; i++) {
-		f = left_out_field(o->f[i].key, n);
+		f = left_out_field(o->f[i].key);
 		if (f && !strcmp(f->val, o->f[i].val)) {
 			fprintf(why, "\"%s\" is %s%s%s, which leaves it out\n",
 				f->key, f->is_str ? "\"" : "", f->val,
@@ -416,7 +414,7 @@ static const char *const complete_keys[] = {
 };
 static const char *const create_keys[] = {
 	"ring", "fd", "sq_entries", "cq_entries", "setup_flags", "setup",
-	"sq_thread_id", NULL,
+	NULL,
 };
 static const char *const register_keys[] = {
 	"ring", "opcode", "op", "res", "nr_files", "nr_bufs", NULL,
@@ -479,8 +477,7 @@ bool record_keys_ok(const struct object *o, FILE *why)
 		fprintf(why, "ns_pid without ns_tid, or the reverse\n");
 		m++;
 	}
-	if (!strcmp(t->val, "create") || !strcmp(t->val, "register"))
-		m += defaults_present(o, PROCESS_LEFT_OUT, why);
+	m += defaults_present(o, why);
 	if (!strcmp(t->val, "create"))
 		return !(m + missing_keys(o, create_keys, why));
 	if (!strcmp(t->val, "register"))
@@ -490,8 +487,7 @@ bool record_keys_ok(const struct object *o, FILE *why)
 		fprintf(why, "unknown type \"%s\"\n", t->val);
 		return false;
 	}
-	m += missing_keys(o, common_keys, why) +
-	     defaults_present(o, LEFT_OUT, why);
+	m += missing_keys(o, common_keys, why);
 	if (!strcmp(t->val, "write"))
 		m += missing_keys(o, write_keys, why);
 	else if (!strcmp(t->val, "complete"))
