@@ -186,15 +186,14 @@ static void set_rodata(struct iouringsnoop_bpf *obj, void *ctx)
 	obj->rodata->req_key = key | 1;
 	obj->rodata->filter_cgroup = env.cgroup_fd > 0;
 	obj->rodata->summary = env_counting(&env);
-	/*
-	 * Only JSON and -E print an owner's ids, parent and cgroup; a
-	 * summary and plain columns name processes by pid, tid and comm.
-	 * -u needs the uid.
-	 */
-	obj->rodata->owner_brief = !env.nr_uids &&
-		(env_counting(&env) || (!env.json && !env.extended));
 	obj->rodata->track_procs = (env.json || env.extended) &&
 				   !env_counting(&env);
+	/*
+	 * An owner's ids, parent and cgroup are printed where its process
+	 * context is (JSON and -E, not summaries); elsewhere pid, tid and
+	 * comm name it. -u needs the uid.
+	 */
+	obj->rodata->owner_brief = !obj->rodata->track_procs && !env.nr_uids;
 	obj->rodata->follow = env.follow;
 	/* the set is preallocated: no memory for it when nothing is followed */
 	if (!env.follow)
