@@ -211,6 +211,13 @@ bench/bpflines: bench/bpflines.c $(OUTPUT)/build-flags | $(OUTPUT)/bench
 	$(Q)$(CC) $(CFLAGS) -MF $(OUTPUT)/bench/bpflines.d $< $(LIBBPF_A) \
 		-lelf -lz -o $@
 
+# The reader's cost of rendering one line, with no kernel: make bench.
+bench/render: bench/render.c $(LIB_OBJS) $(OUTPUT)/build-flags \
+		| $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MF $(OUTPUT)/bench/render.d $< \
+		$(LIB_OBJS) $(LDLIBS) -o $@
+
 bench/floor: bench/floor.c $(OUTPUT)/bench/floor.skel.h $(OUTPUT)/build-flags \
 		| $(OUTPUT)/bench
 	$(call msg,CC,$@)
@@ -233,7 +240,8 @@ soak: deps-test
 
 # Side by side with bpftrace; writes bench/results.json (a few minutes).
 bench: deps-bench
-	$(Q)$(MAKE) --no-print-directory all bench/loadgen bench/floor
+	$(Q)$(MAKE) --no-print-directory all bench/loadgen bench/floor \
+		bench/render
 	$(Q)$(MAKE) --no-print-directory -C tests workload jsoncheck
 	$(Q)$(SUDO) bench/bench.sh
 

@@ -6,7 +6,8 @@
 # these events pays; as "clock", a clock read per hook and no record, the
 # least a latency summary pays), on three io_uring workloads, then the BPF cost
 # against path depth, the highest lossless event rate, an exec storm and
-# the start-up time (exec to attached, median of STARTUP_RUNS, default 10).
+# the start-up time (exec to attached, median of STARTUP_RUNS, default 10),
+# and the reader's cost of rendering a line with no kernel (bench/render).
 # Every workload runs untraced and traced in
 # alternation (A B A B...), PAIRS times per tracer, and only ratios within
 # this run are reported, as medians. Events are counted, not estimated:
@@ -498,13 +499,21 @@ if [ "${BENCH_QUICK:-}" != 1 ]; then
 	echo "  exec storm done" >&2
 fi
 
+# --- the reader's render cost, with no kernel ------------------------------
+
+# ns per line for a NOP issue and a fio write, in JSON and columns
+# (bench/render.c): the main thread's share of the lossless rate.
+RENDER=$WORK/render.json
+bench/render >"$RENDER" || echo '{}' >"$RENDER"
+
 # --- report ----------------------------------------------------------------
 
 jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 	--argjson cpus "$(nproc)" --argjson pairs "$PAIRS" \
 	--argjson seconds "$RUN" \
 	--slurpfile depth "$DEPTH" --slurpfile lossless "$LOSSLESS" \
-	--slurpfile storm "$STORM" --slurpfile startup "$STARTUP" '
+	--slurpfile storm "$STORM" --slurpfile startup "$STARTUP" \
+	--slurpfile render "$RENDER" '
 	# the median of what is known: tracers with no expected count give nulls
 	def med: map(select(. != null)) | sort | if length == 0 then null
 		elif length % 2 == 1 then .[length / 2 | floor]
@@ -546,7 +555,7 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 			 bpf_x_floor: (if (.bpf_ns_per_request // 0) > 0 and $f.bpf_ns_per_request > 0
 				then .bpf_ns_per_request / $f.bpf_ns_per_request else null end)} end))),
 	 depth: $depth, lossless: $lossless, storm: $storm,
-	 startup: $startup, runs: .}' "$RUNS" >"$RESULTS"
+	 startup: $startup, render: $render[0], runs: .}' "$RUNS" >"$RESULTS"
 
 jq -r '
 	"",
@@ -576,6 +585,10 @@ jq -r '
 	(if (.lossless | length) > 0 then
 		"Highest event rate with nothing lost: " +
 		(.lossless | map("\(.tracer) \(.events_per_s)/s") | join(", "))
+	 else empty end),
+	(if (.render.count // 0) > 0 then
+		"Render, ns per line (bench/render, no kernel): JSON NOP \(.render.json_nop_ns) (\(.render.json_nop_bytes) bytes), " +
+		"JSON write \(.render.json_write_ns) (\(.render.json_write_bytes)), columns write \(.render.columns_write_ns) (\(.render.columns_write_bytes))"
 	 else empty end),
 	(if (.startup | length) > 0 then
 		"Start-up, exec to attached (median of \(.startup[0].runs); min-max): " +

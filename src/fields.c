@@ -170,7 +170,7 @@ void put_rfc3339(struct line *l, long long mono_to_real,
 		 unsigned long long ts)
 {
 	static time_t cached_sec = -1;
-	static char cached[32];
+	static char cached[64];
 	static size_t cached_len;
 	long long nsec;
 	struct tm tm;
@@ -263,13 +263,13 @@ int op_width(void)
 static void put_column_name(struct line *l, const char *name,
 			    unsigned int code)
 {
-	char num[16];
+	size_t start = l->len;
 
-	if (!name) {
-		snprintf(num, sizeof(num), "%u", code);
-		name = num;
-	}
-	putf(l, "%-*s ", op_width(), name);
+	if (name)
+		puts_(l, name);
+	else
+		put_u64(l, code);
+	pad_to(l, start + op_width() + 1);
 }
 
 void put_op_column(struct line *l, unsigned int op)

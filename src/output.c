@@ -442,14 +442,6 @@ static const char *column_event(const struct event *e)
 #define LAT_WIDTH	9
 #define CFLAGS_WIDTH	17
 
-/* Spaces up to column end of the line, and at least one. */
-static void pad_to(struct line *l, size_t end)
-{
-	do
-		put(l, " ", 1);
-	while (l->len < end);
-}
-
 /* -e complete: LAT and CFLAGS (BUFFER=id for a buffer), '-' if none. */
 static void column_done(struct line *l, const struct event *e)
 {
@@ -473,8 +465,9 @@ static void column_done(struct line *l, const struct event *e)
 /* -E: UID, PPID and CGROUP before the path. */
 static void column_ids(struct line *l, const struct event *e)
 {
-	putf(l, "%-7u %-7u %-8llu ", e->h.uid, e->h.ppid,
-	     (unsigned long long)e->h.cgroup);
+	put_col_u64(l, e->h.uid, 7);
+	put_col_u64(l, e->h.ppid, 7);
+	put_col_u64(l, e->h.cgroup, 8);
 }
 
 /* -E: EXE, ANCESTORS and CMDLINE after the path, which ends in a space. */
@@ -502,6 +495,29 @@ static void column_process(struct line *l, const struct proc_view *pv)
 		puts_(l, "...");
 }
 
+/* POS, LEN and RES, each '-' where the event has none. */
+static void column_result(struct line *l, const struct event *e)
+{
+	bool rw = e->h.type == EV_WRITE ||
+		  (e->h.type == EV_COMPLETE && op_in_set(OPS_RW, e->req.opcode));
+
+	if (rw) {
+		put_col_s64(l, e->req.pos, 9);
+		put_col_u64(l, e->req.len, 7);
+	} else {
+		put_col(l, "-", 9);
+		put_col(l, "-", 7);
+	}
+	if (e->h.type == EV_WRITE || e->h.type == EV_COMPLETE)
+		put_col_s64(l, e->req.res, 6);
+	else if (e->h.type == EV_CREATE)
+		put_col_s64(l, e->ring.fd, 6);
+	else if (e->h.type == EV_REGISTER)
+		put_col_s64(l, e->reg.res, 6);
+	else
+		put_col(l, "-", 6);
+}
+
 static void column_event_line(struct line *l, const struct output_opts *o,
 			      const struct event *e,
 			      const struct proc_view *pv)
@@ -513,26 +529,17 @@ static void column_event_line(struct line *l, const struct output_opts *o,
 		    strnlen(e->h.comm, TASK_COMM_LEN), ESC_FIELD);
 	if (o->timestamp)
 		put_clock(l, o->mono_to_real, e->h.ts);
-	putf(l, "%-6s %-7u %-7u %-15s ", column_event(e), e->h.pid, e->h.tid,
-	     comm);
+	put_col(l, column_event(e), 6);
+	put_col_u64(l, e->h.pid, 7);
+	put_col_u64(l, e->h.tid, 7);
+	put_col(l, comm, 15);
 	if (e->h.type == EV_CREATE)
-		putf(l, "%-*s ", op_width(), "-");
+		put_col(l, "-", op_width());
 	else if (e->h.type == EV_REGISTER)
 		put_register_column(l, e->reg.opcode);
 	else
 		put_op_column(l, e->req.opcode);
-	if (e->h.type == EV_WRITE ||
-	    (e->h.type == EV_COMPLETE && op_in_set(OPS_RW, e->req.opcode)))
-		putf(l, "%-9lld %-7llu %-6d ", (long long)e->req.pos,
-		     (unsigned long long)e->req.len, e->req.res);
-	else if (e->h.type == EV_COMPLETE)
-		putf(l, "%-9s %-7s %-6d ", "-", "-", e->req.res);
-	else if (e->h.type == EV_CREATE)
-		putf(l, "%-9s %-7s %-6d ", "-", "-", e->ring.fd);
-	else if (e->h.type == EV_REGISTER)
-		putf(l, "%-9s %-7s %-6d ", "-", "-", e->reg.res);
-	else
-		putf(l, "%-9s %-7s %-6s ", "-", "-", "-");
+	column_result(l, e);
 	if (o->completions)
 		column_done(l, e);
 	if (o->extended)

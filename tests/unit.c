@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "event.h"
+#include "line.h"
 #include "iouringsnoop.h"
 #include "opcodes.h"
 #include "options.h"
@@ -608,9 +609,79 @@ static void test_sink(void)
 	umask(mask);
 }
 
+/*
+ * The digit writers against printf, at every power of ten and one below
+ * (where the digit count and the 8-digit split change), for random
+ * values; the short copies of every length put() makes inline; and the
+ * columns, against the printf formats they replace.
+ */
+static void test_digits(void)
+{
+	static struct line l;
+	unsigned long long v, p = 1;
+	char want[128], src[41];
+	int bad = 0, i, n, k;
+
+	for (i = 0; i <= 20; i++) {
+		unsigned long long vals[] = { p, p - 1, p + 1 };
+
+		for (k = 0; k < 3; k++) {
+			l.len = 0;
+			put_u64(&l, vals[k]);
+			n = snprintf(want, sizeof(want), "%llu", vals[k]);
+			bad += l.len != (size_t)n || memcmp(l.buf, want, n);
+		}
+		if (i < 19)
+			p *= 10;
+		else
+			p = ~0ULL;
+	}
+	srandom(7);
+	for (i = 0; i < 100000; i++) {
+		v = (unsigned long long)random() << 33 ^
+		    (unsigned long long)random() << 11 ^ random();
+		v >>= random() % 64;
+		l.len = 0;
+		put_u64(&l, v);
+		put_digits(&l, v, 9);
+		n = snprintf(want, sizeof(want), "%llu%09llu", v,
+			     v % 1000000000ULL);
+		bad += l.len != (size_t)n || memcmp(l.buf, want, n);
+	}
+	check(!bad, "put_u64, put_digits: as printf writes them (%d differ)",
+	      bad);
+	for (i = 0; i < (int)sizeof(src) - 1; i++)
+		src[i] = 'a' + i;
+	src[sizeof(src) - 1] = 0;
+	for (bad = 0, n = 0; n <= 33; n++) {
+		memset(l.buf, '.', 64);
+		l.len = 1;
+		put(&l, src, n);
+		bad += l.len != (size_t)n + 1 || l.buf[0] != '.' ||
+		       memcmp(l.buf + 1, src, n) || l.buf[n + 1] != '.';
+	}
+	check(!bad, "put: every short length copies exactly its bytes");
+	for (bad = 0, i = 0; i < 20000; i++) {
+		long long sv = (long long)v - (long long)random() * random();
+		int w = random() % 24;
+
+		v = (unsigned long long)random() << (random() % 40);
+		l.len = 0;
+		put_col_u64(&l, v, w);
+		put_col_s64(&l, sv, w);
+		put_col(&l, src + i % 30, w);
+		n = snprintf(want, sizeof(want), "%-*llu %-*lld %-*s ", w, v,
+			     w, sv, w, src + i % 30);
+		bad += l.len != (size_t)n || memcmp(l.buf, want, n);
+	}
+	check(!bad, "put_col*: as printf's %%-*s writes a column (%d differ)",
+	      bad);
+}
+
 int main(int argc, char **argv)
 {
 	test_opcodes();
+	test_digits();
 	test_options_good();
 	test_options_bad();
 	test_escaping();
