@@ -141,7 +141,8 @@ static void handle_event(void *ctx, int cpu, const void *data, __u32 size)
 		n_events++;
 		return;
 	}
-	ct = containers_lookup(containers, e.h.cgroup);
+	/* only JSON names the container */
+	ct = oo.json ? containers_lookup(containers, e.h.cgroup) : NULL;
 	if (output_event(out, &oo, &e, pv, ct))
 		n_malformed++;
 	else

@@ -41,8 +41,9 @@ int event_decode(struct event *e, const void *data, size_t size)
 		return -1;
 	memcpy(e->path, tail, names);
 	/* what the record does not carry reads as zero, never as stale */
-	memset(&e->args, 0, sizeof(e->args));
 	memcpy(&e->args, tail + names, e->h.args_len);
+	memset((char *)&e->args + e->h.args_len, 0,
+	       sizeof(e->args) - e->h.args_len);
 	return 0;
 }
 

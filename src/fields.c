@@ -170,7 +170,7 @@ void put_rfc3339(struct line *l, long long mono_to_real,
 		 unsigned long long ts)
 {
 	static time_t cached_sec = -1;
-	static char cached[64];
+	static char cached[64];	/* -Warray-bounds checks all of put() */
 	static size_t cached_len;
 	long long nsec;
 	struct tm tm;
@@ -199,16 +199,25 @@ void json_interval(struct line *l, const char *type, long long mono_to_real,
 
 void put_clock(struct line *l, long long mono_to_real, unsigned long long ts)
 {
+	/* local time changes once a second: the zone is looked up then */
+	static time_t cached_sec = -1;
+	static char cached[64];	/* -Warray-bounds checks all of put() */
+	static size_t cached_len;
 	long long nsec;
 	struct tm tm;
-	char buf[16];
 	time_t sec;
 
 	event_time(mono_to_real, ts, &sec, &nsec);
-	if (!localtime_r(&sec, &tm))
-		memset(&tm, 0, sizeof(tm));
-	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-	putf(l, "%s.%06lld ", buf, nsec / 1000);
+	if (sec != cached_sec) {
+		if (!localtime_r(&sec, &tm))
+			memset(&tm, 0, sizeof(tm));
+		cached_len = strftime(cached, sizeof(cached), "%H:%M:%S.",
+				      &tm);
+		cached_sec = sec;
+	}
+	put(l, cached, cached_len);
+	put_digits(l, nsec / 1000, 6);
+	LIT(l, " ");
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "event.h"
 #include "line.h"
@@ -360,6 +361,32 @@ static void test_output(const char *jsonl)
 	check(strstr(buf, " c\"o\\x0am\\x20m ") != NULL,
 	      "columns: comm cannot split into two columns");
 	free(buf);
+
+	/*
+	 * -T: local time to the microsecond; the zone is looked up once a
+	 * second, so the seconds must still change when the second does.
+	 */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	{
+		struct output_opts t = { .timestamp = true };
+		const __u64 at[] = { 3723000456789ULL, 3723000457789ULL,
+				     3724000456789ULL };
+		const char *want[] = { "01:02:03.000456 ", "01:02:03.000457 ",
+				       "01:02:04.000456 " };
+		int i, ok = 1;
+
+		for (i = 0; i < 3; i++) {
+			e.h.ts = at[i];
+			f = open_memstream(&buf, &n);
+			print_record(f, &t, &e, EVENT_HDR_SIZE + e.h.path_len);
+			fclose(f);
+			ok = ok && !strncmp(buf, want[i], strlen(want[i]));
+			free(buf);
+		}
+		check(ok, "columns -T: TIME is local time to the us, each second");
+	}
+	e.h.ts = 1000000000ULL;
 
 	/* a path renames overlapped at every walk says so, in both forms */
 	e.h.path_flags |= PATH_F_RACED;
