@@ -275,6 +275,10 @@ RUNS=$WORK/runs.jsonl
 pair() {
 	local wl=$1 tracer=$2 p=$3 d=$WORK/$1-$2-$3 base traced c t
 	mkdir -p "$d"
+	# The earlier pairs' output, still dirty, would be written back
+	# during this pair's runs, traced or not, on fio's disk: each pair
+	# starts clean, and what a tracer printed goes once counted.
+	sync
 	base=$(workload "$wl")
 	# pair 0 measures the BPF programs' cost, with statistics on
 	[ "$p" -eq 0 ] && stats 1
@@ -287,6 +291,7 @@ pair() {
 	stop_tracer "$d"
 	stats 0
 	c=$(counts "$d" "$tracer" "$traced")
+	rm -f "$d/out"
 	read -r t <"$d/time" 2>/dev/null || t="0 0 0"
 	jq -nc --arg w "$wl" --arg t "$tracer" --argjson p "$p" \
 		--argjson base "$base" --argjson traced "$traced" \
