@@ -34,17 +34,19 @@ static __always_inline void dentry_name(struct event *e, struct dentry *d)
 
 
 /*
- * One kernel read for both where the layout allows (every kernel so far),
- * two otherwise: reads are most of the cost of a walk. A read that fails
- * leaves zeroes: the helper clears its buffer itself, on every kernel we
- * run on. Not clearing it here too matters to the verifier: a branch that
- * stores known zeroes makes states that it cannot prune against the
- * others, and it would check every step of the walk seven times over.
+ * With plain loads, three loads (the qstr is two words); with probe
+ * reads, one helper call for both where the layout allows (every kernel
+ * so far), two otherwise: reads are most of the cost of a walk, and of a
+ * cached name's check. A read that fails leaves zeroes: the helper
+ * clears its buffer itself, on every kernel we run on. Not clearing it
+ * here too matters to the verifier: a branch that stores known zeroes
+ * makes states that it cannot prune against the others, and it would
+ * check every step of the walk seven times over.
  */
 static __always_inline void read_parent_name(struct dentry *d,
 					     struct parent_name *pn)
 {
-	if (bpf_core_field_offset(d->d_name) ==
+	if (!DIRECT_READS && bpf_core_field_offset(d->d_name) ==
 	    bpf_core_field_offset(d->d_parent) + sizeof(void *) &&
 	    bpf_core_field_size(d->d_name) == sizeof(struct qstr)) {
 		bpf_probe_read_kernel(pn, sizeof(*pn), &d->d_parent);
@@ -56,13 +58,13 @@ static __always_inline void read_parent_name(struct dentry *d,
 
 /*
  * A mount's parent mount and the dentry it sits on (struct mount_up, in
- * slot.bpf.h), side by side too, and zeroes, left by the helper, when the
- * read fails.
+ * slot.bpf.h): two plain loads, or one probe read of both side by side,
+ * and zeroes, left by the helper, when the read fails.
  */
 static __always_inline void read_mount_up(struct mount *m,
 					  struct mount_up *mu)
 {
-	if (bpf_core_field_offset(m->mnt_mountpoint) ==
+	if (!DIRECT_READS && bpf_core_field_offset(m->mnt_mountpoint) ==
 	    bpf_core_field_offset(m->mnt_parent) + sizeof(void *)) {
 		bpf_probe_read_kernel(mu, sizeof(*mu), &m->mnt_parent);
 		return;
