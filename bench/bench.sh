@@ -9,8 +9,9 @@
 # the start-up time (exec to attached, median of STARTUP_RUNS, default 10),
 # and the reader's cost of rendering a line with no kernel (bench/render).
 # Every workload runs untraced and traced in
-# alternation (A B A B...), PAIRS times per tracer, and only ratios within
-# this run are reported, as medians. Events are counted, not estimated:
+# alternation (A B A B...), PAIRS times per tracer, the tracers taking
+# turns pair by pair, and only ratios within this run are reported, as
+# medians. Events are counted, not estimated:
 # the tracers' output is parsed and compared with the workload's own
 # counts. Prints a table and writes bench/results.json.
 #
@@ -321,18 +322,30 @@ if [ -n "${BENCH_BASE:-}" ]; then
 	TRACERS="$TRACERS base-json-file base-json base-columns base-write base-nomatch
 		 base-summary"
 fi
+# Whether a workload runs under a tracer at all.
+wanted() {
+	local wl=$1 tracer=$2
+	# -e write only where there are writes to follow
+	[ "${tracer#base-}" = write ] && [ "$wl" = nop ] && return 1
+	# the ladder explains the fio figures
+	[[ $tracer = ladder-* || $tracer = spin-* ]] && [ "$wl" != fio ] &&
+		return 1
+	[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]]
+}
+
+# Round by round, each tracer's pair in turn: a slow quarter of an hour
+# on a shared machine then lands on every tracer alike, not on the one
+# whose six pairs it happened to hold.
 for wl in fio nop mixed; do
-	for tracer in $TRACERS; do
-		# -e write and the floor only where there are writes to follow
-		[ "${tracer#base-}" = write ] && [ "$wl" = nop ] && continue
-		# the ladder explains the fio figures
-		[[ $tracer = ladder-* || $tracer = spin-* ]] && [ "$wl" != fio ] &&
-			continue
-		[ -z "$ONLY" ] || [[ $wl/$tracer =~ $ONLY ]] || continue
-		for p in $(seq 0 "$PAIRS"); do
+	for p in $(seq 0 "$PAIRS"); do
+		ran=
+		for tracer in $TRACERS; do
+			wanted "$wl" "$tracer" || continue
 			pair "$wl" "$tracer" "$p"
+			ran=1
 		done
-		echo "  $wl/$tracer done" >&2
+		[ -n "$ran" ] || break
+		echo "  $wl: round $p of $PAIRS done" >&2
 	done
 done
 
