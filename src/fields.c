@@ -165,26 +165,41 @@ static void event_time(long long mono_to_real, unsigned long long ts,
 	*nsec = real % 1000000000LL;
 }
 
-/* RFC 3339 in UTC; the date and time of day are formatted once a second. */
+/*
+ * A second's text, formatted once: events come thousands a second, and
+ * the calendar (and, for local time, the zone) is worked out only when
+ * the second changes.
+ */
+struct second_text {
+	time_t sec;
+	size_t len;
+	char text[64];	/* -Warray-bounds checks all of put() */
+};
+
+static void put_second(struct line *l, struct second_text *c, time_t sec,
+		       bool local, const char *fmt)
+{
+	struct tm tm;
+
+	if (sec != c->sec) {
+		if (!(local ? localtime_r(&sec, &tm) : gmtime_r(&sec, &tm)))
+			memset(&tm, 0, sizeof(tm));
+		c->len = strftime(c->text, sizeof(c->text), fmt, &tm);
+		c->sec = sec;
+	}
+	put(l, c->text, c->len);
+}
+
+/* RFC 3339 in UTC. */
 void put_rfc3339(struct line *l, long long mono_to_real,
 		 unsigned long long ts)
 {
-	static time_t cached_sec = -1;
-	static char cached[64];	/* -Warray-bounds checks all of put() */
-	static size_t cached_len;
+	static struct second_text utc = { .sec = -1 };
 	long long nsec;
-	struct tm tm;
 	time_t sec;
 
 	event_time(mono_to_real, ts, &sec, &nsec);
-	if (sec != cached_sec) {
-		if (!gmtime_r(&sec, &tm))
-			memset(&tm, 0, sizeof(tm));
-		cached_len = strftime(cached, sizeof(cached),
-				      "%Y-%m-%dT%H:%M:%S.", &tm);
-		cached_sec = sec;
-	}
-	put(l, cached, cached_len);
+	put_second(l, &utc, sec, false, "%Y-%m-%dT%H:%M:%S.");
 	put_digits(l, nsec, 9);
 	put(l, "Z", 1);
 }
@@ -199,23 +214,12 @@ void json_interval(struct line *l, const char *type, long long mono_to_real,
 
 void put_clock(struct line *l, long long mono_to_real, unsigned long long ts)
 {
-	/* local time changes once a second: the zone is looked up then */
-	static time_t cached_sec = -1;
-	static char cached[64];	/* -Warray-bounds checks all of put() */
-	static size_t cached_len;
+	static struct second_text local = { .sec = -1 };
 	long long nsec;
-	struct tm tm;
 	time_t sec;
 
 	event_time(mono_to_real, ts, &sec, &nsec);
-	if (sec != cached_sec) {
-		if (!localtime_r(&sec, &tm))
-			memset(&tm, 0, sizeof(tm));
-		cached_len = strftime(cached, sizeof(cached), "%H:%M:%S.",
-				      &tm);
-		cached_sec = sec;
-	}
-	put(l, cached, cached_len);
+	put_second(l, &local, sec, true, "%H:%M:%S.");
 	put_digits(l, nsec / 1000, 6);
 	LIT(l, " ");
 }

@@ -130,13 +130,14 @@ void put_hex(struct line *l, unsigned long long v)
 
 void put_digits(struct line *l, unsigned long long v, int n)
 {
-	bool direct = n >= 0 && sizeof(l->buf) - l->len >= (size_t)n;
 	char tmp[20], *d;
 	int left = n;
+	bool direct;
 
 	if (n < 1 || n > 20)
 		return;
 	/* the rightmost n digits, as the caller's width says */
+	direct = sizeof(l->buf) - l->len >= (size_t)n;
 	d = (direct ? l->buf + l->len : tmp) + n;
 	for (; left >= 8; left -= 8) {
 		d -= 8;
