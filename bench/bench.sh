@@ -15,9 +15,11 @@
 # the tracers' output is parsed and compared with the workload's own
 # counts. Prints a table and writes bench/results.json.
 #
-# Each workload and tracer also gets one more traced run with the kernel's
-# BPF statistics on, for the programs' cost per request; the pairs run
-# with them off, as they slow every program run.
+# Each workload and tracer also gets BENCH_STATS_PAIRS more pairs (3 by
+# default) whose traced run has the kernel's BPF statistics on, for the
+# programs' cost per request (their median: one run's figure moved by a
+# third between runs on a shared VM); the other pairs run with them off,
+# as they slow every program run, and only those give the ratios.
 #
 # The fio workload also climbs a ladder from the floor to the full tool,
 # one part of the work added back at each step (src/testhooks.h): owner
@@ -25,8 +27,10 @@
 # the process context, write tracking, full -j to /dev/null, and -j to a
 # file (json-file, --output): which parts cost fio its rate.
 #
-# Environment: PAIRS (default 6), RUN_SECONDS (default 3), BENCH_ONLY (a
-# regex over "workload/tracer" to run a subset), BENCH_QUICK=1 (skip the
+# Environment: PAIRS (default 6), BENCH_STATS_PAIRS (default 3: the
+# pairs with BPF statistics on, besides those), RUN_SECONDS (default 3),
+# BENCH_ONLY (a regex over "workload/tracer" to run a subset),
+# BENCH_QUICK=1 (skip the
 # depth, lossless-rate and exec storm measurements), BENCH_BASE (another
 # build of iouringsnoop, such as main's before a change: its json, write
 # nomatch and summary runs are added as base-json, base-write,
@@ -38,6 +42,11 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 
 PAIRS=${PAIRS:-6}
+STATS_PAIRS=${BENCH_STATS_PAIRS:-3}
+[[ $PAIRS =~ ^[1-9][0-9]*$ ]] ||
+	{ echo "bench: PAIRS must be 1 or more" >&2; exit 2; }
+[[ $STATS_PAIRS =~ ^[1-9][0-9]*$ ]] ||
+	{ echo "bench: BENCH_STATS_PAIRS must be 1 or more" >&2; exit 2; }
 RUN=${RUN_SECONDS:-3}
 ONLY=${BENCH_ONLY:-}
 TOOL=$PWD/iouringsnoop
@@ -281,8 +290,8 @@ pair() {
 	# starts clean, and what a tracer printed goes once counted.
 	sync
 	base=$(workload "$wl")
-	# pair 0 measures the BPF programs' cost, with statistics on
-	[ "$p" -eq 0 ] && stats 1
+	# the first pairs measure the BPF programs' cost, with statistics on
+	[ "$p" -lt "$STATS_PAIRS" ] && stats 1
 	if ! start_tracer "$tracer" "$d"; then
 		echo "bench: $tracer did not start: $(head -c 200 "$d/err")" >&2
 		stop_tracer "$d"
@@ -336,8 +345,9 @@ wanted() {
 # Round by round, each tracer's pair in turn: a slow quarter of an hour
 # on a shared machine then lands on every tracer alike, not on the one
 # whose six pairs it happened to hold.
+LAST_PAIR=$((PAIRS + STATS_PAIRS - 1))
 for wl in fio nop mixed; do
-	for p in $(seq 0 "$PAIRS"); do
+	for p in $(seq 0 "$LAST_PAIR"); do
 		ran=
 		for tracer in $TRACERS; do
 			wanted "$wl" "$tracer" || continue
@@ -345,7 +355,7 @@ for wl in fio nop mixed; do
 			ran=1
 		done
 		[ -n "$ran" ] || break
-		echo "  $wl: round $p of $PAIRS done" >&2
+		echo "  $wl: round $p of $LAST_PAIR done" >&2
 	done
 done
 
@@ -528,6 +538,7 @@ bench/render >"$RENDER" || echo '{}' >"$RENDER"
 
 jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 	--argjson cpus "$(nproc)" --argjson pairs "$PAIRS" \
+	--argjson stats_pairs "$STATS_PAIRS" \
 	--argjson seconds "$RUN" \
 	--slurpfile depth "$DEPTH" --slurpfile lossless "$LOSSLESS" \
 	--slurpfile storm "$STORM" --slurpfile startup "$STARTUP" \
@@ -537,15 +548,22 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		elif length % 2 == 1 then .[length / 2 | floor]
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 	{date: $date, kernel: $kernel, cpus: $cpus, pairs: $pairs,
-	 run_seconds: $seconds,
+	 stats_pairs: $stats_pairs, run_seconds: $seconds,
 	 summary: (group_by([.workload, .tracer]) | map(
-		(map(select(.pair == 0)) | .[0].bpf_ns_per_request) as $bpf |
-		(map(select(.pair == 0)) | .[0] | . as $r | .bpf
-			| map(select(.run_cnt > 0 and (.name | test("^tp_(submit|queue|complete|req)|^(fentry|kprobe|floor)_")))
-			| {name, ns_per_run: (.run_time_ns / .run_cnt | floor),
-			   runs_per_request: (if $r.requests > 0 then
-				(.run_cnt / $r.requests * 100 | round / 100) else null end)})) as $progs |
-		map(select(.pair > 0)) | {
+		. as $group |
+		# the BPF figures: medians over the pairs with statistics on
+		($group | map(select(.pair < $stats_pairs))) as $sp |
+		($sp | map(.bpf_ns_per_request)) as $bpf_list |
+		([$sp[] | . as $r | .bpf[]
+			| select(.run_cnt > 0 and (.name | test("^tp_(submit|queue|complete|req)|^(fentry|kprobe|floor)_")))
+			| {name, ns: (.run_time_ns / .run_cnt),
+			   rpr: (if $r.requests > 0 then .run_cnt / $r.requests
+				 else null end)}]
+		 | group_by(.name) | map({name: .[0].name,
+			ns_per_run: (map(.ns) | med | floor),
+			runs_per_request: (map(.rpr) | med
+				| if . == null then null else . * 100 | round / 100 end)})) as $progs |
+		$group | map(select(.pair >= $stats_pairs)) | {
 		workload: .[0].workload, tracer: .[0].tracer,
 		untraced_ops_s: (map(.untraced_ops_s) | med),
 		traced_ops_s: (map(.traced_ops_s) | med),
@@ -558,7 +576,8 @@ jq -s --arg date "$(date -u +%Y-%m-%d)" --arg kernel "$(uname -r)" \
 		cpu_s_list: map(.cpu_s),
 		delivered_list: map(.events.delivered // 0),
 		peak_rss_kib: (map(.peak_rss_kib) | max),
-		bpf_ns_per_request: $bpf, bpf_programs: $progs})
+		bpf_ns_per_request: ($bpf_list | med), bpf_ns_list: $bpf_list,
+		bpf_programs: $progs})
 		# CPU per event: less what the same tool spends with nothing
 		# to print (nomatch: start-up, loading, idle reads)
 		| (map(select(.tracer == "nomatch") | {(.workload): .cpu_s}) | add // {}) as $idle
