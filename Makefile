@@ -10,6 +10,7 @@
 # make deps         install missing Debian packages, nothing when all are there
 # make bench        benchmark against bpftrace (bench/results.json)
 # make profile      the BPF programs' time under fio, by source line
+# make clients      liburing's test suite traced, against the kernel's count
 #                   (PROFILE_ARGS, default -j: the tool's options)
 # make fuzz         libFuzzer on the output code (FUZZ_SECONDS, default 300)
 # make soak         ten minutes under load with restarts: no growth, no loss
@@ -69,7 +70,7 @@ VM_PKGS    := qemu-system-x86 busybox-static cpio
 BENCH_PKGS := fio bpftrace time linux-perf
 DEB_PKGS   := debhelper dpkg-dev
 
-.PHONY: all bench check check-tools check-vm clean deps deps-bench deps-test deps-vm fuzz profile run soak \
+.PHONY: all bench check check-tools check-vm clean clients deps deps-bench deps-test deps-vm fuzz profile run soak \
 	test test-vm install vmlinux deb deps-deb FORCE
 .DELETE_ON_ERROR:
 
@@ -244,6 +245,11 @@ bench: deps-bench
 		bench/render
 	$(Q)$(MAKE) --no-print-directory -C tests workload jsoncheck
 	$(Q)$(SUDO) bench/bench.sh
+
+# A real client's requests (liburing's tests) against the kernel's count.
+clients: deps-bench
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(SUDO) bench/clients.sh
 
 # perf samples under fio charged to the BPF programs' source lines.
 profile: deps-bench

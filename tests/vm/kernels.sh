@@ -10,38 +10,18 @@ set -euo pipefail
 
 CACHE=${IOURINGSNOOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iouringsnoop}
 APT=$CACHE/apt
-mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$CACHE/debs" \
-	"$CACHE/kernels"
-
-# The mirror URI, as the system's apt sources name it (deb822 or one-line).
-mirror() {
-	local uri
-	uri=$(awk 'tolower($1) == "uris:" { print $2; exit }' \
-		/etc/apt/sources.list.d/*.sources 2>/dev/null || true)
-	[ -n "$uri" ] || uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++)
-		if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
-	[ -n "$uri" ] || { echo "kernels.sh: no apt mirror configured" >&2; exit 1; }
-	echo "$uri"
-}
-
-APT_OPTS=(-o "Dir::Etc::sourcelist=$APT/sources.list"
-	  -o "Dir::Etc::sourceparts=-"
-	  -o "Dir::State::Lists=$APT/lists"
-	  -o "Dir::Cache=$APT/cache"
-	  -o "APT::Sandbox::User=root"
-	  -o "Debug::NoLocking=1")
+mkdir -p "$CACHE/debs" "$CACHE/kernels"
+# shellcheck source=tests/aptmirror.sh
+. "$(dirname "$0")/../aptmirror.sh"
+apt_private "$APT"
 
 update() {
 	local uri s
-	uri=$(mirror)
+	uri=$(apt_mirror) || exit 1
 	for s in bullseye bookworm trixie trixie-backports sid; do
 		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $s main"
 	done >"$APT/sources.list"
-	# refresh at most once a day
-	if [ -z "$(find "$APT/lists" -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
-		apt-get -qq "${APT_OPTS[@]}" update >&2
-	fi
+	apt_refresh "$APT"
 }
 
 # newest package whose name matches the regex (version-sorted)
