@@ -10,8 +10,8 @@
 # make deps         install missing Debian packages, nothing when all are there
 # make bench        benchmark against bpftrace (bench/results.json)
 # make profile      the BPF programs' time under fio, by source line
-# make clients      liburing's test suite traced, against the kernel's count
 #                   (PROFILE_ARGS, default -j: the tool's options)
+# make clients      liburing's test suite traced, against the kernel's count
 # make fuzz         libFuzzer on the output code (FUZZ_SECONDS, default 300)
 # make soak         ten minutes under load with restarts: no growth, no loss
 # make test SANITIZE=1  the tests with ASan and UBSan in userspace

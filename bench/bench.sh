@@ -30,8 +30,8 @@
 # Environment: PAIRS (default 6), BENCH_STATS_PAIRS (default 3: the
 # pairs with BPF statistics on, besides those), RUN_SECONDS (default 3),
 # BENCH_ONLY (a regex over "workload/tracer" to run a subset),
-# BENCH_QUICK=1 (skip the
-# depth, lossless-rate and exec storm measurements), BENCH_BASE (another
+# BENCH_QUICK=1 (skip the depth, lossless-rate and exec storm
+# measurements), BENCH_BASE (another
 # build of iouringsnoop, such as main's before a change: its json, write
 # nomatch and summary runs are added as base-json, base-write,
 # base-nomatch and base-summary,

@@ -20,7 +20,8 @@
 #
 # Environment: CLIENTS_SUITE (default trixie), CLIENTS_CACHE (where the
 # source and the build are kept; default ~/.cache/iouringsnoop/clients),
-# CLIENTS_KEEP=1 (keep the tool's output, printed at the end).
+# CLIENTS_KEEP=1 (keep the work directory, the tool's output with it;
+# its path is printed at the end).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -127,7 +128,7 @@ kernel=$(awk -F, '$3 ~ /io_uring_submit_req/ { print $1 }' "$WORK/perf")
 # the tool's own probe, one NOP before "Tracing"
 kernel=$((kernel - 1))
 
-# pid count, sorted by pid: the kernel's (less the tool's own probe),
+# pid count, sorted by pid: bpftrace's (less the tool's own probe),
 # then the tool's attempt-1 issues
 sed -n 's/^@n\[\([0-9]*\), [0-9]*\]: \([0-9]*\)$/\1 \2/p' "$WORK/kernel" |
 	awk -v own="$own" '$1 != own { n[$1] += $2 }
